@@ -1,0 +1,215 @@
+/* Display dispatch (see coursdl/display.h) and the default sink of plain
+ * programs: text to stdout, images to numbered files in the working folder. */
+#include "coursdl.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+static int default_show(void *ctx, DisplayKind kind, int id, const DisplayItem *items, int n);
+static void default_clear(void *ctx, bool wait);
+
+static const DisplaySink g_default_sink = { NULL, default_show, default_clear };
+static DisplaySink g_sink = { NULL, default_show, default_clear };
+static int g_next_id;
+
+static const char *file_extension(const char *mime)
+{
+    if (!strcmp(mime, "image/png")) return "png";
+    if (!strcmp(mime, "image/svg+xml")) return "svg";
+    if (!strcmp(mime, "text/html")) return "html";
+    if (!strcmp(mime, "application/json")) return "json";
+    return NULL;
+}
+
+static int default_show(void *ctx, DisplayKind kind, int id, const DisplayItem *items, int n)
+{
+    (void)ctx;
+    /* Text is what a terminal shows best; otherwise write the richest item to a file. */
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(items[i].mime, "text/plain")) {
+            if (kind == DISPLAY_RESULT)
+                fputs("Out: ", stdout);
+            fwrite(items[i].data, 1, items[i].size, stdout);
+            if (items[i].size == 0 || ((const char *)items[i].data)[items[i].size - 1] != '\n')
+                fputc('\n', stdout);
+            fflush(stdout);
+            return 0;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        const char *ext = file_extension(items[i].mime);
+        if (!ext)
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "coursdl-display-%d.%s", id, ext);
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(items[i].data, 1, items[i].size, f) != items[i].size) {
+            if (f) fclose(f);
+            fprintf(stderr, "display: cannot write %s\n", path);
+            return -1;
+        }
+        fclose(f);
+        printf("[%s written to %s]\n", items[i].mime, path);
+        fflush(stdout);
+        return 0;
+    }
+    return -1;
+}
+
+static void default_clear(void *ctx, bool wait)
+{
+    (void)ctx;
+    (void)wait;
+}
+
+void display_set_sink(const DisplaySink *sink)
+{
+    g_sink = sink ? *sink : g_default_sink;
+}
+
+int display_bundle(const DisplayItem *items, int n)
+{
+    int id = ++g_next_id;
+    g_sink.show(g_sink.ctx, DISPLAY_NEW, id, items, n);
+    return id;
+}
+
+void display_update_bundle(int id, const DisplayItem *items, int n)
+{
+    if (id <= 0 || id > g_next_id)
+        error_raise(ERR_VALUE, "display_update: no display with id %d (use the id returned by a display_* call)", id);
+    g_sink.show(g_sink.ctx, DISPLAY_UPDATE, id, items, n);
+}
+
+void display_result(const DisplayItem *items, int n)
+{
+    g_sink.show(g_sink.ctx, DISPLAY_RESULT, 0, items, n);
+}
+
+int display_text(const char *text)
+{
+    if (!text)
+        error_raise(ERR_VALUE, "display_text: text is NULL");
+    DisplayItem item = { "text/plain", text, strlen(text) };
+    return display_bundle(&item, 1);
+}
+
+int display_png(const void *png, size_t size)
+{
+    static const unsigned char magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+    if (!png || size < 24 || memcmp(png, magic, 8) != 0)
+        error_raise(ERR_VALUE, "display_png: the %zu bytes given are not a PNG image (no PNG signature)", size);
+    DisplayItem item = { "image/png", png, size };
+    return display_bundle(&item, 1);
+}
+
+void clear_output(bool wait)
+{
+    g_sink.clear(g_sink.ctx, wait);
+}
+
+static void result_text(const char *text)
+{
+    DisplayItem item = { "text/plain", text, strlen(text) };
+    display_result(&item, 1);
+}
+
+void display_out_i64(long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", v);
+    result_text(buf);
+}
+
+void display_out_u64(unsigned long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%llu", v);
+    result_text(buf);
+}
+
+/* Shortest decimal that reads back to the same double, like Python's repr. */
+static void format_double(char *buf, size_t size, double v, int max_digits)
+{
+    for (int digits = 1; digits <= max_digits; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (max_digits == 17 ? strtod(buf, NULL) == v : (float)strtod(buf, NULL) == (float)v)
+            break;
+    }
+    /* Keep it recognisable as floating point: 2 -> 2.0 */
+    if (!strpbrk(buf, ".eEn") && strlen(buf) + 2 < size)
+        strcat(buf, ".0");
+}
+
+void display_out_f64(double v)
+{
+    char buf[40];
+    format_double(buf, sizeof buf, v, 17);
+    result_text(buf);
+}
+
+void display_out_f32(float v)
+{
+    char buf[40];
+    format_double(buf, sizeof buf, v, 9);
+    result_text(buf);
+}
+
+void display_out_bool(bool v) { result_text(v ? "true" : "false"); }
+
+void display_out_char(char v)
+{
+    char buf[32];
+    unsigned char c = (unsigned char)v;
+    if (c == '\n') snprintf(buf, sizeof buf, "'\\n' (10)");
+    else if (c == '\t') snprintf(buf, sizeof buf, "'\\t' (9)");
+    else if (c == '\'') snprintf(buf, sizeof buf, "'\\'' (39)");
+    else if (c == '\\') snprintf(buf, sizeof buf, "'\\\\' (92)");
+    else if (c >= 32 && c < 127) snprintf(buf, sizeof buf, "'%c' (%d)", c, c);
+    else snprintf(buf, sizeof buf, "'\\x%02x' (%d)", c, (int)v);
+    result_text(buf);
+}
+
+void display_out_str(const char *s)
+{
+    if (!s) {
+        result_text("NULL");
+        return;
+    }
+    /* A C string literal that reads back as the same string. */
+    size_t n = strlen(s);
+    char *buf = malloc(4 * n + 3);
+    if (!buf)
+        error_raise(ERR_MEMORY, "display: out of memory showing a string of %zu bytes", n);
+    char *o = buf;
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '\n': *o++ = '\\'; *o++ = 'n'; break;
+        case '\t': *o++ = '\\'; *o++ = 't'; break;
+        case '\r': *o++ = '\\'; *o++ = 'r'; break;
+        case '"': *o++ = '\\'; *o++ = '"'; break;
+        case '\\': *o++ = '\\'; *o++ = '\\'; break;
+        default:
+            if (*p < 32 || *p == 127)
+                o += sprintf(o, "\\x%02x", *p);
+            else
+                *o++ = (char)*p;  /* UTF-8 bytes pass through */
+        }
+    }
+    *o++ = '"';
+    *o = 0;
+    result_text(buf);
+    free(buf);
+}
+
+void display_out_ptr(const void *p)
+{
+    char buf[40];
+    if (p)
+        snprintf(buf, sizeof buf, "(void *) %p", p);
+    else
+        snprintf(buf, sizeof buf, "(void *) NULL");
+    result_text(buf);
+}

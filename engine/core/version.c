@@ -1,0 +1,3 @@
+#include "coursdl.h"
+
+const char *coursdl_version(void) { return COURSDL_VERSION; }

@@ -1,0 +1,24 @@
+/* coursdl.h: the umbrella header of the C (coursDL) engine (libcoursdl).
+ * Every notebook cell sees it without an #include; a plain C program
+ * includes it and links with -lcoursdl. Kept cheap to parse: it pulls in
+ * no libc header beyond stddef/stdbool/stdint. */
+#ifndef COURSDL_H
+#define COURSDL_H
+
+#define COURSDL_VERSION "0.1.0"
+
+/* The engine's version string, e.g. "0.1.0". */
+const char *coursdl_version(void);
+
+#include "coursdl/error.h"
+#include "coursdl/display.h"
+#include "coursdl/tensor.h"
+#include "coursdl/autograd.h"
+#include "coursdl/random.h"
+#include "coursdl/device.h"
+
+/* Out[n] shows a Tensor * like PyTorch. */
+#undef COURSDL_OUT_TYPES
+#define COURSDL_OUT_TYPES Tensor *: tensor_display_out,
+
+#endif
