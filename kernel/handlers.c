@@ -1,0 +1,299 @@
+/* Shell and control requests. Every shell request is framed by IOPub
+ * status busy ... idle with the request as parent. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "capture.h"
+#include "cellsplit.h"
+#include "coursdl.h"
+#include "guard.h"
+#include "help.h"
+#include "history.h"
+#include "kernel.h"
+#include "magics.h"
+#include "strbuf.h"
+
+void reply(void *sock, const Msg *req, const char *msg_type, json_t *content)
+{
+    if (wire_send(&K.wire, sock, req, true, msg_type, content, NULL) < 0)
+        klog("cannot send %s", msg_type);
+}
+
+/* "execute_request" -> "execute_reply" */
+static void reply_type(const char *req_type, char *out, size_t n)
+{
+    size_t len = strlen(req_type);
+    if (len > 8 && !strcmp(req_type + len - 8, "_request"))
+        snprintf(out, n, "%.*s_reply", (int)(len - 8), req_type);
+    else
+        snprintf(out, n, "%s_reply", req_type);
+}
+
+static json_t *error_content(const char *ename, const char *evalue)
+{
+    return json_pack("{s:s, s:s, s:s, s:[s]}", "status", "error", "ename", ename, "evalue", evalue,
+                     "traceback", evalue);
+}
+
+static void reply_invalid(void *sock, const Msg *req, const char *why)
+{
+    char type[128];
+    reply_type(req->msg_type, type, sizeof type);
+    klog("invalid %s: %s", req->msg_type, why);
+    reply(sock, req, type, error_content("InvalidRequest", why));
+}
+
+static json_t *kernel_info(void)
+{
+    char banner[256];
+    snprintf(banner, sizeof banner,
+             "C (coursDL) %s: C11 cells compiled in memory by TinyCC, with the libcoursdl engine\n"
+             "(tensors, autograd, layers, plots). %%lsmagic lists the magics; ?name shows help.",
+             coursdl_version());
+    return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:[{s:s, s:s}], s:b}",
+                     "status", "ok", "protocol_version", "5.3", "implementation", "coursdl",
+                     "implementation_version", coursdl_version(), "language_info", "name", "c", "version", "C11",
+                     "mimetype", "text/x-csrc", "file_extension", ".c", "codemirror_mode", "text/x-csrc",
+                     "pygments_lexer", "c", "banner", banner, "help_links", "text", "C (coursDL) README",
+                     "url", "https://github.com/coursdl", "debugger", 0);
+}
+
+/* ---- execute ----------------------------------------------------------------- */
+
+static json_t *eval_user_expressions(const json_t *exprs)
+{
+    json_t *out = json_object();
+    const char *name;
+    json_t *value;
+    if (!json_is_object(exprs))
+        return out;
+    json_object_foreach((json_t *)exprs, name, value) {
+        const char *code = json_string_value(value);
+        if (!code) {
+            json_object_set_new(out, name, json_pack("{s:s, s:s, s:s, s:[]}", "status", "error", "ename",
+                                                     "InvalidRequest", "evalue", "the expression is not a string",
+                                                     "traceback"));
+            continue;
+        }
+        CellResult r;
+        publish_capture_results(true);
+        session_eval_expression(code, &r);
+        publish_capture_results(false);
+        json_t *res = publish_take_captured();
+        if (!r.ok) {
+            json_decref(res);
+            json_t *tb = json_array();
+            for (int i = 0; i < r.n_traceback; i++)
+                json_array_append_new(tb, json_string(r.traceback[i]));
+            res = json_pack("{s:s, s:s, s:s, s:o}", "status", "error", "ename", r.ename, "evalue", r.evalue,
+                            "traceback", tb);
+        } else if (!res) {
+            res = json_pack("{s:s, s:{}, s:{}}", "status", "ok", "data", "metadata");
+        }
+        json_object_set_new(out, name, res);
+        cell_result_free(&r);
+    }
+    return out;
+}
+
+static bool g_stop_on_error_abort;
+
+static void execute(Msg *req)
+{
+    json_t *c = req->content;
+    json_t *jcode = json_object_get(c, "code");
+    if (!json_is_string(jcode)) {
+        reply_invalid(K.shell, req, "execute_request content needs a string \"code\"");
+        return;
+    }
+    const char *code = json_string_value(jcode);
+    bool silent = json_is_true(json_object_get(c, "silent"));
+    json_t *sh = json_object_get(c, "store_history");
+    bool store = !silent && (sh ? json_is_true(sh) : true);
+    json_t *soe = json_object_get(c, "stop_on_error");
+    bool stop_on_error = soe ? json_is_true(soe) : true;
+
+    if (store)
+        K.execution_count++;
+    int count = K.execution_count;
+    if (!silent)
+        pub(req, "execute_input", json_pack("{s:s, s:i}", "code", code, "execution_count", count));
+
+    pthread_mutex_lock(&K.iopub_lock);
+    K.out_parent = silent ? NULL : req;
+    pthread_mutex_unlock(&K.iopub_lock);
+
+    CellResult r;
+    magics_execute(code, count, &r);
+    capture_flush();
+    if (r.warnings && !silent)
+        pub_stream("stderr", r.warnings, strlen(r.warnings));
+
+    json_t *content;
+    if (r.ok) {
+        json_t *ue = eval_user_expressions(json_object_get(c, "user_expressions"));
+        capture_flush();
+        content = json_pack("{s:s, s:i, s:o, s:[]}", "status", "ok", "execution_count", count,
+                            "user_expressions", ue, "payload");
+    } else {
+        json_t *tb = json_array();
+        for (int i = 0; i < r.n_traceback; i++)
+            json_array_append_new(tb, json_string(r.traceback[i]));
+        if (!silent)
+            pub(req, "error", json_pack("{s:s, s:s, s:O}", "ename", r.ename, "evalue", r.evalue, "traceback", tb));
+        content = json_pack("{s:s, s:i, s:s, s:s, s:o, s:{}, s:[]}", "status", "error", "execution_count", count,
+                            "ename", r.ename, "evalue", r.evalue, "traceback", tb, "user_expressions", "payload");
+        if (stop_on_error)
+            g_stop_on_error_abort = true;
+    }
+    pthread_mutex_lock(&K.iopub_lock);
+    K.out_parent = NULL;
+    pthread_mutex_unlock(&K.iopub_lock);
+    reply(K.shell, req, "execute_reply", content);
+    if (store)
+        history_add(count, code, NULL);
+    cell_result_free(&r);
+}
+
+/* After a failed cell, executes already queued are answered "aborted". */
+static void abort_queued(void)
+{
+    for (;;) {
+        zmq_pollitem_t it = { K.shell, 0, ZMQ_POLLIN, 0 };
+        if (zmq_poll(&it, 1, 0) <= 0 || !(it.revents & ZMQ_POLLIN))
+            break;
+        Msg m;
+        char err[256];
+        WireStatus st = wire_recv(&K.wire, K.shell, &m, err, sizeof err);
+        if (st == WIRE_OK && !strcmp(m.msg_type, "execute_request")) {
+            pub_status(&m, "busy");
+            reply(K.shell, &m, "execute_reply",
+                  json_pack("{s:s, s:i, s:{}, s:[]}", "status", "aborted", "execution_count", K.execution_count,
+                            "user_expressions", "payload"));
+            pub_status(&m, "idle");
+        } else if (st == WIRE_OK) {
+            handle_shell_message(&m);
+        } else if (st == WIRE_BAD_SIGNATURE) {
+            klog("dropped a message with a bad signature: %s", err);
+        }
+        msg_free(&m);
+    }
+}
+
+/* ---- the other requests ------------------------------------------------------- */
+
+static void is_complete(Msg *req)
+{
+    const char *code = json_string_value(json_object_get(req->content, "code"));
+    if (!code) {
+        reply_invalid(K.shell, req, "is_complete_request content needs a string \"code\"");
+        return;
+    }
+    char indent[64] = "";
+    CompleteStatus st = cellsplit_is_complete(code, indent, sizeof indent);
+    json_t *c = st == CODE_COMPLETE ? json_pack("{s:s}", "status", "complete")
+              : st == CODE_INVALID ? json_pack("{s:s}", "status", "invalid")
+              : json_pack("{s:s, s:s}", "status", "incomplete", "indent", indent);
+    reply(K.shell, req, "is_complete_reply", c);
+}
+
+static void complete(Msg *req)
+{
+    const char *code = json_string_value(json_object_get(req->content, "code"));
+    json_t *pos = json_object_get(req->content, "cursor_pos");
+    if (!code || !json_is_integer(pos)) {
+        reply_invalid(K.shell, req, "complete_request content needs \"code\" and an integer \"cursor_pos\"");
+        return;
+    }
+    reply(K.shell, req, "complete_reply", help_complete(code, (int)json_integer_value(pos)));
+}
+
+static void inspect(Msg *req)
+{
+    const char *code = json_string_value(json_object_get(req->content, "code"));
+    json_t *pos = json_object_get(req->content, "cursor_pos");
+    if (!code || !json_is_integer(pos)) {
+        reply_invalid(K.shell, req, "inspect_request content needs \"code\" and an integer \"cursor_pos\"");
+        return;
+    }
+    char *word = help_word_at(code, (int)json_integer_value(pos), NULL, NULL);
+    char *doc = word ? help_lookup(word) : NULL;
+    json_t *c = doc ? json_pack("{s:s, s:b, s:{s:s}, s:{}}", "status", "ok", "found", 1, "data", "text/plain", doc,
+                                "metadata")
+                    : json_pack("{s:s, s:b, s:{}, s:{}}", "status", "ok", "found", 0, "data", "metadata");
+    reply(K.shell, req, "inspect_reply", c);
+    free(word);
+    free(doc);
+}
+
+static void shutdown_now(void *sock, Msg *req)
+{
+    bool restart = json_is_true(json_object_get(req->content, "restart"));
+    reply(sock, req, "shutdown_reply", json_pack("{s:s, s:b}", "status", "ok", "restart", restart));
+    pub_status(req, "idle");
+    /* Give ZeroMQ's I/O thread time to send the reply, then leave at once:
+     * a cell may still be running on the main thread. */
+    usleep(100 * 1000);
+    _exit(0);
+}
+
+void handle_shell_message(Msg *req)
+{
+    const char *t = req->msg_type;
+    if (!json_is_object(req->content)) {
+        pub_status(req, "busy");
+        reply_invalid(K.shell, req, "the content frame is not a JSON object");
+        pub_status(req, "idle");
+        return;
+    }
+    pub_status(req, "busy");
+    if (!strcmp(t, "execute_request")) {
+        execute(req);
+    } else if (!strcmp(t, "kernel_info_request")) {
+        reply(K.shell, req, "kernel_info_reply", kernel_info());
+    } else if (!strcmp(t, "is_complete_request")) {
+        is_complete(req);
+    } else if (!strcmp(t, "complete_request")) {
+        complete(req);
+    } else if (!strcmp(t, "inspect_request")) {
+        inspect(req);
+    } else if (!strcmp(t, "history_request")) {
+        reply(K.shell, req, "history_reply",
+              json_pack("{s:s, s:o}", "status", "ok", "history", history_query(req->content)));
+    } else if (!strcmp(t, "comm_info_request")) {
+        reply(K.shell, req, "comm_info_reply", json_pack("{s:s, s:{}}", "status", "ok", "comms"));
+    } else if (!strcmp(t, "shutdown_request")) {
+        shutdown_now(K.shell, req);
+    } else if (!strcmp(t, "comm_open") || !strcmp(t, "comm_msg") || !strcmp(t, "comm_close")) {
+        /* No comm targets: ignored, as the spec allows. */
+    } else {
+        klog("unknown shell message type '%s' ignored", t);
+    }
+    pub_status(req, "idle");
+    if (g_stop_on_error_abort) {
+        g_stop_on_error_abort = false;
+        abort_queued();
+    }
+}
+
+void handle_control_message(Msg *req)
+{
+    const char *t = req->msg_type;
+    pub_status(req, "busy");
+    if (!json_is_object(req->content)) {
+        reply_invalid(K.control, req, "the content frame is not a JSON object");
+    } else if (!strcmp(t, "kernel_info_request")) {
+        reply(K.control, req, "kernel_info_reply", kernel_info());
+    } else if (!strcmp(t, "shutdown_request")) {
+        shutdown_now(K.control, req);
+    } else if (!strcmp(t, "interrupt_request")) {
+        guard_interrupt();
+        reply(K.control, req, "interrupt_reply", json_pack("{s:s}", "status", "ok"));
+    } else {
+        klog("unknown control message type '%s' ignored", t);
+    }
+    pub_status(req, "idle");
+}

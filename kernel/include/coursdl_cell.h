@@ -1,0 +1,154 @@
+/* coursdl_cell.h: what every notebook cell sees before its own code.
+ *
+ * Parsing glibc's stdio/stdlib/math/string headers costs TinyCC ~5 ms per
+ * cell, more than a whole ipykernel round trip, so cells get these compact
+ * declarations instead. They are written to be compatible with glibc's
+ * (same types; macros token-identical), so a cell may still #include the
+ * real headers without conflict. */
+#ifndef COURSDL_CELL_H
+#define COURSDL_CELL_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdarg.h>
+
+/* <stdint.h> */
+typedef signed char int8_t;
+typedef short int int16_t;
+typedef int int32_t;
+typedef long int int64_t;
+typedef unsigned char uint8_t;
+typedef unsigned short int uint16_t;
+typedef unsigned int uint32_t;
+typedef unsigned long int uint64_t;
+typedef long int intptr_t;
+typedef unsigned long int uintptr_t;
+
+/* <stdio.h> */
+typedef struct _IO_FILE FILE;
+extern FILE *stdin;
+extern FILE *stdout;
+extern FILE *stderr;
+#define EOF (-1)
+int printf(const char *format, ...);
+int fprintf(FILE *stream, const char *format, ...);
+int sprintf(char *s, const char *format, ...);
+int snprintf(char *s, size_t maxlen, const char *format, ...);
+int vprintf(const char *format, va_list arg);
+int vfprintf(FILE *s, const char *format, va_list arg);
+int vsnprintf(char *s, size_t maxlen, const char *format, va_list arg);
+int puts(const char *s);
+int putchar(int c);
+int fputs(const char *s, FILE *stream);
+int fputc(int c, FILE *stream);
+int getchar(void);
+int fgetc(FILE *stream);
+char *fgets(char *s, int n, FILE *stream);
+int scanf(const char *format, ...);
+int sscanf(const char *s, const char *format, ...);
+int fscanf(FILE *stream, const char *format, ...);
+int fflush(FILE *stream);
+FILE *fopen(const char *filename, const char *modes);
+int fclose(FILE *stream);
+size_t fread(void *ptr, size_t size, size_t n, FILE *stream);
+size_t fwrite(const void *ptr, size_t size, size_t n, FILE *s);
+int feof(FILE *stream);
+int remove(const char *filename);
+void perror(const char *s);
+
+/* <stdlib.h> */
+#define RAND_MAX 2147483647
+#define EXIT_FAILURE 1
+#define EXIT_SUCCESS 0
+void *malloc(size_t size);
+void *calloc(size_t nmemb, size_t size);
+void *realloc(void *ptr, size_t size);
+void free(void *ptr);
+void exit(int status);
+void abort(void);
+int abs(int x);
+long int labs(long int x);
+int rand(void);
+void srand(unsigned int seed);
+int atoi(const char *nptr);
+long int atol(const char *nptr);
+double atof(const char *nptr);
+long int strtol(const char *nptr, char **endptr, int base);
+double strtod(const char *nptr, char **endptr);
+void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *));
+char *getenv(const char *name);
+int system(const char *command);
+
+/* <string.h> */
+void *memcpy(void *dest, const void *src, size_t n);
+void *memmove(void *dest, const void *src, size_t n);
+void *memset(void *s, int c, size_t n);
+int memcmp(const void *s1, const void *s2, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *s1, const char *s2);
+int strncmp(const char *s1, const char *s2, size_t n);
+char *strcpy(char *dest, const char *src);
+char *strncpy(char *dest, const char *src, size_t n);
+char *strcat(char *dest, const char *src);
+char *strncat(char *dest, const char *src, size_t n);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+char *strstr(const char *haystack, const char *needle);
+char *strdup(const char *s);
+char *strtok(char *s, const char *delim);
+
+/* <math.h> (macros exactly as glibc spells them for a non-GNU compiler) */
+#define M_E 2.7182818284590452354
+#define M_LN2 0.69314718055994530942
+#define M_PI 3.14159265358979323846
+#define M_SQRT2 1.41421356237309504880
+#define HUGE_VAL 1e10000
+#define HUGE_VALF 1e10000f
+#define INFINITY HUGE_VALF
+#define NAN (0.0f / 0.0f)
+int __isnanf(float); int __isnan(double); int __isnanl(long double);
+int __isinff(float); int __isinf(double); int __isinfl(long double);
+int __finitef(float); int __finite(double); int __finitel(long double);
+# define __MATH_TG(TG_ARG, FUNC, ARGS)					\
+  (sizeof (TG_ARG) == sizeof (float)					\
+   ? FUNC ## f ARGS							\
+   : sizeof (TG_ARG) == sizeof (double)					\
+   ? FUNC ARGS								\
+   : FUNC ## l ARGS)
+# define isnan(x) __MATH_TG ((x), __isnan, (x))
+# define isinf(x) __MATH_TG ((x), __isinf, (x))
+# define isfinite(x) __MATH_TG ((x), __finite, (x))
+double sin(double); double cos(double); double tan(double);
+double asin(double); double acos(double); double atan(double); double atan2(double, double);
+double sinh(double); double cosh(double); double tanh(double);
+double exp(double); double log(double); double log10(double); double log2(double); double log1p(double); double expm1(double);
+double pow(double, double); double sqrt(double); double cbrt(double); double hypot(double, double);
+double fabs(double); double floor(double); double ceil(double); double round(double); double trunc(double);
+double fmod(double, double); double fmin(double, double); double fmax(double, double); double erf(double);
+float sinf(float); float cosf(float); float tanf(float); float tanhf(float); float atan2f(float, float);
+float expf(float); float logf(float); float powf(float, float); float sqrtf(float);
+float fabsf(float); float floorf(float); float ceilf(float); float roundf(float);
+float fminf(float, float); float fmaxf(float, float);
+
+/* <time.h> */
+typedef long int __clock_t;
+typedef long int __time_t;
+typedef __clock_t clock_t;
+typedef __time_t time_t;
+#define CLOCKS_PER_SEC ((__clock_t) 1000000)
+clock_t clock(void);
+time_t time(time_t *timer);
+
+/* <unistd.h> */
+unsigned int sleep(unsigned int seconds);
+int usleep(unsigned int useconds);
+
+#include <coursdl.h>
+
+/* The kernel's runtime, called by the code it generates around cells. */
+void *__cdl_memcpy(void *dest, const void *src, size_t n);
+void __cdl_shell(const char *command);
+void __cdl_main_returned(int status);
+void __cdl_zero(void *dest, size_t n);
+
+#endif

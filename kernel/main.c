@@ -1,0 +1,197 @@
+/* coursdl-kernel: the Jupyter kernel "C (coursDL)".
+ * Usage: coursdl-kernel -f CONNECTION_FILE */
+#include <fcntl.h>
+#include <gc.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "capture.h"
+#include "conn.h"
+#include "coursdl.h"
+#include "guard.h"
+#include "heartbeat.h"
+#include "help.h"
+#include "kernel.h"
+#include "runtime.h"
+#include "session.h"
+
+#ifndef CDL_ROOT
+#define CDL_ROOT "."
+#endif
+
+Kernel K = { .iopub_lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void *bind_socket(int type, const ConnInfo *ci, int port, const char *what)
+{
+    char ep[600];
+    conn_endpoint(ci, port, ep, sizeof ep);
+    void *s = zmq_socket(K.zctx, type);
+    int linger = 1000;
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    if (!s || zmq_bind(s, ep) != 0) {
+        fprintf(stderr, "coursdl-kernel: cannot bind the %s channel to %s: %s\n", what, ep, zmq_strerror(zmq_errno()));
+        exit(1);
+    }
+    return s;
+}
+
+/* One request from a ROUTER socket; malformed ones get an error reply when
+ * they can be addressed, badly signed ones are dropped. */
+static bool receive(void *sock, Msg *m, const char *channel)
+{
+    char err[512];
+    WireStatus st = wire_recv(&K.wire, sock, m, err, sizeof err);
+    if (st == WIRE_OK)
+        return true;
+    if (st == WIRE_BAD_SIGNATURE) {
+        klog("%s: dropped a message with a bad signature (%s)", channel, err);
+    } else if (st == WIRE_MALFORMED) {
+        klog("%s: malformed message (%s)", channel, err);
+        if (m->header && m->msg_type && *m->msg_type && m->n_idents > 0) {
+            const char *t = m->msg_type;
+            size_t n = strlen(t);
+            char type[160];
+            if (n > 8 && !strcmp(t + n - 8, "_request"))
+                snprintf(type, sizeof type, "%.*s_reply", (int)(n - 8), t);
+            else
+                snprintf(type, sizeof type, "%s_reply", t);
+            reply(sock, m, type, json_pack("{s:s, s:s, s:s, s:[s]}", "status", "error", "ename", "InvalidRequest",
+                                           "evalue", err, "traceback", err));
+        }
+    } else if (st == WIRE_ERROR) {
+        klog("%s: socket error, stopping", channel);
+        _exit(1);
+    }
+    msg_free(m);
+    return false;
+}
+
+static void *control_thread(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        Msg m;
+        if (receive(K.control, &m, "control")) {
+            handle_control_message(&m);
+            msg_free(&m);
+        }
+    }
+    return NULL;
+}
+
+static void start_thread(void *(*fn)(void *))
+{
+    /* Only the main thread may take SIGINT (it runs the cells). */
+    sigset_t block, old;
+    sigfillset(&block);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    pthread_t t;
+    if (pthread_create(&t, NULL, fn, NULL) != 0) {
+        fprintf(stderr, "coursdl-kernel: cannot start a thread\n");
+        exit(1);
+    }
+    pthread_detach(t);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void find_root(void)
+{
+    /* The build's location, unless moved: then next to the executable. */
+    const char *env = getenv("COURSDL_ROOT");
+    if (env) {
+        snprintf(K.root, sizeof K.root, "%s", env);
+        return;
+    }
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/engine/include/coursdl.h", CDL_ROOT);
+    if (access(probe, R_OK) == 0) {
+        snprintf(K.root, sizeof K.root, "%s", CDL_ROOT);
+        return;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        snprintf(K.root, sizeof K.root, "%s/..", dirname(exe));
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *conn_file = NULL;
+    for (int i = 1; i < argc; i++) {
+        if ((!strcmp(argv[i], "-f") || !strcmp(argv[i], "--connection-file")) && i + 1 < argc)
+            conn_file = argv[++i];
+        else if (!strncmp(argv[i], "--connection-file=", 18))
+            conn_file = argv[i] + 18;
+        else if (!strcmp(argv[i], "--version")) {
+            printf("coursdl-kernel %s\n", coursdl_version());
+            return 0;
+        }
+    }
+    if (!conn_file) {
+        fprintf(stderr, "usage: %s -f CONNECTION_FILE\n"
+                        "The kernel of \"C (coursDL)\": Jupyter starts it with a connection file.\n", argv[0]);
+        return 2;
+    }
+    ConnInfo ci;
+    char err[512];
+    if (conn_load(conn_file, &ci, err, sizeof err) != 0) {
+        fprintf(stderr, "coursdl-kernel: %s\n", err);
+        return 1;
+    }
+    if (wire_init(&K.wire, ci.key, ci.signature_scheme) != 0) {
+        fprintf(stderr, "coursdl-kernel: unsupported signature scheme '%s' (use hmac-sha256)\n", ci.signature_scheme);
+        return 1;
+    }
+    GC_INIT();
+    /* A cell reading stdin gets end-of-file instead of hanging. */
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        close(devnull);
+    }
+    find_root();
+    char engine_inc[4300], kernel_inc[4300];
+    snprintf(engine_inc, sizeof engine_inc, "%s/engine/include", K.root);
+    snprintf(kernel_inc, sizeof kernel_inc, "%s/kernel/include", K.root);
+
+    guard_init(session_pc_in_cell);
+    runtime_init();
+    session_init(engine_inc, kernel_inc);
+    help_init(engine_inc, kernel_inc);
+
+    K.zctx = zmq_ctx_new();
+    K.shell = bind_socket(ZMQ_ROUTER, &ci, ci.shell_port, "shell");
+    K.control = bind_socket(ZMQ_ROUTER, &ci, ci.control_port, "control");
+    K.stdin_sock = bind_socket(ZMQ_ROUTER, &ci, ci.stdin_port, "stdin");
+    K.iopub = bind_socket(ZMQ_PUB, &ci, ci.iopub_port, "iopub");
+    char hb[600];
+    conn_endpoint(&ci, ci.hb_port, hb, sizeof hb);
+    if (heartbeat_start(K.zctx, hb, err, sizeof err) != 0) {
+        fprintf(stderr, "coursdl-kernel: %s\n", err);
+        return 1;
+    }
+    if (capture_start(pub_stream_emit, NULL) != 0) {
+        fprintf(stderr, "coursdl-kernel: cannot capture stdout/stderr\n");
+        return 1;
+    }
+    publish_install_sink();
+    start_thread(control_thread);
+    pub_status(NULL, "starting");
+    klog("coursdl-kernel %s ready (%s)", coursdl_version(), conn_file);
+
+    for (;;) {
+        Msg m;
+        if (receive(K.shell, &m, "shell")) {
+            handle_shell_message(&m);
+            msg_free(&m);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+#include "runtime.h"
+
+#include <errno.h>
+#include <gc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "coursdl.h"
+#include "guard.h"
+
+static void on_engine_error(ErrorKind kind, const char *message, void *ctx)
+{
+    (void)ctx;
+    if (guard_active())
+        guard_fail(error_kind_name(kind), "%s", message);
+    /* Outside a cell the engine's default (print and exit) would kill the
+     * kernel: only a kernel bug gets here, so log it loudly. */
+    klog("engine error outside a cell: %s: %s", error_kind_name(kind), message);
+}
+
+void runtime_init(void)
+{
+    error_set_handler(on_engine_error, NULL);
+}
+
+static void *cell_memcpy(void *d, const void *s, size_t n) { return memcpy(d, s, n); }
+static void cell_zero(void *d, size_t n) { memset(d, 0, n); }
+
+static _Noreturn void cell_exit(int status)
+{
+    fflush(stdout);
+    if (status == 0)
+        guard_finish();
+    guard_fail("SystemExit", "exit(%d) was called: the cell stopped there "
+               "(the kernel keeps running, with its state)", status);
+}
+
+static void cell_main_returned(int status)
+{
+    if (status != 0)
+        guard_fail("SystemExit", "main returned %d (non-zero: the program reports a failure)", status);
+}
+
+static _Noreturn void cell_assert_fail(const char *assertion, const char *file, unsigned int line,
+                                       const char *function)
+{
+    fflush(stdout);
+    if (file && !strcmp(file, "cell"))
+        guard_fail("Aborted", "Assertion failed: %s (cell line %u, in %s)", assertion, line,
+                   strcmp(function, "__cdl_run") ? function : "the cell's statements");
+    guard_fail("Aborted", "Assertion failed: %s (%s:%u, in %s)", assertion, file, line, function);
+}
+
+/* The collector scans these blocks, so tensors stored in a malloc'ed
+ * array stay alive, and forgotten blocks are reclaimed. */
+static void *cell_malloc(size_t n) { return GC_MALLOC(n); }
+
+static void *cell_calloc(size_t n, size_t size)
+{
+    if (size && n > (size_t)-1 / size)
+        return NULL;
+    return GC_MALLOC(n * size);  /* GC memory comes zeroed */
+}
+
+static void *cell_realloc(void *p, size_t n)
+{
+    if (!p || GC_base(p))
+        return GC_REALLOC(p, n);
+    return realloc(p, n);  /* from libc (strdup, getline...) */
+}
+
+static void cell_free(void *p)
+{
+    if (!p)
+        return;
+    if (GC_base(p))
+        GC_FREE(p);
+    else
+        free(p);
+}
+
+/* Runs `sh -c cmd` with its output in the cell's streams; polls so that an
+ * interrupt stops the command and the cell. */
+static void cell_shell(const char *cmd)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        error_raise(ERR_RUNTIME, "!%s: cannot start a shell (%s)", cmd, strerror(errno));
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR)
+            return;
+        if (interrupt_pending()) {
+            kill(pid, SIGINT);
+            usleep(100000);
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            interrupt_check();
+        }
+        usleep(5000);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        fprintf(stderr, "!%s: exited with status %d\n", cmd, WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        fprintf(stderr, "!%s: killed by signal %d\n", cmd, WTERMSIG(status));
+}
+
+static const JitExtern g_externs[] = {
+    { "__cdl_memcpy", (void *)cell_memcpy },
+    { "__cdl_zero", (void *)cell_zero },
+    { "__cdl_shell", (void *)cell_shell },
+    { "__cdl_main_returned", (void *)cell_main_returned },
+    { "exit", (void *)cell_exit },
+    { "_exit", (void *)cell_exit },
+    { "_Exit", (void *)cell_exit },
+    { "quick_exit", (void *)cell_exit },
+    { "__assert_fail", (void *)cell_assert_fail },
+    { "malloc", (void *)cell_malloc },
+    { "calloc", (void *)cell_calloc },
+    { "realloc", (void *)cell_realloc },
+    { "free", (void *)cell_free },
+};
+
+int runtime_externs(const JitExtern **out)
+{
+    *out = g_externs;
+    return (int)(sizeof g_externs / sizeof *g_externs);
+}
+
+void runtime_after_unwind(bool fault_outside_cell)
+{
+    error_reset_state();
+    if (fault_outside_cell)
+        capture_reset_stdio();
+    else
+        fflush(stdout);
+}

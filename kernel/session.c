@@ -1,0 +1,1067 @@
+#include "session.h"
+
+#include <ctype.h>
+#include <gc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cellsplit.h"
+#include "guard.h"
+#include "jit.h"
+#include "runtime.h"
+#include "strbuf.h"
+
+/* ---- persistent state ---------------------------------------------------- */
+
+typedef struct Entry {
+    char *key;        /* "macro:N", "type:struct P", "sym:f", "include:<text>" or NULL */
+    char *text;
+    char **defines;   /* identifiers it defines */
+    int n_defines;
+    char **mentions;  /* identifiers it uses */
+    int n_mentions;
+    char *var_name;   /* extern declaration of a persistent variable */
+} Entry;
+
+typedef struct Var {
+    char *name;
+    char *identity;   /* storage_key (+ initializer for arrays sized by it) */
+    char *type_key;
+    void *addr;
+} Var;
+
+typedef struct Func {
+    char *name;
+    unsigned char *stub;  /* jmp *target: the address every caller uses */
+    void *impl;
+} Func;
+
+typedef struct CellCode {
+    uintptr_t start, end;
+    int number;
+    JitSymbol *syms;      /* sorted by address */
+    int n_syms;
+} CellCode;
+
+static struct {
+    Entry *entries;
+    int n_entries;
+    Var *vars;
+    int n_vars;
+    Func *funcs;
+    int n_funcs;
+    char **type_names;    /* typedef names, NULL-terminated */
+    int n_type_names;
+    unsigned char *stub_page;
+    int stub_used;
+} S;
+
+/* Read by the signal handlers: only appended to while no cell runs. */
+static CellCode *g_cells;
+static volatile int g_n_cells;
+
+static const char *const BASE_TYPE_NAMES[] = {
+    "size_t", "ptrdiff_t", "FILE", "bool", "va_list", "clock_t", "time_t",
+    "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
+    "intptr_t", "uintptr_t", "ssize_t", "off_t", "wchar_t", "max_align_t",
+    "Tensor", "Generator", "Device", "DType", "Module", "Optimizer", "Dataset", "DataLoader",
+    "Figure", "History", "DisplayItem", "DisplaySink", "DisplayKind", "ErrorKind", "ErrorHandler",
+    "Progress", NULL
+};
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static void push_str(char ***arr, int *n, const char *s)
+{
+    *arr = xrealloc(*arr, sizeof **arr * (size_t)(*n + 2));
+    (*arr)[(*n)++] = xstrdup(s);
+    (*arr)[*n] = NULL;
+}
+
+static bool has_str(char *const *arr, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(arr[i], s))
+            return true;
+    return false;
+}
+
+static void free_strs(char **arr, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(arr[i]);
+    free(arr);
+}
+
+/* Identifiers of a piece of C, skipping comments, strings and characters. */
+static void scan_idents(const char *t, char ***out, int *n)
+{
+    const char *p = t;
+    while (*p) {
+        if (p[0] == '/' && p[1] == '/') {
+            while (*p && *p != '\n') p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            p += 2;
+            while (*p && !(p[0] == '*' && p[1] == '/')) p++;
+            if (*p) p += 2;
+        } else if (*p == '"' || *p == '\'') {
+            char q = *p++;
+            while (*p && *p != q) {
+                if (*p == '\\' && p[1]) p++;
+                p++;
+            }
+            if (*p) p++;
+        } else if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *s = p;
+            while (isalnum((unsigned char)*p) || *p == '_') p++;
+            char *id = strndup(s, (size_t)(p - s));
+            if (!has_str(*out, *n, id))
+                push_str(out, n, id);
+            free(id);
+        } else if (isdigit((unsigned char)*p)) {
+            while (isalnum((unsigned char)*p) || *p == '.' || *p == '_') p++;
+        } else {
+            p++;
+        }
+    }
+}
+
+/* type_key with '@' replaced by name. */
+static char *subst(const char *key, const char *name)
+{
+    StrBuf b;
+    sb_init(&b);
+    const char *at = strchr(key, '@');
+    if (!at) {
+        sb_puts(&b, key);
+        sb_putc(&b, ' ');
+        sb_puts(&b, name);
+    } else {
+        sb_putn(&b, key, (size_t)(at - key));
+        sb_puts(&b, name);
+        sb_puts(&b, at + 1);
+    }
+    return sb_take(&b);
+}
+
+static bool is_incomplete_array(const char *key)
+{
+    const char *at = strchr(key, '@');
+    return at && !strncmp(at + 1, "[]", 2);
+}
+
+static void entry_free(Entry *e)
+{
+    free(e->key);
+    free(e->text);
+    free_strs(e->defines, e->n_defines);
+    free_strs(e->mentions, e->n_mentions);
+    free(e->var_name);
+}
+
+static Var *find_var(const char *name)
+{
+    for (int i = 0; i < S.n_vars; i++)
+        if (!strcmp(S.vars[i].name, name))
+            return &S.vars[i];
+    return NULL;
+}
+
+static Func *find_func(const char *name)
+{
+    for (int i = 0; i < S.n_funcs; i++)
+        if (!strcmp(S.funcs[i].name, name))
+            return &S.funcs[i];
+    return NULL;
+}
+
+static void drop_var(const char *name)
+{
+    for (int i = 0; i < S.n_vars; i++) {
+        if (!strcmp(S.vars[i].name, name)) {
+            free(S.vars[i].name);
+            free(S.vars[i].identity);
+            free(S.vars[i].type_key);
+            S.vars[i] = S.vars[--S.n_vars];
+            return;
+        }
+    }
+}
+
+/* ---- entry points of functions ------------------------------------------- */
+
+#define STUB_SIZE 16
+
+static void stub_point(unsigned char *stub, void *target)
+{
+    /* jmp *0(%rip) followed by the 8-byte target address */
+    stub[0] = 0xff;
+    stub[1] = 0x25;
+    memset(stub + 2, 0, 4);
+    memcpy(stub + 6, &target, sizeof target);
+}
+
+static unsigned char *stub_new(void)
+{
+    if (!S.stub_page || S.stub_used + STUB_SIZE > 4096) {
+        S.stub_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (S.stub_page == MAP_FAILED) {
+            perror("coursdl-kernel: mmap");
+            abort();
+        }
+        S.stub_used = 0;
+    }
+    unsigned char *s = S.stub_page + S.stub_used;
+    S.stub_used += STUB_SIZE;
+    return s;
+}
+
+/* ---- cell code ranges (for fault reports and interrupts) ----------------- */
+
+static int cmp_sym(const void *a, const void *b)
+{
+    const JitSymbol *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void register_cell_code(JitUnit *u, int number)
+{
+    CellCode c = { (uintptr_t)u->block, (uintptr_t)u->block + u->size, number, u->syms, u->n_syms };
+    qsort(c.syms, (size_t)c.n_syms, sizeof *c.syms, cmp_sym);
+    g_cells = xrealloc(g_cells, sizeof *g_cells * (size_t)(g_n_cells + 1));
+    g_cells[g_n_cells] = c;
+    g_n_cells++;
+}
+
+bool session_pc_in_cell(uintptr_t pc)
+{
+    for (int i = 0; i < g_n_cells; i++)
+        if (pc >= g_cells[i].start && pc < g_cells[i].end)
+            return true;
+    return false;
+}
+
+/* "function crash (cell [3])" for an address in cell code. */
+static bool describe_pc(uintptr_t pc, char *buf, size_t n)
+{
+    for (int i = g_n_cells - 1; i >= 0; i--) {
+        CellCode *c = &g_cells[i];
+        if (pc < c->start || pc >= c->end)
+            continue;
+        const char *fn = NULL;
+        for (int k = 0; k < c->n_syms; k++)
+            if ((uintptr_t)c->syms[k].addr <= pc)
+                fn = c->syms[k].name;
+        if (fn && !strcmp(fn, "__cdl_run"))
+            snprintf(buf, n, "in the statements of cell [%d]", c->number);
+        else if (fn)
+            snprintf(buf, n, "in function %s (cell [%d])", fn, c->number);
+        else
+            snprintf(buf, n, "in cell [%d]", c->number);
+        return true;
+    }
+    return false;
+}
+
+/* ---- init / reset ---------------------------------------------------------- */
+
+void session_init(const char *engine_include, const char *kernel_include)
+{
+    jit_set_include_dirs(engine_include, kernel_include);
+    session_reset();
+}
+
+void session_reset(void)
+{
+    for (int i = 0; i < S.n_entries; i++)
+        entry_free(&S.entries[i]);
+    free(S.entries);
+    while (S.n_vars)
+        drop_var(S.vars[0].name);
+    free(S.vars);
+    for (int i = 0; i < S.n_funcs; i++)
+        free(S.funcs[i].name);
+    free(S.funcs);
+    free_strs(S.type_names, S.n_type_names);
+    /* Code blocks and stubs stay mapped: old function pointers may remain. */
+    unsigned char *page = S.stub_page;
+    int used = S.stub_used;
+    memset(&S, 0, sizeof S);
+    S.stub_page = page;
+    S.stub_used = used;
+    for (int i = 0; BASE_TYPE_NAMES[i]; i++)
+        push_str(&S.type_names, &S.n_type_names, BASE_TYPE_NAMES[i]);
+}
+
+/* ---- building the translation unit --------------------------------------- */
+
+/* What one cell changes, computed before compiling it. */
+typedef struct Plan {
+    ItemList items;
+    char **defined;       /* identifiers the cell (re)defines */
+    int n_defined;
+    char **keys;          /* entry keys the cell replaces */
+    int n_keys;
+    char **changed_types; /* type keys whose text changed */
+    int n_changed;
+    char *entry_state;    /* per old entry: 'k' kept in front, 'd' deferred, 'x' dropped */
+    bool has_expr, has_stmt, has_main;
+    const char *main_params;
+    bool *new_storage;    /* per item: VAR needs new storage */
+} Plan;
+
+static char *item_key(const Item *it)
+{
+    char buf[600];
+    switch (it->kind) {
+    case ITEM_PREPROC: {
+        const char *t = it->text;
+        while (*t == ' ' || *t == '\t' || *t == '#') t++;
+        if (it->name && (!strncmp(t, "define", 6) || !strncmp(t, "undef", 5))) {
+            snprintf(buf, sizeof buf, "macro:%s", it->name);
+            return xstrdup(buf);
+        }
+        if (!strncmp(t, "include", 7)) {
+            StrBuf b;
+            sb_init(&b);
+            sb_puts(&b, "include:");
+            sb_puts(&b, it->text);
+            return sb_take(&b);
+        }
+        return NULL;
+    }
+    case ITEM_TYPE:
+        snprintf(buf, sizeof buf, "type:%s", it->name ? it->name : it->text);
+        return xstrdup(buf);
+    case ITEM_DECL:
+    case ITEM_FUNC:
+    case ITEM_VAR:
+        if (!it->name)
+            return NULL;
+        snprintf(buf, sizeof buf, "sym:%s", it->name);
+        return xstrdup(buf);
+    default:
+        return NULL;
+    }
+}
+
+/* Identifiers an item defines: the macro, type, function or variable name,
+ * and an anonymous enum's constants. */
+static void item_defines(const Item *it, char ***out, int *n)
+{
+    if (!it->name)
+        return;
+    const char *name = it->name;
+    if (it->kind == ITEM_TYPE) {
+        if (!strncmp(name, "enum{", 5)) {
+            char *copy = xstrdup(name + 5);
+            for (char *tok = strtok(copy, ",}"); tok; tok = strtok(NULL, ",}"))
+                if (*tok) push_str(out, n, tok);
+            free(copy);
+            return;
+        }
+        const char *sp = strrchr(name, ' ');
+        if (sp)
+            name = sp + 1;
+    }
+    push_str(out, n, name);
+}
+
+static bool is_persistent_preproc(const Item *it)
+{
+    const char *t = it->text;
+    while (*t == ' ' || *t == '\t' || *t == '#') t++;
+    return !strncmp(t, "include", 7) || !strncmp(t, "define", 6) || !strncmp(t, "undef", 5)
+        || !strncmp(t, "pragma", 6);
+}
+
+static void plan_free(Plan *p)
+{
+    itemlist_free(&p->items);
+    free_strs(p->defined, p->n_defined);
+    free_strs(p->keys, p->n_keys);
+    free_strs(p->changed_types, p->n_changed);
+    free(p->entry_state);
+    free(p->new_storage);
+}
+
+static Entry *find_entry(const char *key)
+{
+    for (int i = 0; i < S.n_entries; i++)
+        if (S.entries[i].key && !strcmp(S.entries[i].key, key))
+            return &S.entries[i];
+    return NULL;
+}
+
+static char *var_identity(const Item *it)
+{
+    StrBuf b;
+    sb_init(&b);
+    sb_puts(&b, it->storage_key);
+    if (is_incomplete_array(it->storage_key) && it->init) {
+        sb_puts(&b, " = ");
+        sb_puts(&b, it->init);
+    }
+    return sb_take(&b);
+}
+
+/* Does a variable's type mention a struct/typedef whose definition this
+ * cell changes? Then its old storage has the wrong layout. */
+static bool type_changed(const Plan *p, const char *type_key)
+{
+    char **ids = NULL;
+    int n = 0;
+    bool hit = false;
+    scan_idents(type_key, &ids, &n);
+    for (int c = 0; c < p->n_changed && !hit; c++) {
+        const char *ck = p->changed_types[c] + 5; /* skip "type:" */
+        const char *sp = strrchr(ck, ' ');
+        hit = has_str(ids, n, sp ? sp + 1 : ck);
+    }
+    free_strs(ids, n);
+    return hit;
+}
+
+static void make_plan(Plan *p)
+{
+    int n = p->items.n;
+    p->new_storage = calloc((size_t)n + 1, sizeof *p->new_storage);
+    for (int i = 0; i < n; i++) {
+        Item *it = &p->items.items[i];
+        char *key = item_key(it);
+        if (key) {
+            if (it->kind == ITEM_TYPE) {
+                Entry *old = find_entry(key);
+                if (old && strcmp(old->text, it->text))
+                    push_str(&p->changed_types, &p->n_changed, key);
+            }
+            push_str(&p->keys, &p->n_keys, key);
+            free(key);
+        }
+        if (it->kind != ITEM_STMT && it->kind != ITEM_EXPR)
+            item_defines(it, &p->defined, &p->n_defined);
+        if (it->kind == ITEM_STMT) p->has_stmt = true;
+        if (it->kind == ITEM_EXPR) p->has_expr = true;
+        if (it->kind == ITEM_FUNC && !strcmp(it->name, "main")) {
+            p->has_main = true;
+            p->main_params = it->params;
+        }
+    }
+    /* Old entries: replaced (dropped), depending on something redefined
+     * (deferred after the cell's types), or kept in front. One forward pass
+     * is transitive because the old order was already valid. */
+    p->entry_state = xmalloc((size_t)S.n_entries + 1);
+    char **dep = NULL;
+    int n_dep = 0;
+    for (int i = 0; i < p->n_defined; i++)
+        push_str(&dep, &n_dep, p->defined[i]);
+    for (int i = 0; i < S.n_entries; i++) {
+        Entry *e = &S.entries[i];
+        char st = 'k';
+        if (e->key && has_str(p->keys, p->n_keys, e->key)) {
+            st = 'x';
+        } else {
+            for (int k = 0; k < e->n_mentions && st == 'k'; k++)
+                if (has_str(dep, n_dep, e->mentions[k]))
+                    st = 'd';
+            if (st == 'd') {
+                /* A variable whose type changed layout cannot be kept. */
+                if (e->var_name && p->n_changed)
+                    st = 'x';
+                for (int k = 0; k < e->n_defines; k++)
+                    push_str(&dep, &n_dep, e->defines[k]);
+            }
+        }
+        p->entry_state[i] = st;
+    }
+    free_strs(dep, n_dep);
+    for (int i = 0; i < n; i++) {
+        Item *it = &p->items.items[i];
+        if (it->kind != ITEM_VAR)
+            continue;
+        Var *v = find_var(it->name);
+        char *id = var_identity(it);
+        p->new_storage[i] = !v || strcmp(v->identity, id) != 0 || type_changed(p, v->type_key);
+        free(id);
+    }
+}
+
+static void emit_line(StrBuf *b, int line)
+{
+    sb_printf(b, "\n#line %d \"cell\"\n", line > 0 ? line : 1);
+}
+
+static void emit_var_decl(StrBuf *b, const Item *it, bool new_storage)
+{
+    emit_line(b, it->line);
+    char *d;
+    if (!new_storage) {
+        d = subst(it->type_key, it->name);
+        sb_printf(b, "extern %s;\n", d);
+    } else {
+        d = subst(it->storage_key, it->name);
+        if (is_incomplete_array(it->storage_key) && it->init)
+            sb_printf(b, "%s = %s;\n", d, it->init);  /* its size comes from the initializer */
+        else
+            sb_printf(b, "%s;\n", d);
+    }
+    free(d);
+}
+
+static void emit_var_init(StrBuf *b, const Item *it)
+{
+    if (it->init) {
+        emit_line(b, it->init_line ? it->init_line : it->line);
+        char *local = subst(it->type_key, "__cdl_init");
+        sb_printf(b, "{ %s = %s;\n__cdl_memcpy((void *)&%s, (const void *)&__cdl_init, sizeof __cdl_init); }\n",
+                  local, it->init, it->name);
+        free(local);
+    } else {
+        emit_line(b, it->line);
+        sb_printf(b, "__cdl_zero((void *)&%s, sizeof %s);\n", it->name, it->name);
+    }
+}
+
+/* mode: 0 normal, 1 trailing expression run as a plain statement. */
+static char *build_source(const Plan *p, int expr_mode)
+{
+    StrBuf b;
+    sb_init(&b);
+    sb_puts(&b, "#include <coursdl_cell.h>\n#line 1 \"prelude\"\n");
+    for (int i = 0; i < S.n_entries; i++)
+        if (p->entry_state[i] == 'k')
+            sb_printf(&b, "%s\n", S.entries[i].text);
+    const ItemList *L = &p->items;
+    for (int i = 0; i < L->n; i++) {
+        const Item *it = &L->items[i];
+        if (it->kind == ITEM_PREPROC || it->kind == ITEM_TYPE) {
+            emit_line(&b, it->line);
+            sb_printf(&b, "%s\n", it->text);
+        }
+    }
+    sb_puts(&b, "\n#line 1 \"prelude\"\n");
+    for (int i = 0; i < S.n_entries; i++)
+        if (p->entry_state[i] == 'd')
+            sb_printf(&b, "%s\n", S.entries[i].text);
+    for (int i = 0; i < L->n; i++) {
+        const Item *it = &L->items[i];
+        if (it->kind == ITEM_DECL) {
+            emit_line(&b, it->line);
+            sb_printf(&b, "%s\n", it->text);
+        } else if (it->kind == ITEM_VAR) {
+            emit_var_decl(&b, it, p->new_storage[i]);
+        }
+    }
+    for (int i = 0; i < L->n; i++) {
+        const Item *it = &L->items[i];
+        if (it->kind == ITEM_FUNC) {
+            emit_line(&b, it->line);
+            sb_printf(&b, "%s\n", it->proto);
+        }
+    }
+    for (int i = 0; i < L->n; i++) {
+        const Item *it = &L->items[i];
+        if (it->kind == ITEM_FUNC) {
+            emit_line(&b, it->line);
+            sb_printf(&b, "%s\n", it->text);
+        }
+    }
+    sb_puts(&b, "\nvoid __cdl_run(void) {\n");
+    for (int i = 0; i < L->n; i++) {
+        const Item *it = &L->items[i];
+        if (it->kind == ITEM_STMT) {
+            emit_line(&b, it->line);
+            sb_printf(&b, "%s\n", it->text);
+        } else if (it->kind == ITEM_VAR) {
+            emit_var_init(&b, it);
+        } else if (it->kind == ITEM_EXPR) {
+            emit_line(&b, it->line);
+            if (expr_mode == 0)
+                sb_printf(&b, "display_out((%s\n));\n", it->text);
+            else
+                sb_printf(&b, "%s\n;\n", it->text);
+        }
+    }
+    if (p->has_main && !p->has_stmt && !p->has_expr) {
+        const char *params = p->main_params ? p->main_params : "";
+        if (!*params || !strcmp(params, "void"))
+            sb_puts(&b, "__cdl_main_returned(main());\n");
+        else
+            sb_puts(&b, "{ static char *__cdl_argv[] = { \"cell\", 0 };\n"
+                        "__cdl_main_returned(main(1, __cdl_argv)); }\n");
+    }
+    sb_puts(&b, "}\n");
+    return sb_take(&b);
+}
+
+/* ---- committing a compiled cell ------------------------------------------ */
+
+static Entry make_entry(const char *key, const char *text, const char *var_name)
+{
+    Entry e = { 0 };
+    e.key = key ? xstrdup(key) : NULL;
+    e.text = xstrdup(text);
+    e.var_name = var_name ? xstrdup(var_name) : NULL;
+    scan_idents(text, &e.mentions, &e.n_mentions);
+    return e;
+}
+
+static void add_entry(Entry **arr, int *n, Entry e)
+{
+    *arr = xrealloc(*arr, sizeof **arr * (size_t)(*n + 1));
+    (*arr)[(*n)++] = e;
+}
+
+static bool var_entry_in(const Entry *arr, int n, const char *var_name)
+{
+    for (int i = 0; i < n; i++)
+        if (arr[i].var_name && !strcmp(arr[i].var_name, var_name))
+            return true;
+    return false;
+}
+
+static void commit(Plan *p, JitUnit *u)
+{
+    ItemList *L = &p->items;
+    /* Variables: new storage lives in this cell's block. */
+    for (int i = 0; i < L->n; i++) {
+        Item *it = &L->items[i];
+        if (it->kind != ITEM_VAR || !p->new_storage[i])
+            continue;
+        void *addr = jit_symbol(u, it->name);
+        if (!addr)
+            continue;
+        drop_var(it->name);
+        S.vars = xrealloc(S.vars, sizeof *S.vars * (size_t)(S.n_vars + 1));
+        Var v = { xstrdup(it->name), var_identity(it), xstrdup(it->type_key), addr };
+        S.vars[S.n_vars++] = v;
+    }
+    /* Functions: point the stable entry at the new code. */
+    for (int i = 0; i < L->n; i++) {
+        Item *it = &L->items[i];
+        if (it->kind != ITEM_FUNC)
+            continue;
+        void *impl = jit_symbol(u, it->name);
+        if (!impl)
+            continue;
+        Func *f = find_func(it->name);
+        if (!f) {
+            S.funcs = xrealloc(S.funcs, sizeof *S.funcs * (size_t)(S.n_funcs + 1));
+            f = &S.funcs[S.n_funcs++];
+            f->name = xstrdup(it->name);
+            f->stub = stub_new();
+        }
+        f->impl = impl;
+        stub_point(f->stub, impl);
+    }
+    /* The new prelude, in the order the cell was compiled in. */
+    Entry *ne = NULL;
+    int nn = 0;
+    for (int i = 0; i < S.n_entries; i++)
+        if (p->entry_state[i] == 'k')
+            add_entry(&ne, &nn, S.entries[i]);
+    for (int i = 0; i < L->n; i++) {
+        Item *it = &L->items[i];
+        if ((it->kind == ITEM_PREPROC && is_persistent_preproc(it)) || it->kind == ITEM_TYPE) {
+            char *key = item_key(it);
+            Entry e = make_entry(key, it->text, NULL);
+            item_defines(it, &e.defines, &e.n_defines);
+            add_entry(&ne, &nn, e);
+            free(key);
+            if (it->kind == ITEM_TYPE && it->name && strncmp(it->name, "struct ", 7)
+                && strncmp(it->name, "union ", 6) && strncmp(it->name, "enum", 4)
+                && !has_str(S.type_names, S.n_type_names, it->name))
+                push_str(&S.type_names, &S.n_type_names, it->name);
+        }
+    }
+    for (int i = 0; i < S.n_entries; i++)
+        if (p->entry_state[i] == 'd')
+            add_entry(&ne, &nn, S.entries[i]);
+    for (int i = 0; i < L->n; i++) {
+        Item *it = &L->items[i];
+        char *key = item_key(it);
+        Entry e;
+        bool add = true;
+        if (it->kind == ITEM_DECL) {
+            e = make_entry(key, it->text, NULL);
+        } else if (it->kind == ITEM_VAR) {
+            char *d = subst(it->type_key, it->name);
+            char *text = xmalloc(strlen(d) + 16);
+            sprintf(text, "extern %s;", d);
+            e = make_entry(key, text, it->name);
+            free(d);
+            free(text);
+        } else if (it->kind == ITEM_FUNC) {
+            e = make_entry(key, it->proto, NULL);
+        } else {
+            add = false;
+        }
+        if (add) {
+            item_defines(it, &e.defines, &e.n_defines);
+            add_entry(&ne, &nn, e);
+        }
+        free(key);
+    }
+    for (int i = 0; i < S.n_entries; i++) {
+        if (p->entry_state[i] == 'x') {
+            if (S.entries[i].var_name && !var_entry_in(ne, nn, S.entries[i].var_name))
+                drop_var(S.entries[i].var_name);
+            entry_free(&S.entries[i]);
+        }
+    }
+    free(S.entries);
+    S.entries = ne;
+    S.n_entries = nn;
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+static void tb_add(CellResult *r, const char *line)
+{
+    r->traceback = xrealloc(r->traceback, sizeof *r->traceback * (size_t)(r->n_traceback + 1));
+    r->traceback[r->n_traceback++] = xstrdup(line);
+}
+
+static void set_error(CellResult *r, const char *ename, const char *evalue)
+{
+    r->ok = false;
+    free(r->ename);
+    free(r->evalue);
+    r->ename = xstrdup(ename);
+    r->evalue = xstrdup(evalue);
+}
+
+/* Line `n` (1-based) of the cell's code. */
+static char *source_line(const char *code, int n)
+{
+    const char *p = code;
+    for (int i = 1; i < n && p; i++) {
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    if (!p)
+        return NULL;
+    const char *e = strchr(p, '\n');
+    return strndup(p, e ? (size_t)(e - p) : strlen(p));
+}
+
+/* Caret under the identifier the message quotes ('y' undeclared). */
+static void add_caret(CellResult *r, const char *src, const char *msg, int gutter)
+{
+    const char *q = strchr(msg, '\'');
+    const char *q2 = q ? strchr(q + 1, '\'') : NULL;
+    if (!q || !q2 || q2 == q + 1)
+        return;
+    char *word = strndup(q + 1, (size_t)(q2 - q - 1));
+    const char *at = strstr(src, word);
+    if (at) {
+        StrBuf b;
+        sb_init(&b);
+        for (int i = 0; i < gutter + (int)(at - src); i++)
+            sb_putc(&b, src[i - gutter >= 0 ? i - gutter : 0] == '\t' && i >= gutter ? '\t' : ' ');
+        for (size_t i = 0; i < strlen(word); i++)
+            sb_putc(&b, '^');
+        tb_add(r, b.s);
+        sb_free(&b);
+    }
+    free(word);
+}
+
+static void compile_error(CellResult *r, const JitDiags *d, const char *code)
+{
+    StrBuf first;
+    sb_init(&first);
+    for (int i = 0; i < d->n; i++) {
+        const JitDiag *g = &d->d[i];
+        if (!g->is_error)
+            continue;
+        char head[1200];
+        if (!strcmp(g->file, "cell"))
+            snprintf(head, sizeof head, "line %d: %s", g->line, g->msg);
+        else if (!strcmp(g->file, "prelude"))
+            snprintf(head, sizeof head, "in declarations kept from earlier cells: %s "
+                     "(re-run or fix the cell that defined it, or %%reset)", g->msg);
+        else if (g->file[0])
+            snprintf(head, sizeof head, "%s:%d: %s", g->file, g->line, g->msg);
+        else
+            snprintf(head, sizeof head, "%s", g->msg);
+        if (!first.len)
+            sb_puts(&first, head);
+        char line[1300];
+        snprintf(line, sizeof line, "CompileError: %s", head);
+        tb_add(r, line);
+        if (!strcmp(g->file, "cell")) {
+            char *src = source_line(code, g->line);
+            if (src) {
+                char gutter[32];
+                int gl = snprintf(gutter, sizeof gutter, "%5d | ", g->line);
+                StrBuf b;
+                sb_init(&b);
+                sb_puts(&b, gutter);
+                sb_puts(&b, src);
+                tb_add(r, b.s);
+                sb_free(&b);
+                add_caret(r, src, g->msg, gl);
+                free(src);
+            }
+        }
+    }
+    if (!first.len)
+        sb_puts(&first, "the compiler failed without a message");
+    set_error(r, "CompileError", first.s);
+    sb_free(&first);
+}
+
+static char *collect_warnings(const JitDiags *d)
+{
+    StrBuf b;
+    sb_init(&b);
+    for (int i = 0; i < d->n; i++)
+        if (!d->d[i].is_error && !strcmp(d->d[i].file, "cell"))
+            sb_printf(&b, "cell line %d: warning: %s\n", d->d[i].line, d->d[i].msg);
+    return b.len ? sb_take(&b) : (sb_free(&b), NULL);
+}
+
+static void runtime_error(CellResult *r, const GuardOutcome *o)
+{
+    char where[256] = "";
+    if (o->from_signal || !strcmp(o->ename, "KeyboardInterrupt")) {
+        if (o->pc_in_cell)
+            describe_pc(o->pc, where, sizeof where);
+        else if (o->n_frames && describe_pc(o->frames[0], where, sizeof where))
+            strncat(where, ", inside a library call", sizeof where - strlen(where) - 1);
+    }
+    StrBuf b;
+    sb_init(&b);
+    sb_puts(&b, o->evalue);
+    if (where[0]) {
+        sb_puts(&b, " (");
+        sb_puts(&b, where);
+        sb_puts(&b, ")");
+    }
+    set_error(r, o->ename, b.s);
+    char line[2600];
+    snprintf(line, sizeof line, "%s: %s", o->ename, b.s);
+    tb_add(r, line);
+    sb_free(&b);
+}
+
+void cell_result_free(CellResult *r)
+{
+    free(r->ename);
+    free(r->evalue);
+    free_strs(r->traceback, r->n_traceback);
+    free(r->warnings);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- running ----------------------------------------------------------------- */
+
+/* `!cmd` lines become calls that run the shell command in source order. */
+static char *rewrite_shell_lines(const char *code)
+{
+    StrBuf b;
+    sb_init(&b);
+    const char *p = code;
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        const char *s = p;
+        while (s < p + len && (*s == ' ' || *s == '\t')) s++;
+        if (s < p + len && *s == '!' && s[1] != '=') {
+            sb_puts(&b, "__cdl_shell(\"");
+            for (const char *c = s + 1; c < p + len; c++) {
+                if (*c == '"' || *c == '\\') sb_putc(&b, '\\');
+                sb_putc(&b, *c);
+            }
+            sb_puts(&b, "\");");
+        } else {
+            sb_putn(&b, p, len);
+        }
+        if (!e)
+            break;
+        sb_putc(&b, '\n');
+        p = e + 1;
+    }
+    return sb_take(&b);
+}
+
+static JitExtern *build_externs(const Plan *p, int *n_out)
+{
+    const JitExtern *rt;
+    int n_rt = runtime_externs(&rt);
+    JitExtern *ext = xmalloc(sizeof *ext * (size_t)(S.n_vars + S.n_funcs + n_rt + 1));
+    int n = 0;
+    for (int i = 0; i < n_rt; i++)
+        ext[n++] = rt[i];
+    for (int i = 0; i < S.n_vars; i++) {
+        bool defined_new = false;
+        for (int k = 0; k < p->items.n; k++) {
+            const Item *it = &p->items.items[k];
+            if (it->name && !strcmp(it->name, S.vars[i].name)
+                && (it->kind != ITEM_VAR || p->new_storage[k]))
+                defined_new = true;
+        }
+        if (!defined_new)
+            ext[n++] = (JitExtern){ S.vars[i].name, S.vars[i].addr };
+    }
+    for (int i = 0; i < S.n_funcs; i++) {
+        bool defined = false;
+        for (int k = 0; k < p->items.n; k++) {
+            const Item *it = &p->items.items[k];
+            if (it->name && it->kind != ITEM_DECL && !strcmp(it->name, S.funcs[i].name))
+                defined = true;
+        }
+        if (!defined)
+            ext[n++] = (JitExtern){ S.funcs[i].name, S.funcs[i].stub };
+    }
+    *n_out = n;
+    return ext;
+}
+
+static void run_unit(JitUnit *u, int number, CellResult *r)
+{
+    register_cell_code(u, number);
+    void (*run)(void) = (void (*)(void))jit_symbol(u, "__cdl_run");
+    if (!run) {
+        set_error(r, "InternalError", "the compiled cell has no entry point");
+        return;
+    }
+    GuardOutcome o;
+    if (guard_run(run, &o)) {
+        r->ok = true;
+        return;
+    }
+    runtime_after_unwind(o.from_signal && !o.pc_in_cell);
+    runtime_error(r, &o);
+}
+
+/* Compiles a plan (retrying a trailing expression of type void as a plain
+ * statement). Returns 0 with the unit, or -1 with the diagnostics. */
+static int compile_plan(Plan *p, JitUnit *u, JitDiags *d)
+{
+    int n_ext;
+    JitExtern *ext = build_externs(p, &n_ext);
+    char *source = build_source(p, 0);
+    int rc = jit_compile(source, ext, n_ext, u, d);
+    free(source);
+    if (rc < 0 && p->has_expr) {
+        JitDiags d2 = { 0 };
+        source = build_source(p, 1);
+        rc = jit_compile(source, ext, n_ext, u, &d2);
+        free(source);
+        if (rc == 0) {
+            jit_diags_free(d);
+            *d = d2;
+        } else {
+            /* The plain statement's message speaks of the user's code only. */
+            jit_diags_free(d);
+            *d = d2;
+        }
+    }
+    free(ext);
+    return rc;
+}
+
+void session_run_cell(const char *code, int number, CellResult *r)
+{
+    memset(r, 0, sizeof *r);
+    char *src = rewrite_shell_lines(code);
+    Plan p;
+    memset(&p, 0, sizeof p);
+    char err[512];
+    int err_line = 0;
+    if (cellsplit(src, (const char *const *)S.type_names, &p.items, err, sizeof err, &err_line) < 0) {
+        set_error(r, "CompileError", err);
+        char line[600];
+        snprintf(line, sizeof line, "CompileError: %s", err);
+        tb_add(r, line);
+        char *s = err_line > 0 ? source_line(src, err_line) : NULL;
+        if (s) {
+            snprintf(line, sizeof line, "%5d | %s", err_line, s);
+            tb_add(r, line);
+            free(s);
+        }
+        free(src);
+        return;
+    }
+    if (p.items.n == 0) {
+        r->ok = true;
+        plan_free(&p);
+        free(src);
+        return;
+    }
+    make_plan(&p);
+    JitUnit u;
+    JitDiags d = { 0 };
+    if (compile_plan(&p, &u, &d) < 0) {
+        compile_error(r, &d, src);
+    } else {
+        r->warnings = collect_warnings(&d);
+        commit(&p, &u);
+        run_unit(&u, number, r);
+    }
+    jit_diags_free(&d);
+    plan_free(&p);
+    free(src);
+}
+
+void session_eval_expression(const char *expr, CellResult *r)
+{
+    memset(r, 0, sizeof *r);
+    StrBuf b;
+    sb_init(&b);
+    sb_puts(&b, "#include <coursdl_cell.h>\n#line 1 \"prelude\"\n");
+    for (int i = 0; i < S.n_entries; i++)
+        sb_printf(&b, "%s\n", S.entries[i].text);
+    sb_printf(&b, "void __cdl_run(void) {\n#line 1 \"cell\"\ndisplay_out((%s\n));\n}\n", expr);
+    Plan p;
+    memset(&p, 0, sizeof p);
+    int n_ext;
+    JitExtern *ext = build_externs(&p, &n_ext);
+    JitUnit u;
+    JitDiags d = { 0 };
+    if (jit_compile(b.s, ext, n_ext, &u, &d) < 0)
+        compile_error(r, &d, expr);
+    else
+        run_unit(&u, 0, r);
+    free(ext);
+    jit_diags_free(&d);
+    sb_free(&b);
+}
+
+/* ---- introspection ---------------------------------------------------------- */
+
+char *session_describe_vars(void)
+{
+    StrBuf b;
+    sb_init(&b);
+    for (int i = 0; i < S.n_vars; i++) {
+        char *d = subst(S.vars[i].type_key, S.vars[i].name);
+        sb_printf(&b, "%s\n", d);
+        free(d);
+    }
+    return sb_take(&b);
+}
+
+char *session_prelude_text(void)
+{
+    StrBuf b;
+    sb_init(&b);
+    for (int i = 0; i < S.n_entries; i++)
+        sb_printf(&b, "%s\n", S.entries[i].text);
+    return sb_take(&b);
+}
+
+void session_each_name(void (*fn)(const char *name, const char *kind, void *ctx), void *ctx)
+{
+    for (int i = 0; i < S.n_vars; i++)
+        fn(S.vars[i].name, "variable", ctx);
+    for (int i = 0; i < S.n_funcs; i++)
+        fn(S.funcs[i].name, "function", ctx);
+    for (int i = 0; i < S.n_entries; i++)
+        for (int k = 0; k < S.entries[i].n_defines; k++)
+            fn(S.entries[i].defines[k], "name", ctx);
+}
