@@ -9,6 +9,31 @@
 
 static char *g_engine_include, *g_kernel_include;
 
+/* One reserved region for every cell's code and data: PC-relative
+ * references between cells always reach (see jit.h). Pages are only
+ * backed once touched. */
+#define ARENA_SIZE ((size_t)1 << 30)
+static unsigned char *g_arena;
+static size_t g_arena_used;
+
+void *jit_arena_alloc(size_t size)
+{
+    if (!g_arena) {
+        g_arena = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (g_arena == MAP_FAILED) {
+            g_arena = NULL;
+            return NULL;
+        }
+    }
+    size = (size + 4095) & ~(size_t)4095;
+    if (g_arena_used + size > ARENA_SIZE)
+        return NULL;
+    void *p = g_arena + g_arena_used;
+    g_arena_used += size;
+    return p;
+}
+
 void jit_set_include_dirs(const char *engine_include, const char *kernel_include)
 {
     free(g_engine_include);
@@ -104,20 +129,26 @@ int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *ou
     if (g_kernel_include)
         tcc_add_include_path(s, g_kernel_include);
     int rc = -1;
+    if (getenv("COURSDL_DUMP_SOURCE"))
+        fprintf(stderr, "---- cell source ----\n%s\n---------------------\n", source);
+    for (int i = 0; i < n_ext; i++)
+        if (ext[i].near)
+            tcc_add_symbol(s, ext[i].name, ext[i].addr);
     if (tcc_compile_string(s, source) < 0)
         goto done;
     for (int i = 0; i < n_ext; i++)
-        tcc_add_symbol(s, ext[i].name, ext[i].addr);
+        if (!ext[i].near)
+            tcc_add_symbol(s, ext[i].name, ext[i].addr);
     int size = tcc_relocate(s, NULL);
     if (size <= 0)
         goto done;
-    void *block = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (block == MAP_FAILED)
-        goto done;
-    if (tcc_relocate(s, block) < 0) {
-        munmap(block, (size_t)size);
+    void *block = jit_arena_alloc((size_t)size);
+    if (!block) {
+        on_diag(diags, "error: the code arena is full (1 GB of cells): restart the kernel");
         goto done;
     }
+    if (tcc_relocate(s, block) < 0)
+        goto done;  /* the arena space is lost: rare, and small */
     out->block = block;
     out->size = (size_t)size;
     /* Cell globals may hold the only pointer to engine objects. */

@@ -19,11 +19,20 @@ typedef struct JitUnit {
     int n_syms;
 } JitUnit;
 
-/* A symbol the cell may refer to: earlier cells' functions and variables,
- * the kernel's runtime. */
+/* A symbol the cell may refer to: earlier cells' functions and variables
+ * (`near`: inside the code arena), the kernel's runtime (far away).
+ *
+ * Near symbols are defined before compiling, so TinyCC addresses them
+ * directly (PC-relative, hence the arena: all cell code and storage lies
+ * within 2 GB). Defined after compiling, TinyCC would reach a variable
+ * through the GOT, and this TinyCC (0.9.27+git20200814) then miscompiles
+ * floating-point operations whose second operand is such a variable:
+ * `x + y` with two doubles from earlier cells gave x. Runtime functions
+ * are far, so they come after compiling and are called through the PLT. */
 typedef struct JitExtern {
     const char *name;
     void *addr;
+    int near;
 } JitExtern;
 
 typedef struct JitDiag {
@@ -38,13 +47,17 @@ typedef struct JitDiags {
     int n;
 } JitDiags;
 
-/* Compiles `source`, resolves `ext` symbols (defined after compilation, so
- * the cell's own definitions win), relocates. Returns 0 and fills `out`; on
+/* Compiles `source` with the `ext` symbols (none of them may be defined by
+ * the source), relocates into the arena. Returns 0 and fills `out`; on
  * failure returns -1 and the diagnostics explain why. Warnings are collected
  * in both cases. */
 int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *out, JitDiags *diags);
 
 void *jit_symbol(const JitUnit *u, const char *name);
+
+/* Memory in the code arena (page aligned, read/write/execute), for
+ * function entry stubs. */
+void *jit_arena_alloc(size_t size);
 void jit_diags_free(JitDiags *d);
 
 /* Include directories, set once at start: engine/include and kernel/include. */

@@ -124,19 +124,19 @@ static void cell_shell(const char *cmd)
 }
 
 static const JitExtern g_externs[] = {
-    { "__cdl_memcpy", (void *)cell_memcpy },
-    { "__cdl_zero", (void *)cell_zero },
-    { "__cdl_shell", (void *)cell_shell },
-    { "__cdl_main_returned", (void *)cell_main_returned },
-    { "exit", (void *)cell_exit },
-    { "_exit", (void *)cell_exit },
-    { "_Exit", (void *)cell_exit },
-    { "quick_exit", (void *)cell_exit },
-    { "__assert_fail", (void *)cell_assert_fail },
-    { "malloc", (void *)cell_malloc },
-    { "calloc", (void *)cell_calloc },
-    { "realloc", (void *)cell_realloc },
-    { "free", (void *)cell_free },
+    { "__cdl_memcpy", (void *)cell_memcpy, 0 },
+    { "__cdl_zero", (void *)cell_zero, 0 },
+    { "__cdl_shell", (void *)cell_shell, 0 },
+    { "__cdl_main_returned", (void *)cell_main_returned, 0 },
+    { "exit", (void *)cell_exit, 0 },
+    { "_exit", (void *)cell_exit, 0 },
+    { "_Exit", (void *)cell_exit, 0 },
+    { "quick_exit", (void *)cell_exit, 0 },
+    { "__assert_fail", (void *)cell_assert_fail, 0 },
+    { "malloc", (void *)cell_malloc, 0 },
+    { "calloc", (void *)cell_calloc, 0 },
+    { "realloc", (void *)cell_realloc, 0 },
+    { "free", (void *)cell_free, 0 },
 };
 
 int runtime_externs(const JitExtern **out)

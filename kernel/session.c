@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "cellsplit.h"
 #include "guard.h"
@@ -70,6 +69,12 @@ static const char *const BASE_TYPE_NAMES[] = {
     "Figure", "History", "DisplayItem", "DisplaySink", "DisplayKind", "ErrorKind", "ErrorHandler",
     "Progress", NULL
 };
+
+/* Marks the declarations of variables kept from earlier cells: with hidden
+ * visibility and the symbol defined before compiling, TinyCC addresses
+ * them directly instead of through the GOT, where it miscompiles
+ * floating-point arithmetic (see jit.h). */
+#define PERSISTENT "__cdl_persistent"
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -206,9 +211,9 @@ static void stub_point(unsigned char *stub, void *target)
 static unsigned char *stub_new(void)
 {
     if (!S.stub_page || S.stub_used + STUB_SIZE > 4096) {
-        S.stub_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (S.stub_page == MAP_FAILED) {
-            perror("coursdl-kernel: mmap");
+        S.stub_page = jit_arena_alloc(4096);
+        if (!S.stub_page) {
+            fprintf(stderr, "coursdl-kernel: the code arena is full\n");
             abort();
         }
         S.stub_used = 0;
@@ -499,7 +504,7 @@ static void emit_var_decl(StrBuf *b, const Item *it, bool new_storage)
     char *d;
     if (!new_storage) {
         d = subst(it->type_key, it->name);
-        sb_printf(b, "extern %s;\n", d);
+        sb_printf(b, "extern %s " PERSISTENT ";\n", d);
     } else {
         d = subst(it->storage_key, it->name);
         if (is_incomplete_array(it->storage_key) && it->init)
@@ -688,8 +693,8 @@ static void commit(Plan *p, JitUnit *u)
             e = make_entry(key, it->text, NULL);
         } else if (it->kind == ITEM_VAR) {
             char *d = subst(it->type_key, it->name);
-            char *text = xmalloc(strlen(d) + 16);
-            sprintf(text, "extern %s;", d);
+            char *text = xmalloc(strlen(d) + 32);
+            sprintf(text, "extern %s " PERSISTENT ";", d);
             e = make_entry(key, text, it->name);
             free(d);
             free(text);
@@ -905,7 +910,7 @@ static JitExtern *build_externs(const Plan *p, int *n_out)
                 defined_new = true;
         }
         if (!defined_new)
-            ext[n++] = (JitExtern){ S.vars[i].name, S.vars[i].addr };
+            ext[n++] = (JitExtern){ S.vars[i].name, S.vars[i].addr, 1 };
     }
     for (int i = 0; i < S.n_funcs; i++) {
         bool defined = false;
@@ -915,7 +920,7 @@ static JitExtern *build_externs(const Plan *p, int *n_out)
                 defined = true;
         }
         if (!defined)
-            ext[n++] = (JitExtern){ S.funcs[i].name, S.funcs[i].stub };
+            ext[n++] = (JitExtern){ S.funcs[i].name, S.funcs[i].stub, 1 };
     }
     *n_out = n;
     return ext;

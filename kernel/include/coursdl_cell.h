@@ -145,6 +145,11 @@ int usleep(unsigned int useconds);
 
 #include <coursdl.h>
 
+/* Declarations of variables kept from earlier cells (see kernel/jit.h).
+ * Spelled __attribute, not __attribute__: glibc's <sys/cdefs.h> defines
+ * __attribute__(x) away for compilers that are not GCC, TinyCC included. */
+#define __cdl_persistent __attribute((visibility("hidden")))
+
 /* The kernel's runtime, called by the code it generates around cells. */
 void *__cdl_memcpy(void *dest, const void *src, size_t n);
 void __cdl_shell(const char *command);
