@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <gc.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,11 +58,21 @@ static _Noreturn void cell_assert_fail(const char *assertion, const char *file, 
 }
 
 /* The collector scans these blocks, so tensors stored in a malloc'ed
- * array stay alive, and forgotten blocks are reclaimed. */
-static void *cell_malloc(size_t n) { return GC_MALLOC(n); }
+ * array stay alive, and forgotten blocks are reclaimed.
+ *
+ * These wrappers, like the printf ones below, are also safe points for
+ * interrupts: a loop that spends its time in malloc or printf rarely has
+ * its program counter in cell code when SIGINT comes, and jumping out of
+ * the allocator or stdio would leave their locks held. */
+static void *cell_malloc(size_t n)
+{
+    interrupt_check();
+    return GC_MALLOC(n);
+}
 
 static void *cell_calloc(size_t n, size_t size)
 {
+    interrupt_check();
     if (size && n > (size_t)-1 / size)
         return NULL;
     return GC_MALLOC(n * size);  /* GC memory comes zeroed */
@@ -69,6 +80,7 @@ static void *cell_calloc(size_t n, size_t size)
 
 static void *cell_realloc(void *p, size_t n)
 {
+    interrupt_check();
     if (!p || GC_base(p))
         return GC_REALLOC(p, n);
     return realloc(p, n);  /* from libc (strdup, getline...) */
@@ -76,12 +88,47 @@ static void *cell_realloc(void *p, size_t n)
 
 static void cell_free(void *p)
 {
+    interrupt_check();
     if (!p)
         return;
     if (GC_base(p))
         GC_FREE(p);
     else
         free(p);
+}
+
+static int cell_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vprintf(fmt, ap);
+    va_end(ap);
+    interrupt_check();
+    return n;
+}
+
+static int cell_fprintf(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vfprintf(f, fmt, ap);
+    va_end(ap);
+    interrupt_check();
+    return n;
+}
+
+static int cell_puts(const char *s)
+{
+    int n = puts(s);
+    interrupt_check();
+    return n;
+}
+
+static int cell_putchar(int c)
+{
+    int n = putchar(c);
+    interrupt_check();
+    return n;
 }
 
 /* Runs `sh -c cmd` with its output in the cell's streams; polls so that an
@@ -137,6 +184,10 @@ static const JitExtern g_externs[] = {
     { "calloc", (void *)cell_calloc, 0 },
     { "realloc", (void *)cell_realloc, 0 },
     { "free", (void *)cell_free, 0 },
+    { "printf", (void *)cell_printf, 0 },
+    { "fprintf", (void *)cell_fprintf, 0 },
+    { "puts", (void *)cell_puts, 0 },
+    { "putchar", (void *)cell_putchar, 0 },
 };
 
 int runtime_externs(const JitExtern **out)
