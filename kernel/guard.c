@@ -108,9 +108,15 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 
 static void on_interrupt(int sig, siginfo_t *si, void *ucv)
 {
-    (void)sig;
     (void)si;
-    if (!g_armed || !pthread_equal(pthread_self(), g_main))
+    if (!pthread_equal(pthread_self(), g_main)) {
+        /* A thread started before ours (the collector's markers, say) took
+         * a process-directed SIGINT: the cell runs on the main thread. */
+        if (g_armed)
+            pthread_kill(g_main, sig);
+        return;
+    }
+    if (!g_armed)
         return;
     ucontext_t *uc = ucv;
     uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
