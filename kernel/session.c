@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <gc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,9 +273,15 @@ static bool describe_pc(uintptr_t pc, char *buf, size_t n)
 
 /* ---- init / reset ---------------------------------------------------------- */
 
+/* Engine hook run after every cell (shows figures drawn but not shown,
+ * as matplotlib's inline backend does); looked up so the kernel does not
+ * depend on the plotting module being built. */
+static void (*g_after_cell)(void);
+
 void session_init(const char *engine_include, const char *kernel_include)
 {
     jit_set_include_dirs(engine_include, kernel_include);
+    g_after_cell = (void (*)(void))dlsym(RTLD_DEFAULT, "plt_show_pending");
     session_reset();
 }
 
@@ -937,10 +944,14 @@ static void run_unit(JitUnit *u, int number, CellResult *r)
     GuardOutcome o;
     if (guard_run(run, &o)) {
         r->ok = true;
-        return;
+    } else {
+        runtime_after_unwind(o.from_signal && !o.pc_in_cell);
+        runtime_error(r, &o);
     }
-    runtime_after_unwind(o.from_signal && !o.pc_in_cell);
-    runtime_error(r, &o);
+    if (g_after_cell && !guard_run(g_after_cell, &o) && r->ok) {
+        runtime_after_unwind(o.from_signal && !o.pc_in_cell);
+        runtime_error(r, &o);
+    }
 }
 
 /* Compiles a plan (retrying a trailing expression of type void as a plain
