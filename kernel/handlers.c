@@ -63,6 +63,8 @@ static json_t *kernel_info(void)
 
 /* ---- execute ----------------------------------------------------------------- */
 
+static void take_queued(void);
+
 static json_t *eval_user_expressions(const json_t *exprs)
 {
     json_t *out = json_object();
@@ -98,8 +100,6 @@ static json_t *eval_user_expressions(const json_t *exprs)
     }
     return out;
 }
-
-static bool g_stop_on_error_abort;
 
 static void execute(Msg *req)
 {
@@ -147,7 +147,7 @@ static void execute(Msg *req)
         content = json_pack("{s:s, s:i, s:s, s:s, s:o, s:{}, s:[]}", "status", "error", "execution_count", count,
                             "ename", r.ename, "evalue", r.evalue, "traceback", tb, "user_expressions", "payload");
         if (stop_on_error)
-            g_stop_on_error_abort = true;
+            take_queued();
     }
     pthread_mutex_lock(&K.iopub_lock);
     K.out_parent = NULL;
@@ -158,8 +158,14 @@ static void execute(Msg *req)
     cell_result_free(&r);
 }
 
-/* After a failed cell, executes already queued are answered "aborted". */
-static void abort_queued(void)
+/* After a failed cell, the executes queued behind it are answered
+ * "aborted". Only those that arrived before the failed cell's reply: they
+ * are taken off the socket before that reply goes out, so a client that
+ * sends its next cell after seeing the error is not aborted. */
+static Msg *g_queued;
+static int g_n_queued;
+
+static void take_queued(void)
 {
     for (;;) {
         zmq_pollitem_t it = { K.shell, 0, ZMQ_POLLIN, 0 };
@@ -168,19 +174,37 @@ static void abort_queued(void)
         Msg m;
         char err[256];
         WireStatus st = wire_recv(&K.wire, K.shell, &m, err, sizeof err);
-        if (st == WIRE_OK && !strcmp(m.msg_type, "execute_request")) {
-            pub_status(&m, "busy");
-            reply(K.shell, &m, "execute_reply",
+        if (st != WIRE_OK) {
+            if (st == WIRE_BAD_SIGNATURE)
+                klog("dropped a message with a bad signature: %s", err);
+            msg_free(&m);
+            continue;
+        }
+        g_queued = xrealloc(g_queued, sizeof *g_queued * (size_t)(g_n_queued + 1));
+        g_queued[g_n_queued++] = m;
+    }
+}
+
+static void answer_queued(void)
+{
+    Msg *q = g_queued;
+    int n = g_n_queued;
+    g_queued = NULL;
+    g_n_queued = 0;
+    for (int i = 0; i < n; i++) {
+        Msg *m = &q[i];
+        if (!strcmp(m->msg_type, "execute_request")) {
+            pub_status(m, "busy");
+            reply(K.shell, m, "execute_reply",
                   json_pack("{s:s, s:i, s:{}, s:[]}", "status", "aborted", "execution_count", K.execution_count,
                             "user_expressions", "payload"));
-            pub_status(&m, "idle");
-        } else if (st == WIRE_OK) {
-            handle_shell_message(&m);
-        } else if (st == WIRE_BAD_SIGNATURE) {
-            klog("dropped a message with a bad signature: %s", err);
+            pub_status(m, "idle");
+        } else {
+            handle_shell_message(m);
         }
-        msg_free(&m);
+        msg_free(m);
     }
+    free(q);
 }
 
 /* ---- the other requests ------------------------------------------------------- */
@@ -273,10 +297,8 @@ void handle_shell_message(Msg *req)
         klog("unknown shell message type '%s' ignored", t);
     }
     pub_status(req, "idle");
-    if (g_stop_on_error_abort) {
-        g_stop_on_error_abort = false;
-        abort_queued();
-    }
+    if (g_n_queued)
+        answer_queued();
 }
 
 void handle_control_message(Msg *req)

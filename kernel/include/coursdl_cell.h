@@ -157,18 +157,12 @@ char *strtok(char *s, const char *delim);
 #define HUGE_VALF 1e10000f
 #define INFINITY HUGE_VALF
 #define NAN (0.0f / 0.0f)
-int __isnanf(float); int __isnan(double); int __isnanl(long double);
-int __isinff(float); int __isinf(double); int __isinfl(long double);
-int __finitef(float); int __finite(double); int __finitel(long double);
-# define __MATH_TG(TG_ARG, FUNC, ARGS)					\
-  (sizeof (TG_ARG) == sizeof (float)					\
-   ? FUNC ## f ARGS							\
-   : sizeof (TG_ARG) == sizeof (double)					\
-   ? FUNC ARGS								\
-   : FUNC ## l ARGS)
-# define isnan(x) __MATH_TG ((x), __isnan, (x))
-# define isinf(x) __MATH_TG ((x), __isinf, (x))
-# define isfinite(x) __MATH_TG ((x), __finite, (x))
+/* Functions, not glibc's macros: a function-like macro defined before
+ * <math.h> would break the declarations <math.h> makes of these names. */
+int isnan(double);
+int isinf(double);
+int finite(double);
+#define isfinite(x) finite(x)
 double sin(double); double cos(double); double tan(double);
 double asin(double); double acos(double); double atan(double); double atan2(double, double);
 double sinh(double); double cosh(double); double tanh(double);
