@@ -1,0 +1,123 @@
+/* CPU batched matrix product on OpenBLAS. OpenBLAS is kept single-threaded:
+ * the engine's pool splits big products (over the batch, or over rows) so
+ * that only one set of threads is ever busy. */
+#include "cpu.h"
+#include "../parallel/pool.h"
+
+#include <cblas.h>
+
+__attribute__((constructor)) static void blas_single_thread(void)
+{
+    openblas_set_num_threads(1);
+}
+
+typedef struct Operand {
+    const char *base;
+    int64_t batch_stride;  /* elements */
+    int64_t ld;
+    bool trans;
+} Operand;
+
+typedef struct MMJob {
+    Operand a, b;
+    char *out;
+    int64_t M, N, K;
+    DType dtype;
+    bool split_rows;  /* one product split by rows (else: over the batch) */
+} MMJob;
+
+/* Describes x (B, R, C) for BLAS; false if its last two dims are neither
+ * row- nor column-major. */
+static bool describe(const Tensor *x, Operand *o)
+{
+    int64_t R = x->shape[1], C = x->shape[2];
+    int64_t s1 = R == 1 ? (C > 0 ? C : 1) : x->strides[1], s2 = C == 1 ? 1 : x->strides[2];
+    o->base = t_ptr(x);
+    o->batch_stride = x->shape[0] == 1 ? 0 : x->strides[0];
+    if (s2 == 1 && s1 >= (C > 1 ? C : 1)) {
+        o->trans = false;
+        o->ld = s1;
+        return true;
+    }
+    s1 = R == 1 ? 1 : x->strides[1];
+    s2 = C == 1 ? (R > 0 ? R : 1) : x->strides[2];
+    if (s1 == 1 && s2 >= (R > 1 ? R : 1)) {
+        o->trans = true;
+        o->ld = s2;
+        return true;
+    }
+    return false;
+}
+
+/* One product of rows [r0, r1) of batch item bi. */
+static void gemm_rows(const MMJob *J, int64_t bi, int64_t r0, int64_t r1)
+{
+    int64_t M = r1 - r0, N = J->N, K = J->K;
+    size_t es = dtype_size(J->dtype);
+    const char *a = J->a.base + (bi * J->a.batch_stride + r0 * (J->a.trans ? 1 : J->a.ld)) * (int64_t)es;
+    const char *b = J->b.base + bi * J->b.batch_stride * (int64_t)es;
+    char *c = J->out + (bi * J->M * N + r0 * N) * (int64_t)es;
+    if (M == 0 || N == 0)
+        return;
+    if (J->dtype == DT_FLOAT32) {
+        if (K == 0) { memset(c, 0, M * N * es); return; }
+        cblas_sgemm(CblasRowMajor, J->a.trans ? CblasTrans : CblasNoTrans, J->b.trans ? CblasTrans : CblasNoTrans,
+                    (int)M, (int)N, (int)K, 1.0f, (const float *)a, (int)J->a.ld, (const float *)b, (int)J->b.ld,
+                    0.0f, (float *)c, (int)N);
+    } else if (J->dtype == DT_FLOAT64) {
+        if (K == 0) { memset(c, 0, M * N * es); return; }
+        cblas_dgemm(CblasRowMajor, J->a.trans ? CblasTrans : CblasNoTrans, J->b.trans ? CblasTrans : CblasNoTrans,
+                    (int)M, (int)N, (int)K, 1.0, (const double *)a, (int)J->a.ld, (const double *)b, (int)J->b.ld,
+                    0.0, (double *)c, (int)N);
+    } else {
+        const int64_t *A = (const int64_t *)a, *B = (const int64_t *)b;
+        int64_t *Cm = (int64_t *)c;
+        for (int64_t i = 0; i < M; i++)
+            for (int64_t j = 0; j < N; j++) {
+                int64_t s = 0;
+                for (int64_t k = 0; k < K; k++)
+                    s += A[J->a.trans ? k * J->a.ld + i : i * J->a.ld + k] *
+                         B[J->b.trans ? j * J->b.ld + k : k * J->b.ld + j];
+                Cm[i * N + j] = s;
+            }
+    }
+}
+
+static void mm_range(int64_t b, int64_t e, void *arg)
+{
+    const MMJob *J = arg;
+    if (J->split_rows)
+        gemm_rows(J, 0, b, e);
+    else
+        for (int64_t i = b; i < e; i++)
+            gemm_rows(J, i, 0, J->M);
+}
+
+void cpu_bmm(Tensor *out, const Tensor *a, const Tensor *b)
+{
+    MMJob J;
+    if (!describe(a, &J.a)) {
+        Tensor *c = t_contig((Tensor *)a);
+        describe(c, &J.a);
+    }
+    if (!describe(b, &J.b)) {
+        Tensor *c = t_contig((Tensor *)b);
+        describe(c, &J.b);
+    }
+    int64_t B = out->shape[0];
+    J.M = out->shape[1];
+    J.N = out->shape[2];
+    J.K = a->shape[2];
+    J.dtype = out->dtype;
+    J.out = t_ptr(out);
+    double flops = (double)B * J.M * J.N * (J.K ? J.K : 1);
+    bool big = flops >= (1 << 20) && parallel_num_threads() > 1;
+    if (B == 1) {
+        J.split_rows = true;
+        int64_t grain = big ? 16 : J.M;
+        parallel_for(J.M, grain > 0 ? grain : 1, mm_range, &J);
+    } else {
+        J.split_rows = false;
+        parallel_for(B, big ? 1 : B, mm_range, &J);
+    }
+}

@@ -1,0 +1,98 @@
+/* A small fixed thread pool: workers sleep on a condition variable and take
+ * one range each per job. Created lazily; signals are blocked in workers so
+ * that SIGINT always reaches the host's thread. */
+#include "pool.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
+#define MAX_THREADS 16
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t g_done = PTHREAD_COND_INITIALIZER;
+static int g_nthreads;        /* including the caller */
+static uint64_t g_generation; /* bumped per job */
+static int g_pending;         /* workers still running the current job */
+static RangeFn g_fn;
+static void *g_ctx;
+static int64_t g_n;
+static atomic_int g_busy;     /* a job is running: nested calls go serial */
+
+static void run_part(int part)
+{
+    int64_t chunk = (g_n + g_nthreads - 1) / g_nthreads;
+    int64_t b = part * chunk, e = b + chunk < g_n ? b + chunk : g_n;
+    if (b < e)
+        g_fn(b, e, g_ctx);
+}
+
+static void *worker(void *arg)
+{
+    int part = (int)(intptr_t)arg;
+    uint64_t seen = 0;
+    pthread_mutex_lock(&g_lock);
+    for (;;) {
+        while (g_generation == seen)
+            pthread_cond_wait(&g_wake, &g_lock);
+        seen = g_generation;
+        pthread_mutex_unlock(&g_lock);
+        run_part(part);
+        pthread_mutex_lock(&g_lock);
+        if (--g_pending == 0)
+            pthread_cond_signal(&g_done);
+    }
+    return NULL;
+}
+
+static void start_pool(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int n = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int started = 1;
+    for (int i = 1; i < n; i++) {
+        pthread_t th;
+        if (pthread_create(&th, NULL, worker, (void *)(intptr_t)i) != 0)
+            break;
+        pthread_detach(th);
+        started++;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    g_nthreads = started;
+}
+
+int parallel_num_threads(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, start_pool);
+    return g_nthreads;
+}
+
+void parallel_for(int64_t n, int64_t grain, RangeFn fn, void *ctx)
+{
+    if (n <= 0)
+        return;
+    if (n < 2 * grain || parallel_num_threads() == 1 || atomic_exchange(&g_busy, 1)) {
+        fn(0, n, ctx);
+        return;
+    }
+    pthread_mutex_lock(&g_lock);
+    g_fn = fn;
+    g_ctx = ctx;
+    g_n = n;
+    g_pending = g_nthreads - 1;
+    g_generation++;
+    pthread_cond_broadcast(&g_wake);
+    pthread_mutex_unlock(&g_lock);
+    run_part(0);
+    pthread_mutex_lock(&g_lock);
+    while (g_pending > 0)
+        pthread_cond_wait(&g_done, &g_lock);
+    pthread_mutex_unlock(&g_lock);
+    atomic_store(&g_busy, 0);
+}

@@ -1,0 +1,144 @@
+/* Engine internals shared by the tensor, autograd, device and backend code:
+ * the Tensor and Node structs, allocation, dtype rules, graph recording.
+ * Not a public header (the CUDA backend includes it by path). */
+#ifndef COURSDL_TENSOR_INTERNAL_H
+#define COURSDL_TENSOR_INTERNAL_H
+
+#include "coursdl.h"
+#include <string.h>
+
+/* Storage: one GC allocation holding this header and the data (CPU), or a
+ * device pointer released by a finalizer. Views share it. */
+typedef struct Storage {
+    void *data;
+    size_t nbytes;
+    Device device;
+    int refs;          /* tensors made on this storage (for tensor_free) */
+    uint64_t version;  /* bumped by every in-place write (autograd checks it) */
+} Storage;
+
+typedef struct Node Node;
+
+struct Tensor {
+    DType dtype;
+    int ndim;
+    Device device;
+    bool requires_grad;
+    bool contiguous;
+    int64_t numel;
+    int64_t offset;    /* in elements, into storage */
+    int64_t shape[TENSOR_MAX_DIMS];
+    int64_t strides[TENSOR_MAX_DIMS];  /* in elements */
+    Storage *storage;
+    Tensor *grad;
+    Node *grad_fn;
+};
+
+/* ---- autograd nodes ---- */
+typedef void (*BackwardFn)(Node *n, Tensor *g, Tensor **gi, const bool *need);
+typedef struct GradRule { const char *name; BackwardFn fn; } GradRule;
+
+#define NODE_MAX_SAVED 4
+struct Node {
+    const GradRule *rule;
+    int n_inputs;
+    int n_saved;
+    bool freed;        /* saved tensors released after a backward */
+    bool needed;       /* backward-pass scratch */
+    uint64_t pass;     /* backward-pass scratch: last pass that visited */
+    Tensor *acc;       /* backward-pass scratch: gradient of the output */
+    Tensor *saved[NODE_MAX_SAVED];
+    uint64_t saved_version[NODE_MAX_SAVED];
+    double d[4];                       /* scalar parameters of the op */
+    int64_t iv[TENSOR_MAX_DIMS + 2];   /* integer parameters of the op */
+    Tensor *inputs[];
+};
+
+extern int cdl_grad_off;  /* > 0: no graph is recorded (no_grad, backward) */
+static inline bool ag_on(void) { return cdl_grad_off == 0; }
+static inline bool ag_needs(const Tensor *a) { return cdl_grad_off == 0 && a->requires_grad; }
+static inline bool ag_needs2(const Tensor *a, const Tensor *b)
+{
+    return cdl_grad_off == 0 && (a->requires_grad || b->requires_grad);
+}
+/* Records out = rule(inputs): out gets a grad_fn. */
+Node *ag_record(Tensor *out, const GradRule *rule, int n, Tensor **inputs);
+#define AG_RECORD(out, rule, ...) ag_record(out, &(rule), \
+    (int)(sizeof((Tensor *[]){__VA_ARGS__}) / sizeof(Tensor *)), (Tensor *[]){__VA_ARGS__})
+/* Keeps t for the backward, remembering its version. */
+void ag_save(Node *n, Tensor *t);
+/* g summed down to the shape of like (undoing broadcasting), differentiable. */
+Tensor *ag_sum_to(Tensor *g, const Tensor *like);
+
+/* The backward rules (autograd/backward_rules.c). */
+#define GRAD_RULES(X) X(Add) X(Sub) X(Mul) X(Div) X(Pow) X(Maximum) X(Minimum) \
+    X(AddScalar) X(MulScalar) X(RsubScalar) X(RdivScalar) X(PowScalar) X(RpowScalar) \
+    X(Neg) X(Abs) X(Exp) X(Log) X(Log1p) X(Sqrt) X(Sin) X(Cos) X(Tanh) X(Erf) \
+    X(Sigmoid) X(Relu) X(LeakyRelu) X(Elu) X(Gelu) X(Softplus) X(Clamp) X(Where) X(Zero) \
+    X(Sum) X(MaxMin) X(Prod) X(View) X(Permute) X(Slice) X(SliceBackward) X(Expand) \
+    X(Clone) X(ToDtype) X(ToDevice) X(Cat) X(IndexSelect) X(IndexAdd) X(Gather) \
+    X(Scatter) X(ScatterAdd) X(Bmm)
+#define DECLARE_RULE(name) extern const GradRule rule_##name;
+GRAD_RULES(DECLARE_RULE)
+DECLARE_RULE(SumAll) DECLARE_RULE(Mean) DECLARE_RULE(MaxAll) DECLARE_RULE(MinAll)
+DECLARE_RULE(MinDim) DECLARE_RULE(Mm) DECLARE_RULE(Unsqueeze) DECLARE_RULE(Squeeze)
+DECLARE_RULE(Transpose)
+#undef DECLARE_RULE
+
+/* ---- allocation and metadata (tensor/tensor.c) ---- */
+/* A new contiguous tensor (uninitialized) on device. */
+Tensor *t_new(DType dtype, int ndim, const int64_t *shape, Device device);
+/* A tensor viewing base's storage with the given layout. */
+Tensor *t_view(const Tensor *base, int ndim, const int64_t *shape, const int64_t *strides, int64_t offset);
+/* Sets numel and contiguous from shape/strides. */
+void t_refresh(Tensor *t);
+/* dim wrapped into [0, ndim) (IndexError naming fn otherwise). */
+int t_wrap_dim(int dim, int ndim, const char *fn);
+/* "(2, 3)" in a rotating static buffer. */
+const char *t_shape_str(int ndim, const int64_t *shape);
+/* Checks ndim <= 8 and sizes >= 0 (-1 allowed when allow_infer). */
+void t_check_shape(int ndim, const int64_t *dims, const char *fn);
+/* Pointer to the first element. */
+static inline void *t_ptr(const Tensor *t)
+{
+    return (char *)t->storage->data + t->offset * (int64_t)dtype_size(t->dtype);
+}
+static inline bool dtype_is_float(DType d) { return d == DT_FLOAT32 || d == DT_FLOAT64; }
+/* The dtype of a binary op's result (PyTorch's promotion for these types). */
+DType dtype_promote(DType a, DType b);
+/* A converted copy without autograd (x itself when same dtype). */
+Tensor *t_convert(Tensor *x, DType dtype);
+/* A contiguous copy without autograd (x itself when contiguous). */
+Tensor *t_contig(Tensor *x);
+/* For in-place writes: refuses tensors that autograd tracks, bumps the version. */
+void t_begin_inplace(Tensor *t, const char *fn);
+/* Both on one device, else DeviceError naming fn. */
+void t_same_device(const Tensor *a, const Tensor *b, const char *fn);
+/* Broadcast shape of a and b into out (ShapeError naming fn). Returns ndim. */
+int t_broadcast_shape(const Tensor *a, const Tensor *b, int64_t *out, const char *fn);
+/* x viewed with the broadcast shape (stride 0 on new/size-1 dims). */
+Tensor *t_broadcast_to(const Tensor *x, int ndim, const int64_t *shape);
+/* The backend of a tensor's device. */
+struct Backend;
+const struct Backend *t_backend(const Tensor *t);
+/* Sets the default dtype (tensor/tensor.c). */
+extern DType cdl_default_dtype;
+extern Device cdl_default_device;
+
+/* ---- ops used by other modules (no checks beyond the public ones) ---- */
+Tensor *t_unary(int op, Tensor *x, double p0, double p1, const char *fn);
+Tensor *t_sum_dims_impl(Tensor *x, int n, const int *dims, bool keepdim, const char *fn);
+/* slice_backward: zeros of like's shape with g written into the slice. */
+Tensor *t_slice_backward(Tensor *g, const Tensor *like, int dim, int64_t start, int64_t step);
+/* A differentiable bmm on 3-D tensors (batch dims may be stride-0). */
+Tensor *t_bmm(Tensor *a, Tensor *b, const char *fn);
+/* Runs fn with a fresh random generator stream (random/random.c). */
+double cdl_rand_uniform(Generator *g);
+double cdl_rand_normal(Generator *g);
+uint64_t cdl_rand_u64(Generator *g);
+
+/* Allocation through the GC. */
+void *cdl_alloc(size_t n);         /* may hold pointers, zeroed */
+void *cdl_alloc_atomic(size_t n);  /* holds no pointers, not zeroed */
+
+#endif
