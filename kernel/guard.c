@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -21,7 +22,8 @@ static volatile sig_atomic_t g_armed;
 static volatile sig_atomic_t g_int_pending;
 static GuardOutcome *volatile g_out;
 static sem_t g_pump;
-static uintptr_t g_stack_top;
+static uintptr_t g_stack_top;   /* end of the main thread's stack mapping */
+static uintptr_t g_stack_limit; /* lowest address it may grow to */
 
 #define ALT_STACK_SIZE (256 * 1024)
 
@@ -31,6 +33,8 @@ static void fill_stack_frames(uintptr_t sp)
      * nearest one names the cell function, even when the fault hit libc. */
     GuardOutcome *o = g_out;
     o->n_frames = 0;
+    if (sp < g_stack_limit || sp >= g_stack_top)
+        return;  /* not a stack pointer we can trust to read from */
     uintptr_t end = g_stack_top;
     if (!end || sp >= end || end - sp > (8u << 20))
         end = sp + (256u << 10);
@@ -71,7 +75,9 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
     const char *ename = "SegmentationFault", *evalue = "invalid memory access";
     switch (sig) {
     case SIGSEGV:
-        if (addr < sp + 4096 && sp - addr < (1u << 20)) {
+        /* Near the stack pointer and below the stack's reach: the frame
+         * being pushed (or a local of it) fell off the end of the stack. */
+        if (addr < g_stack_limit + (1u << 20) && addr + (1u << 16) > sp && addr < sp + (1u << 16)) {
             ename = "StackOverflow";
             evalue = "the stack is exhausted (infinite or too deep recursion?)";
         } else if (addr < 4096) {
@@ -102,7 +108,10 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
     g_out->from_signal = true;
     g_out->pc = pc;
     g_out->pc_in_cell = g_in_cell(pc);
-    fill_stack_frames(sp);
+    /* On a stack overflow the stack pointer may already point past the
+     * mapped stack: reading from it would fault again, inside the handler. */
+    if (strcmp(ename, "StackOverflow") != 0)
+        fill_stack_frames(sp);
     siglongjmp(g_env, 1);
 }
 
@@ -165,6 +174,11 @@ static void find_stack_top(void)
         }
     }
     fclose(f);
+    struct rlimit rl;
+    uintptr_t size = 8u << 20;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        size = rl.rlim_cur;
+    g_stack_limit = g_stack_top > size ? g_stack_top - size : 0;
 }
 
 void guard_init(GuardPcTest in_cell)

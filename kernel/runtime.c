@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -170,6 +171,29 @@ static void cell_shell(const char *cmd)
         fprintf(stderr, "!%s: killed by signal %d\n", cmd, WTERMSIG(status));
 }
 
+/* Sleeping is where a waiting loop spends its time: check on the way out
+ * (SIGINT cuts the sleep short). */
+static unsigned int cell_sleep(unsigned int seconds)
+{
+    unsigned int left = sleep(seconds);
+    interrupt_check();
+    return left;
+}
+
+static int cell_usleep(unsigned int usec)
+{
+    int rc = usleep(usec);
+    interrupt_check();
+    return rc;
+}
+
+static int cell_nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    int rc = nanosleep(req, rem);
+    interrupt_check();
+    return rc;
+}
+
 static const JitExtern g_externs[] = {
     { "__cdl_memcpy", (void *)cell_memcpy, 0 },
     { "__cdl_zero", (void *)cell_zero, 0 },
@@ -188,6 +212,9 @@ static const JitExtern g_externs[] = {
     { "fprintf", (void *)cell_fprintf, 0 },
     { "puts", (void *)cell_puts, 0 },
     { "putchar", (void *)cell_putchar, 0 },
+    { "sleep", (void *)cell_sleep, 0 },
+    { "usleep", (void *)cell_usleep, 0 },
+    { "nanosleep", (void *)cell_nanosleep, 0 },
 };
 
 int runtime_externs(const JitExtern **out)

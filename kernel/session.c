@@ -496,6 +496,11 @@ static void make_plan(Plan *p)
         Var *v = find_var(it->name);
         char *id = var_identity(it);
         p->new_storage[i] = !v || strcmp(v->identity, id) != 0 || type_changed(p, v->type_key);
+        if (!p->new_storage[i]) {
+            /* the stored key has the size of an array sized by its initializer */
+            free(it->type_key);
+            it->type_key = xstrdup(v->type_key);
+        }
         free(id);
     }
 }
@@ -514,9 +519,11 @@ static void emit_var_decl(StrBuf *b, const Item *it, bool new_storage)
         sb_printf(b, "extern %s " PERSISTENT ";\n", d);
     } else {
         d = subst(it->storage_key, it->name);
-        if (is_incomplete_array(it->storage_key) && it->init)
-            sb_printf(b, "%s = %s;\n", d, it->init);  /* its size comes from the initializer */
-        else
+        if (is_incomplete_array(it->storage_key) && it->init) {
+            /* its size comes from the initializer; later cells need it */
+            sb_printf(b, "%s = %s;\n", d, it->init);
+            sb_printf(b, "const unsigned long __cdl_n_%s = sizeof %s / sizeof %s[0];\n", it->name, it->name, it->name);
+        } else
             sb_printf(b, "%s;\n", d);
     }
     free(d);
@@ -591,9 +598,9 @@ static char *build_source(const Plan *p, int expr_mode)
         } else if (it->kind == ITEM_EXPR) {
             emit_line(&b, it->line);
             if (expr_mode == 0)
-                sb_printf(&b, "display_out((%s\n));\n", it->text);
+                sb_printf(&b, "display_out((%s));\n", it->text);
             else
-                sb_printf(&b, "%s\n;\n", it->text);
+                sb_printf(&b, "%s;\n", it->text);
         }
     }
     if (p->has_main && !p->has_stmt && !p->has_expr) {
@@ -645,6 +652,20 @@ static void commit(Plan *p, JitUnit *u)
         void *addr = jit_symbol(u, it->name);
         if (!addr)
             continue;
+        if (is_incomplete_array(it->type_key)) {
+            char probe[300];
+            snprintf(probe, sizeof probe, "__cdl_n_%s", it->name);
+            const unsigned long *n = jit_symbol(u, probe);
+            const char *at = strchr(it->type_key, '@');
+            if (n && at) {
+                StrBuf b;
+                sb_init(&b);
+                sb_putn(&b, it->type_key, (size_t)(at - it->type_key) + 1);
+                sb_printf(&b, "[%lu]%s", *n, at + 3);
+                free(it->type_key);
+                it->type_key = sb_take(&b);
+            }
+        }
         drop_var(it->name);
         S.vars = xrealloc(S.vars, sizeof *S.vars * (size_t)(S.n_vars + 1));
         Var v = { xstrdup(it->name), var_identity(it), xstrdup(it->type_key), addr };
@@ -759,7 +780,7 @@ static char *source_line(const char *code, int n)
     return strndup(p, e ? (size_t)(e - p) : strlen(p));
 }
 
-/* Caret under the identifier the message quotes ('y' undeclared). */
+/* Caret under the token the message quotes ('y' undeclared). */
 static void add_caret(CellResult *r, const char *src, const char *msg, int gutter)
 {
     const char *q = strchr(msg, '\'');
@@ -771,8 +792,10 @@ static void add_caret(CellResult *r, const char *src, const char *msg, int gutte
     if (at) {
         StrBuf b;
         sb_init(&b);
-        for (int i = 0; i < gutter + (int)(at - src); i++)
-            sb_putc(&b, src[i - gutter >= 0 ? i - gutter : 0] == '\t' && i >= gutter ? '\t' : ' ');
+        for (int i = 0; i < gutter; i++)
+            sb_putc(&b, ' ');
+        for (const char *p = src; p < at; p++)
+            sb_putc(&b, *p == '\t' ? '\t' : ' ');  /* tabs keep the column */
         for (size_t i = 0; i < strlen(word); i++)
             sb_putc(&b, '^');
         tb_add(r, b.s);
@@ -996,8 +1019,10 @@ void session_run_cell(const char *code, int number, CellResult *r)
         tb_add(r, line);
         char *s = err_line > 0 ? source_line(src, err_line) : NULL;
         if (s) {
-            snprintf(line, sizeof line, "%5d | %s", err_line, s);
+            int gl = snprintf(line, sizeof line, "%5d | ", err_line);
+            snprintf(line + gl, sizeof line - (size_t)gl, "%s", s);
             tb_add(r, line);
+            add_caret(r, s, err, gl);
             free(s);
         }
         free(src);
@@ -1032,7 +1057,7 @@ void session_eval_expression(const char *expr, CellResult *r)
     sb_puts(&b, "#include <coursdl_cell.h>\n#line 1 \"prelude\"\n");
     for (int i = 0; i < S.n_entries; i++)
         sb_printf(&b, "%s\n", S.entries[i].text);
-    sb_printf(&b, "void __cdl_run(void) {\n#line 1 \"cell\"\ndisplay_out((%s\n));\n}\n", expr);
+    sb_printf(&b, "void __cdl_run(void) {\n#line 1 \"cell\"\ndisplay_out((%s));\n}\n", expr);
     Plan p;
     memset(&p, 0, sizeof p);
     int n_ext;
