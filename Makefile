@@ -23,7 +23,7 @@ PIP_PACKAGES := jupyterlab jupyter_client nbclient nbconvert nbformat \
 ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
 ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC))
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
-ENGINE_LIBS := -lgc -lopenblas -lm -lpthread
+ENGINE_LIBS := -lgc -lopenblas -lm -lpthread -lplplot -lcairo -lz
 KERNEL_SRC := $(sort $(wildcard kernel/*.c))
 KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
 KERNEL_LIBS := -ltcc -lzmq -ljansson -lcrypto -lgc -ldl -lpthread -lm
@@ -119,3 +119,11 @@ bench: deps build
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- gallery ----------------------------------------------------------------
+# Executes notebooks/gallery.ipynb (one cell per plot kind) and writes it as HTML.
+.PHONY: gallery
+gallery: venv build kernelspec
+	JUPYTER_PATH=$(ROOT)/$(BUILD)/share/jupyter $(VENV)/bin/jupyter nbconvert --execute --to html \
+	    --ExecutePreprocessor.kernel_name=coursdl --output-dir $(BUILD)/gallery notebooks/gallery.ipynb
+	@echo "gallery: $(BUILD)/gallery/gallery.html"

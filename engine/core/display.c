@@ -19,6 +19,7 @@ static const char *file_extension(const char *mime)
     if (!strcmp(mime, "image/svg+xml")) return "svg";
     if (!strcmp(mime, "text/html")) return "html";
     if (!strcmp(mime, "application/json")) return "json";
+    if (!strcmp(mime, "application/pdf")) return "pdf";
     return NULL;
 }
 
@@ -102,6 +103,108 @@ int display_png(const void *png, size_t size)
         error_raise(ERR_VALUE, "display_png: the %zu bytes given are not a PNG image (no PNG signature)", size);
     DisplayItem item = { "image/png", png, size };
     return display_bundle(&item, 1);
+}
+
+static int show_text_as(const char *fn, const char *mime, const char *text, bool with_plain)
+{
+    if (!text)
+        error_raise(ERR_VALUE, "%s: the text is NULL (give a string)", fn);
+    DisplayItem items[2] = { { mime, text, strlen(text) }, { "text/plain", text, strlen(text) } };
+    return display_bundle(items, with_plain ? 2 : 1);
+}
+
+int display_svg(const char *svg)
+{
+    if (svg && !strstr(svg, "<svg"))
+        error_raise(ERR_VALUE, "display_svg: the text has no <svg element (give an SVG document)");
+    return show_text_as("display_svg", "image/svg+xml", svg, false);
+}
+
+int display_html(const char *html) { return show_text_as("display_html", "text/html", html, false); }
+int display_markdown(const char *md) { return show_text_as("display_markdown", "text/markdown", md, true); }
+int display_latex(const char *latex) { return show_text_as("display_latex", "text/latex", latex, true); }
+
+/* A small JSON checker (RFC 8259 grammar), so that a typo is reported here
+ * rather than turning into a null in the notebook. */
+static const char *json_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+    return p;
+}
+
+static const char *json_value(const char *p, int depth)
+{
+    p = json_ws(p);
+    if (depth > 500) return NULL;
+    if (*p == '{' || *p == '[') {
+        char close = *p == '{' ? '}' : ']';
+        bool obj = *p == '{';
+        p = json_ws(p + 1);
+        if (*p == close) return p + 1;
+        for (;;) {
+            if (obj) {
+                p = json_ws(p);
+                if (*p != '"' || !(p = json_value(p, depth + 1))) return NULL;
+                p = json_ws(p);
+                if (*p++ != ':') return NULL;
+            }
+            if (!(p = json_value(p, depth + 1))) return NULL;
+            p = json_ws(p);
+            if (*p == ',') { p++; continue; }
+            return *p == close ? p + 1 : NULL;
+        }
+    }
+    if (*p == '"') {
+        for (p++; *p && *p != '"'; p++) {
+            if ((unsigned char)*p < 0x20) return NULL;
+            if (*p == '\\' && !*++p) return NULL;
+        }
+        return *p == '"' ? p + 1 : NULL;
+    }
+    if (!strncmp(p, "true", 4)) return p + 4;
+    if (!strncmp(p, "false", 5)) return p + 5;
+    if (!strncmp(p, "null", 4)) return p + 4;
+    char *end;
+    if (*p == '-' || (*p >= '0' && *p <= '9')) {
+        strtod(p, &end);
+        return end > p ? end : NULL;
+    }
+    return NULL;
+}
+
+int display_json(const char *json)
+{
+    if (!json)
+        error_raise(ERR_VALUE, "display_json: the text is NULL (give a JSON string)");
+    const char *end = json_value(json, 0);
+    if (!end || *json_ws(end))
+        error_raise(ERR_VALUE, "display_json: the text is not one valid JSON value near byte %zu "
+                    "(check quotes, commas and brackets)", end ? (size_t)(json_ws(end) - json) : strlen(json));
+    DisplayItem items[2] = { { "application/json", json, strlen(json) }, { "text/plain", json, strlen(json) } };
+    return display_bundle(items, 2);
+}
+
+int display_tensor(Tensor *t)
+{
+    if (!t)
+        error_raise(ERR_VALUE, "display_tensor: the tensor is NULL");
+    char *s = tensor_to_string(t);
+    return display_text(s);
+}
+
+void display_update(int id, const char *mime, const void *data, size_t size)
+{
+    if (!mime || !data)
+        error_raise(ERR_VALUE, "display_update: %s is NULL (give a MIME type and its data)", mime ? "data" : "mime");
+    if (size == 0 && (!strncmp(mime, "text/", 5) || !strcmp(mime, "image/svg+xml") || !strcmp(mime, "application/json")))
+        size = strlen(data);
+    DisplayItem item = { mime, data, size };
+    display_update_bundle(id, &item, 1);
+}
+
+bool display_is_rich(void)
+{
+    return g_sink.show != default_show;
 }
 
 void clear_output(bool wait)

@@ -12,6 +12,8 @@ const char *coursdl_version(void);
 
 #include "coursdl/error.h"
 #include "coursdl/display.h"
+#include "coursdl/plot.h"
+#include "coursdl/progress.h"
 #include "coursdl/tensor.h"
 #include "coursdl/autograd.h"
 #include "coursdl/random.h"

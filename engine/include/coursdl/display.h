@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+struct Tensor;
+
 /* One representation of a displayed object: a MIME type and its bytes
  * (UTF-8 text for text types, raw bytes for images). */
 typedef struct DisplayItem {
@@ -45,6 +47,25 @@ void display_result(const DisplayItem *items, int n);
 int display_text(const char *text);
 /* Shows PNG bytes; returns the display id. */
 int display_png(const void *png, size_t size);
+/* Shows an SVG image (UTF-8 XML text); returns the display id. */
+int display_svg(const char *svg);
+/* Shows HTML: display_html("<b>bold</b>"); returns the display id. */
+int display_html(const char *html);
+/* Shows Markdown (the notebook renders it; a terminal prints it); returns the display id. */
+int display_markdown(const char *markdown);
+/* Shows LaTeX math, e.g. display_latex("$\\sigma(x) = 1/(1+e^{-x})$"); returns the display id. */
+int display_latex(const char *latex);
+/* Shows JSON text (checked to be one JSON value) as an expandable tree; returns the display id. */
+int display_json(const char *json);
+/* Shows a tensor's printout (like print(t)) as a display; returns the display id. */
+int display_tensor(struct Tensor *t);
+/* Replaces display id's content with one representation: a MIME type
+ * ("text/plain", "text/html", "text/markdown", "image/png", ...) and its
+ * bytes; size 0 for a NUL-terminated text. */
+void display_update(int id, const char *mime, const void *data, size_t size);
+/* True when a host (the kernel) shows displays richly; false in a plain
+ * program, where the default sink writes text and files. */
+bool display_is_rich(void);
 /* Clears the cell's output (wait: at the next output, avoiding flicker). */
 void clear_output(bool wait);
 
