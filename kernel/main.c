@@ -25,8 +25,6 @@
 #define CDL_ROOT "."
 #endif
 
-Kernel K = { .iopub_lock = PTHREAD_MUTEX_INITIALIZER };
-
 static void *bind_socket(int type, const ConnInfo *ci, int port, const char *what)
 {
     char ep[600];
