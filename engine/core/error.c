@@ -30,6 +30,7 @@ const char *error_kind_name(ErrorKind kind)
     case ERR_TYPE: return "TypeError";
     case ERR_RUNTIME: return "RuntimeError";
     case ERR_INTERRUPT: return "KeyboardInterrupt";
+    case ERR_ASSERT: return "AssertionError";
     }
     return "Error";
 }

@@ -12,6 +12,7 @@ const char *coursdl_version(void);
 
 #include "coursdl/error.h"
 #include "coursdl/display.h"
+#include "coursdl/check.h"
 #include "coursdl/plot.h"
 #include "coursdl/progress.h"
 #include "coursdl/tensor.h"
@@ -19,8 +20,7 @@ const char *coursdl_version(void);
 #include "coursdl/random.h"
 #include "coursdl/device.h"
 
-/* Out[n] shows a Tensor * like PyTorch. */
+/* Out[n] shows a Tensor * like PyTorch, a Module * as its summary. */
 #undef COURSDL_OUT_TYPES
-#define COURSDL_OUT_TYPES Tensor *: tensor_display_out,
 
 #endif

@@ -15,7 +15,8 @@ typedef enum ErrorKind {
     ERR_MEMORY,     /* MemoryError: an allocation failed */
     ERR_TYPE,       /* TypeError: wrong dtype or object kind */
     ERR_RUNTIME,    /* RuntimeError: a misuse of the engine's state (autograd...) */
-    ERR_INTERRUPT   /* KeyboardInterrupt: the user interrupted a long computation */
+    ERR_INTERRUPT,  /* KeyboardInterrupt: the user interrupted a long computation */
+    ERR_ASSERT      /* AssertionError: a check of a notebook (assert_true...) failed */
 } ErrorKind;
 
 /* The Python-style name of a kind: "ShapeError", "KeyboardInterrupt"... */
