@@ -20,7 +20,8 @@ const char *coursdl_version(void);
 #include "coursdl/random.h"
 #include "coursdl/device.h"
 
-/* Out[n] shows a Tensor * like PyTorch, a Module * as its summary. */
+/* Out[n] shows a Tensor * like PyTorch. */
 #undef COURSDL_OUT_TYPES
+#define COURSDL_OUT_TYPES Tensor *: tensor_display_out,
 
 #endif
