@@ -133,7 +133,7 @@ void frontiere(const Perceptron *p, int n, const char *titre, const char *fichie
         for (int i = 0; i < G; i++)
             zone[j * G + i] = predire(p, (double[2]){ gx[i], gy[j] });
     for (int i = 0; i < n; i++) { x1[i] = X[i][0]; x2[i] = X[i][1]; }
-    plt_contourf(gx, G, gy, G, zone, .values = (double[]){ -0.5, 0.5, 1.5 }, .nvalues = 3, .cmap = "tab10", .alpha = 0.3);
+    plt_contourf(gx, G, gy, G, zone, .values = (double[]){ -0.5, 0.5, 1.5 }, .nvalues = 3, .cmap = "coolwarm", .alpha = 0.3);
     plt_scatter(x1, x2, n, .labels = y, .edgecolor = "white");
     plt_title(titre);
     plt_xlabel("x₁");
