@@ -32,7 +32,7 @@ ENGINE_TESTS := $(patsubst tests/engine/%.c,$(BUILD)/tests/engine/%,$(wildcard t
 KERNEL_CTESTS := $(patsubst tests/kernel/%.c,$(BUILD)/tests/kernel/%,$(wildcard tests/kernel/test_*.c))
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps apt-deps venv build install kernelspec run test test-engine test-kernel bench clean
+.PHONY: all deps apt-deps venv build install kernelspec run test test-engine test-kernel bench clean notebooks
 
 all: build
 
@@ -62,6 +62,9 @@ $(VENV)/.installed: Makefile
 $(BUILD)/%.o: %.c $(wildcard engine/include/*.h engine/include/coursdl/*.h kernel/*.h engine/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# The CPU kernels: -O3 so that their loops vectorize (see engine/device/cpu.h).
+$(BUILD)/engine/device/%.o: CFLAGS += -O3
 
 $(BUILD)/libcoursdl.so: $(ENGINE_OBJ)
 	$(CC) -shared -o $@ $^ $(ENGINE_LIBS)
@@ -114,8 +117,24 @@ install: deps build kernelspec
 run: install
 	cd notebooks && ../$(VENV)/bin/jupyter lab
 
-bench: deps build
+# ---- benchmarks -------------------------------------------------------------
+# C programs under bench/ (against the engine; sgemm_peak against OpenBLAS only).
+BENCH_PROGS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+$(BUILD)/bench/sgemm_peak: bench/sgemm_peak.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -D_GNU_SOURCE -O2 $< -o $@ -lopenblas
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libcoursdl.so
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $< -o $@ -L$(BUILD) -lcoursdl -Wl,-rpath,'$$ORIGIN/..' $(ENGINE_LIBS)
+
+bench: deps build $(BENCH_PROGS)
 	$(PY) bench/run_all.py
+
+# The course: teacher notebooks and student versions from notebooks/src.
+notebooks:
+	python3 tools/notebooks.py
 
 clean:
 	rm -rf $(BUILD)

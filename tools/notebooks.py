@@ -135,10 +135,14 @@ def build(path):
 
 
 def main():
+    global OUT, STUDENT
+    if len(sys.argv) > 1:  # another output folder (tests compare with the committed files)
+        OUT = Path(sys.argv[1])
+        STUDENT = OUT / "etudiant"
     sources = sorted(SRC.glob("*.c"))
     for path in sources:
         build(path)
-        print(f"notebooks/{path.stem}.ipynb, notebooks/etudiant/{path.stem}.ipynb")
+        print(f"{OUT / path.stem}.ipynb, {STUDENT / path.stem}.ipynb")
 
 
 if __name__ == "__main__":
