@@ -820,6 +820,11 @@ static void compile_error(CellResult *r, const JitDiags *d, const char *code)
                      "(re-run or fix the cell that defined it, or %%reset)", g->msg);
         else if (g->file[0])
             snprintf(head, sizeof head, "%s:%d: %s", g->file, g->line, g->msg);
+        else if (strstr(g->msg, "undefined symbol"))
+            /* the link step: declared, used, but defined nowhere */
+            snprintf(head, sizeof head, "%s: it is declared but defined nowhere (a prototype without a "
+                     "body, a misspelled library function, or a function from a cell that failed?)",
+                     strncmp(g->msg, "tcc: error: ", 12) ? g->msg : g->msg + 12);
         else
             snprintf(head, sizeof head, "%s", g->msg);
         if (!first.len)
