@@ -520,8 +520,28 @@ static void emit_var_decl(StrBuf *b, const Item *it, bool new_storage)
     } else {
         d = subst(it->storage_key, it->name);
         if (is_incomplete_array(it->storage_key) && it->init) {
-            /* its size comes from the initializer; later cells need it */
-            sb_printf(b, "%s = %s;\n", d, it->init);
+            /* Sized by its initializer, which may not be constant: count its
+             * elements with sizeof of a compound literal (not evaluated). The
+             * key without "@[]" is the element type. Later cells need the size. */
+            const char *at = strchr(it->storage_key, '@');
+            char *elem = xmalloc(strlen(it->storage_key) + 1);
+            sprintf(elem, "%.*s%s", (int)(at - it->storage_key), it->storage_key, at + 3);
+            const char *init = it->init;
+            while (*init == ' ' || *init == '\t' || *init == '\n') init++;
+            StrBuf dim;
+            sb_init(&dim);
+            char *array_type = subst(it->storage_key, "");  /* "int (*[])(void)" */
+            sb_printf(&dim, "%s[sizeof((%s)%s%s%s) / sizeof(%s)]", it->name, array_type, *init == '{' ? "" : "{",
+                      init, *init == '{' ? "" : "}", elem);
+            free(array_type);
+            char *sized = subst(it->storage_key, dim.s);
+            /* subst replaced "@": drop the "[]" that followed it */
+            char *brackets = strstr(sized, dim.s) + dim.len;
+            memmove(brackets, brackets + 2, strlen(brackets + 2) + 1);
+            sb_printf(b, "%s;\n", sized);
+            free(sized);
+            free(elem);
+            sb_free(&dim);
             sb_printf(b, "const unsigned long __cdl_n_%s = sizeof %s / sizeof %s[0];\n", it->name, it->name, it->name);
         } else
             sb_printf(b, "%s;\n", d);

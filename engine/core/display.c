@@ -3,6 +3,7 @@
 #include "coursdl.h"
 
 #include <stdlib.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -232,13 +233,23 @@ void display_out_u64(unsigned long long v)
     result_text(buf);
 }
 
-/* Shortest decimal that reads back to the same double, like Python's repr. */
+/* Shortest decimal that reads back to the same value, like Python's repr:
+ * positional between 1e-4 and 1e16 ("10.0", "0.25"), else scientific. */
 static void format_double(char *buf, size_t size, double v, int max_digits)
 {
-    for (int digits = 1; digits <= max_digits; digits++) {
+    int digits = 1;
+    for (; digits < max_digits; digits++) {
         snprintf(buf, size, "%.*g", digits, v);
         if (max_digits == 17 ? strtod(buf, NULL) == v : (float)strtod(buf, NULL) == (float)v)
             break;
+    }
+    double a = fabs(v);
+    if (isfinite(v) && (a == 0 || (a >= 1e-4 && a < 1e16))) {
+        int exponent = a == 0 ? 0 : (int)floor(log10(a));
+        int decimals = digits - 1 - exponent;
+        snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, v);
+    } else {
+        snprintf(buf, size, "%.*g", digits, v);
     }
     /* Keep it recognisable as floating point: 2 -> 2.0 */
     if (!strpbrk(buf, ".eEn") && strlen(buf) + 2 < size)
