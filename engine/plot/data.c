@@ -52,8 +52,19 @@ double *plt_copy(const char *fn, const char *what, const void *p, int dtype, lon
     if (!p)
         error_raise(ERR_VALUE, "%s: %s is NULL (give an array of %ld values)", fn, what, n);
     double *d = plt_xmalloc((size_t)n * sizeof *d);
+    if (dtype == PLT_TENSOR) {
+        Tensor *t = (Tensor *)p;
+        int64_t numel = tensor_numel(t);
+        if (numel != n) {
+            free(d);
+            error_raise(ERR_VALUE, "%s: %s is a tensor of %lld values but n = %ld (give n = tensor_numel(%s), "
+                        "and tensors of the same size)", fn, what, (long long)numel, n, what);
+        }
+        tensor_to_f64_array(t, d, n);
+    }
     for (long i = 0; i < n; i++) {
         switch (dtype) {
+        case PLT_TENSOR: break;
         case PLT_F32: d[i] = ((const float *)p)[i]; break;
         case PLT_I32: d[i] = ((const int *)p)[i]; break;
         case PLT_U8: d[i] = ((const unsigned char *)p)[i]; break;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int check_passed, check_failed;
+static int checks_passed, checks_failed;
 static jmp_buf check_jmp;
 static volatile int check_armed;
 
@@ -25,8 +25,8 @@ static void check_handler(ErrorKind kind, const char *message, void *ctx)
         longjmp(check_jmp, 1);
     }
     /* Unexpected error: let the default report it and exit(1). */
-    check_failed++;
-    printf("unexpected %s: %s\n%d passed, %d failed\n", error_kind_name(kind), message, check_passed, check_failed);
+    checks_failed++;
+    printf("unexpected %s: %s\n%d passed, %d failed\n", error_kind_name(kind), message, checks_passed, checks_failed);
     fflush(stdout);
 }
 
@@ -35,9 +35,9 @@ static void check_init(void) { error_set_handler(check_handler, NULL); }
 static void check_result(int ok, const char *file, int line, const char *what)
 {
     if (ok) {
-        check_passed++;
+        checks_passed++;
     } else {
-        check_failed++;
+        checks_failed++;
         printf("%s:%d: FAILED: %s\n", file, line, what);
     }
 }
@@ -47,15 +47,15 @@ static void check_result(int ok, const char *file, int line, const char *what)
 #define CHECK_CLOSE(a, b, tol) do { \
     double check_a_ = (double)(a), check_b_ = (double)(b), check_t_ = (double)(tol); \
     int check_ok_ = fabs(check_a_ - check_b_) <= check_t_ || (isnan(check_a_) && isnan(check_b_)); \
-    if (check_ok_) check_passed++; \
-    else { check_failed++; printf("%s:%d: FAILED: %s = %.10g, expected %s = %.10g (tol %g)\n", \
+    if (check_ok_) checks_passed++; \
+    else { checks_failed++; printf("%s:%d: FAILED: %s = %.10g, expected %s = %.10g (tol %g)\n", \
         __FILE__, __LINE__, #a, check_a_, #b, check_b_, check_t_); } \
 } while (0)
 
 #define CHECK_STR(a, b) do { \
     const char *check_a_ = (a), *check_b_ = (b); \
-    if (check_a_ && check_b_ && !strcmp(check_a_, check_b_)) check_passed++; \
-    else { check_failed++; printf("%s:%d: FAILED: %s\n  got:      \"%s\"\n  expected: \"%s\"\n", \
+    if (check_a_ && check_b_ && !strcmp(check_a_, check_b_)) checks_passed++; \
+    else { checks_failed++; printf("%s:%d: FAILED: %s\n  got:      \"%s\"\n  expected: \"%s\"\n", \
         __FILE__, __LINE__, #a, check_a_ ? check_a_ : "(null)", check_b_ ? check_b_ : "(null)"); } \
 } while (0)
 
@@ -66,18 +66,18 @@ static void check_result(int ok, const char *file, int line, const char *what)
         check_armed = 1; \
         stmt; \
         check_armed = 0; \
-        check_failed++; \
+        checks_failed++; \
         printf("%s:%d: FAILED: %s did not raise\n", __FILE__, __LINE__, #stmt); \
     } else { \
         error_reset_state(); \
         int check_ok_ = error_last_kind() == (kind) && strstr(error_last_message(), (text)) != NULL; \
-        if (check_ok_) check_passed++; \
-        else { check_failed++; printf("%s:%d: FAILED: %s raised %s: \"%s\"; expected %s containing \"%s\"\n", \
+        if (check_ok_) checks_passed++; \
+        else { checks_failed++; printf("%s:%d: FAILED: %s raised %s: \"%s\"; expected %s containing \"%s\"\n", \
             __FILE__, __LINE__, #stmt, error_kind_name(error_last_kind()), error_last_message(), \
             error_kind_name(kind), (text)); } \
     } \
 } while (0)
 
-#define CHECK_DONE() (printf("%d passed, %d failed\n", check_passed, check_failed), check_failed ? 1 : 0)
+#define CHECK_DONE() (printf("%d passed, %d failed\n", checks_passed, checks_failed), checks_failed ? 1 : 0)
 
 #endif

@@ -17,12 +17,16 @@
 typedef struct Figure Figure;
 typedef struct Axes Axes;
 
+struct Tensor;
+
 /* Element type codes of data arrays (recorded by PLT_DTYPE). */
-enum { PLT_F64 = 0, PLT_F32 = 1, PLT_I32 = 2, PLT_U8 = 3 };
-/* The element type code of an array argument (double when unknown, e.g. NULL). */
+enum { PLT_F64 = 0, PLT_F32 = 1, PLT_I32 = 2, PLT_U8 = 3, PLT_TENSOR = 4 };
+/* The element type code of an array argument (double when unknown, e.g. NULL).
+ * A Tensor * is accepted wherever an array is: n must then be its number of
+ * elements (plt_plot(x, y, tensor_numel(x))). */
 #define PLT_DTYPE(p) _Generic((p), float *: PLT_F32, const float *: PLT_F32, \
     int *: PLT_I32, const int *: PLT_I32, unsigned char *: PLT_U8, const unsigned char *: PLT_U8, \
-    default: PLT_F64)
+    struct Tensor *: PLT_TENSOR, const struct Tensor *: PLT_TENSOR, default: PLT_F64)
 
 /* ---- figures and axes ------------------------------------------------------------- */
 
