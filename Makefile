@@ -18,7 +18,7 @@ APT_PACKAGES := gcc make pkg-config libtcc-dev tcc libzmq3-dev libjansson-dev \
     libplplot-dev plplot-driver-cairo libcairo2-dev fonts-dejavu-core \
     dataset-fashion-mnist
 PIP_PACKAGES := jupyterlab jupyter_client nbclient nbconvert nbformat \
-    jupyter_kernel_test pytest ipykernel
+    jupyter_kernel_test pytest ipykernel safetensors numpy
 
 ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
 ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC))
@@ -115,7 +115,7 @@ install: deps build kernelspec
 	$(VENV)/bin/jupyter kernelspec install --user --replace --name coursdl $(BUILD)/share/jupyter/kernels/coursdl
 
 run: install
-	cd notebooks && ../$(VENV)/bin/jupyter lab
+	cd notebooks && ../$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # ---- benchmarks -------------------------------------------------------------
 # C programs under bench/ (against the engine; sgemm_peak against OpenBLAS only).
