@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Fashion-MNIST training against PyTorch on the CPU (issue: neural networks).
+
+Same models, same optimizer (Adam 1e-3), same batch sizes, measured in the
+same run: MLP 784-128-10 (batch 32; 5 epochs for accuracy, first epoch timed),
+CNN Conv(32,3)-ReLU-MaxPool-Conv(64,3)-ReLU-MaxPool-Flatten-Dense(128)-
+Dropout(0.3)-Dense(10) (batch 128, 1 epoch). PyTorch runs with its best thread
+setting among 1 thread, 2 threads, and 2 threads with OPENBLAS_NUM_THREADS=1.
+Prints epoch times, accuracies, peak memory and ratios (a benchmark: it never
+fails on a missed goal)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE = ROOT / "build" / "bench" / "train_fashion"
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+TORCH = r'''
+import gzip, resource, sys, time, numpy as np, torch, torch.nn as nn
+torch.set_num_threads(int(sys.argv[3]))
+root = "/usr/share/datasets/fashion-mnist/"
+def load(kind):
+    with gzip.open(root + kind + "-images-idx3-ubyte.gz") as f: x = np.frombuffer(f.read(), np.uint8, offset=16)
+    with gzip.open(root + kind + "-labels-idx1-ubyte.gz") as f: y = np.frombuffer(f.read(), np.uint8, offset=8)
+    return torch.tensor(x.reshape(-1, 1, 28, 28), dtype=torch.float32) / 255, torch.tensor(y, dtype=torch.int64)
+X, y = load("train"); Xt, yt = load("t10k")
+torch.manual_seed(0)
+if sys.argv[1] == "cnn":
+    model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(1600, 128), nn.ReLU(), nn.Dropout(0.3), nn.Linear(128, 10))
+else:
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=int(sys.argv[4]), shuffle=True)
+loss_fn = nn.CrossEntropyLoss()
+for e in range(int(sys.argv[2])):
+    model.train(); t0 = time.perf_counter()
+    for xb, yb in loader:
+        opt.zero_grad(); loss = loss_fn(model(xb), yb); loss.backward(); opt.step()
+    print("epoch", e + 1, "seconds %.3f" % (time.perf_counter() - t0), flush=True)
+model.eval()
+with torch.no_grad(): acc = (model(Xt).argmax(1) == yt).float().mean().item()
+print("accuracy %.4f" % acc)
+print("peak_rss_mb %.1f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+'''
+
+
+def parse(out):
+    r = {"epochs": []}
+    for line in out.splitlines():
+        w = line.split()
+        if w[:1] == ["epoch"]:
+            r["epochs"].append(float(w[3]))
+        elif w[:1] == ["accuracy"]:
+            r["accuracy"] = float(w[1])
+        elif w[:1] == ["peak_rss_mb"]:
+            r["rss"] = float(w[1])
+    return r
+
+
+def run_engine(model, epochs, batch):
+    out = subprocess.run([str(ENGINE), model, str(epochs), str(batch)], capture_output=True, text=True, check=True)
+    return parse(out.stdout)
+
+
+def run_torch(model, epochs, batch):
+    best = None
+    for threads, blas in ((1, None), (2, None), (2, "1")):
+        env = dict(os.environ)
+        if blas:
+            env["OPENBLAS_NUM_THREADS"] = blas
+        out = subprocess.run([SYSTEM_PYTHON, "-c", TORCH, model, str(epochs), str(threads), str(batch)],
+                             capture_output=True, text=True, env=env, check=True)
+        r = parse(out.stdout)
+        r["setting"] = f"{threads} thread{'s' if threads > 1 else ''}" + (", OPENBLAS_NUM_THREADS=1" if blas else "")
+        print(f"  PyTorch {model} ({r['setting']}): first epoch {r['epochs'][0]:.2f} s", flush=True)
+        if best is None or r["epochs"][0] < best["epochs"][0]:
+            best = r
+    return best
+
+
+def report(name, model, epochs, batch, acc_goal):
+    e = run_engine(model, epochs, batch)
+    t = run_torch(model, epochs, batch)
+    et, tt = e["epochs"][0], t["epochs"][0]
+    print(f"{name}: engine epoch {et:.2f} s, PyTorch best {tt:.2f} s ({t['setting']}): "
+          f"ratio {tt / et:.2f}x [{'PASS' if et <= tt else 'MISS'} no slower]")
+    gap = 100 * (t["accuracy"] - e["accuracy"])
+    print(f"{name}: test accuracy after {epochs} epoch(s): engine {100 * e['accuracy']:.2f} %, "
+          f"PyTorch {100 * t['accuracy']:.2f} % [{'PASS' if gap <= acc_goal else 'MISS'} within {acc_goal} point]")
+    print(f"{name}: peak memory engine {e['rss']:.0f} MB, PyTorch {t['rss']:.0f} MB "
+          f"[{'PASS' if e['rss'] <= t['rss'] else 'MISS'} no more]", flush=True)
+
+
+def main():
+    if not ENGINE.exists():
+        sys.exit(f"{ENGINE} is missing: run `make bench` (it builds the bench programs)")
+    report("MLP 784-128-10, batch 32", "mlp", 5, 32, 0.5)
+    report("CNN, batch 128", "cnn", 1, 128, 1.0)
+
+
+if __name__ == "__main__":
+    main()
