@@ -19,9 +19,15 @@ const char *coursdl_version(void);
 #include "coursdl/autograd.h"
 #include "coursdl/random.h"
 #include "coursdl/device.h"
+#include "coursdl/data.h"
+#include "coursdl/metrics.h"
+#include "coursdl/nn.h"
+#include "coursdl/optim.h"
+#include "coursdl/io.h"
+#include "coursdl/train.h"
 
-/* Out[n] shows a Tensor * like PyTorch. */
+/* Out[n] shows a Tensor * like PyTorch, a Module * as its summary. */
 #undef COURSDL_OUT_TYPES
-#define COURSDL_OUT_TYPES Tensor *: tensor_display_out,
+#define COURSDL_OUT_TYPES Tensor *: tensor_display_out, Module *: nn_display_out,
 
 #endif

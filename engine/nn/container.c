@@ -1,0 +1,29 @@
+/* Sequential and Identity. */
+#include "nn_internal.h"
+
+static Tensor *sequential_fwd(Module *m, Tensor *x)
+{
+    for (int i = 0; i < m->nc; i++)
+        x = nn_forward(m->children[i], x);
+    return x;
+}
+
+Module *nn_sequential_(Module **layers)
+{
+    Module *m = nn_layer_new("Sequential", sequential_fwd, NULL, NULL);
+    for (int i = 0; layers && layers[i]; i++)
+        nn_sequential_add(m, layers[i]);
+    return m;
+}
+
+Module *nn_sequential_add(Module *seq, Module *layer)
+{
+    if (!seq || seq->fwd != sequential_fwd)
+        error_raise(ERR_TYPE, "nn_sequential_add: the first argument must be a Sequential (from nn_sequential), not %s",
+                    seq ? seq->type : "NULL");
+    return nn_register_module(seq, nn_strf("%d", seq->nc), layer), seq;
+}
+
+static Tensor *identity_fwd(Module *m, Tensor *x) { (void)m; return x; }
+
+Module *nn_identity(void) { return nn_layer_new("Identity", identity_fwd, NULL, NULL); }

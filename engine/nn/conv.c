@@ -1,0 +1,402 @@
+/* Conv1d / Conv2d / ConvTranspose2d: im2col + one gemm per group over the
+ * whole batch, bias fused into the layout pass; one graph node per call.
+ * Backward: gemm + col2im without a graph; with create_graph, the same
+ * products written with differentiable ops (matmul and the unfold/fold
+ * ops below, each the other's backward), so any order works. */
+#include "conv_internal.h"
+
+#include <math.h>
+
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+/* ---- geometry stored in a node: iv[0..9], N C H W in d[0..3] ---- */
+static void geom_store(Node *n, const ConvGeom *g, bool with_nchw)
+{
+    int64_t v[10] = { g->kh, g->kw, g->OH, g->OW, g->sh, g->sw, g->pt, g->pl, g->dh, g->dw };
+    memcpy(n->iv, v, sizeof v);
+    if (with_nchw) {
+        n->d[0] = (double)g->N; n->d[1] = (double)g->C; n->d[2] = (double)g->H; n->d[3] = (double)g->W;
+    }
+}
+
+static ConvGeom geom_load(const Node *n)
+{
+    ConvGeom g = { 0 };
+    g.kh = n->iv[0]; g.kw = n->iv[1]; g.OH = n->iv[2]; g.OW = n->iv[3]; g.sh = n->iv[4]; g.sw = n->iv[5];
+    g.pt = n->iv[6]; g.pl = n->iv[7]; g.dh = n->iv[8]; g.dw = n->iv[9];
+    g.N = (int64_t)n->d[0]; g.C = (int64_t)n->d[1]; g.H = (int64_t)n->d[2]; g.W = (int64_t)n->d[3];
+    g.groups = 1;
+    return g;
+}
+
+/* ---- unfold (im2col) and fold (col2im) as recorded ops ---- */
+static Tensor *unfold_op(Tensor *x, const ConvGeom *g);
+static Tensor *fold_op(Tensor *cols, const ConvGeom *g);
+
+static void unfold_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
+{
+    ConvGeom g = geom_load(n);
+    gi[0] = fold_op(gr, &g);
+}
+static const GradRule rule_Unfold = { "Im2ColBackward0", unfold_bw };
+
+static void fold_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
+{
+    ConvGeom g = geom_load(n);
+    gi[0] = unfold_op(gr, &g);
+}
+static const GradRule rule_Fold = { "Col2ImBackward0", fold_bw };
+
+static Tensor *unfold_op(Tensor *x, const ConvGeom *g)
+{
+    Tensor *xc = t_contig(x);
+    Tensor *cols = t_new(x->dtype, 2, (int64_t[]){ g->C * g->kh * g->kw, g->N * g->OH * g->OW }, x->device);
+    conv_im2col(g, x->dtype, t_ptr(xc), t_ptr(cols));
+    if (ag_needs(x)) {
+        Node *n = AG_RECORD(cols, rule_Unfold, x);
+        geom_store(n, g, true);
+    }
+    return cols;
+}
+
+static Tensor *fold_op(Tensor *cols, const ConvGeom *g)
+{
+    Tensor *cc = t_contig(cols);
+    Tensor *x = t_new(cols->dtype, 4, (int64_t[]){ g->N, g->C, g->H, g->W }, cols->device);
+    conv_col2im(g, cols->dtype, t_ptr(cc), t_ptr(x));
+    if (ag_needs(cols)) {
+        Node *n = AG_RECORD(x, rule_Fold, cols);
+        geom_store(n, g, true);
+    }
+    return x;
+}
+
+/* (N, O, OH, OW) -> (O, N*L), differentiable. */
+static Tensor *to_ot(Tensor *y)
+{
+    int64_t N = y->shape[0], O = y->shape[1], L = y->shape[2] * y->shape[3];
+    return tensor_reshape(tensor_permute(tensor_reshape(y, N, O, L), 1, 0, 2), O, N * L);
+}
+
+/* (O, N*L) -> (N, O, OH, OW), differentiable. */
+static Tensor *from_ot(Tensor *t, int64_t N, int64_t OH, int64_t OW)
+{
+    int64_t O = t->shape[0];
+    return tensor_contiguous(tensor_permute(tensor_reshape(t, O, N, OH, OW), 1, 0, 2, 3));
+}
+
+/* Per-group product of row blocks: sum over groups of op(A_g) op(B_g), stacked. */
+static Tensor *group_mm(Tensor *a, bool ta, Tensor *b, bool tb, int groups)
+{
+    if (groups == 1)
+        return tensor_matmul(ta ? tensor_t(a) : a, tb ? tensor_t(b) : b);
+    Tensor **parts = cdl_alloc(sizeof(Tensor *) * groups);
+    int64_t ra = a->shape[0] / groups, rb = b->shape[0] / groups;
+    for (int k = 0; k < groups; k++) {
+        Tensor *ak = tensor_narrow(a, 0, k * ra, ra), *bk = tensor_narrow(b, 0, k * rb, rb);
+        parts[k] = tensor_matmul(ta ? tensor_t(ak) : ak, tb ? tensor_t(bk) : bk);
+    }
+    return tensor_cat(parts, groups, 0);
+}
+
+static Tensor *sum_nhw(Tensor *g)
+{
+    return tensor_sum_dims(g, 3, (int[]){ 0, 2, 3 }, false);
+}
+
+/* ---- raw products on contiguous buffers ---- */
+
+
+static ConvGeom conv_geom(const Tensor *x, const Tensor *w, int64_t OH, int64_t OW, const Node *n)
+{
+    ConvGeom g = { 0 };
+    g.N = x->shape[0]; g.C = x->shape[1]; g.H = x->shape[2]; g.W = x->shape[3];
+    g.O = w->shape[0]; g.kh = w->shape[2]; g.kw = w->shape[3];
+    g.OH = OH; g.OW = OW;
+    g.sh = n->iv[4]; g.sw = n->iv[5]; g.pt = n->iv[6]; g.pl = n->iv[7]; g.dh = n->iv[8]; g.dw = n->iv[9];
+    g.groups = (int)n->d[0];
+    return g;
+}
+
+/* ---- Conv2d ---- */
+
+static void conv_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
+{
+    Tensor *x = n->saved[0], *w = n->saved[1];
+    ConvGeom g = conv_geom(x, w, gr->shape[2], gr->shape[3], n);
+    DType dt = x->dtype;
+    int64_t CK = g.C * g.kh * g.kw;
+    bool has_b = n->n_inputs > 2;
+    if (!ag_on()) {
+        Tensor *gc = t_contig(gr);
+        Tensor *gx = need[0] ? t_new(dt, 4, x->shape, x->device) : NULL;
+        Tensor *gw = need[1] ? t_new(dt, 4, w->shape, w->device) : NULL;
+        Tensor *gb = has_b && need[2] ? t_new(dt, 1, (int64_t[]){ g.O }, w->device) : NULL;
+        conv_backward_images(&g, dt, t_ptr(x), t_ptr(w), t_ptr(gc), gx ? t_ptr(gx) : NULL, gw ? t_ptr(gw) : NULL,
+                             gb ? t_ptr(gb) : NULL);
+        gi[0] = gx;
+        gi[1] = gw;
+        if (has_b) gi[2] = gb;
+        return;
+    }
+    /* Differentiable form (create_graph). */
+    Tensor *gt = to_ot(gr);
+    Tensor *w2 = tensor_reshape(n->inputs[1], g.O, CK / g.groups);
+    if (has_b && need[2])
+        gi[2] = sum_nhw(gr);
+    if (need[1])
+        gi[1] = tensor_reshape_shape(group_mm(gt, false, unfold_op(n->inputs[0], &g), true, g.groups), 4, w->shape);
+    if (need[0])
+        gi[0] = fold_op(group_mm(w2, true, gt, false, g.groups), &g);
+}
+static const GradRule rule_Conv = { "ConvolutionBackward0", conv_bw };
+
+static void check_conv_args(const Tensor *x, const Tensor *w, int groups, const char *fn)
+{
+    if (x->ndim != 4)
+        error_raise(ERR_SHAPE, "%s: expects input (N, C, H, W), got shape %s", fn, tensor_shape_str(x));
+    if (groups < 1 || w->shape[0] % groups)
+        error_raise(ERR_VALUE, "%s: out_channels (%lld) must be divisible by groups (%d)", fn,
+                    (long long)w->shape[0], groups);
+    if (x->shape[1] != w->shape[1] * groups)
+        error_raise(ERR_SHAPE, "%s: input of shape %s has %lld channels but the layer expects %lld (in_channels); "
+                    "check the previous layer's out_channels, or add a channel dim: (N, 1, H, W)", fn,
+                    tensor_shape_str(x), (long long)x->shape[1], (long long)(w->shape[1] * groups));
+    if (!dtype_is_float(x->dtype) || x->dtype != w->dtype)
+        error_raise(ERR_TYPE, "%s: the input is %s but the weights are %s; convert one of them", fn,
+                    dtype_name(x->dtype), dtype_name(w->dtype));
+    t_same_device(x, w, fn);
+    if (x->device != DEVICE_CPU)
+        error_raise(ERR_DEVICE, "%s: convolutions run on the CPU only for now", fn);
+}
+
+/* Output size along one dim; ph < 0 means "same" (stride 1). */
+static int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t *p_lo, int64_t p, int64_t d, const char *fn,
+                        const Tensor *x)
+{
+    if (p < 0) {
+        if (s != 1)
+            error_raise(ERR_VALUE, "%s: padding=\"same\" needs stride 1 (got stride %lld)", fn, (long long)s);
+        *p_lo = d * (k - 1) / 2;  /* the odd extra goes to the bottom/right, like PyTorch */
+        return in;
+    }
+    *p_lo = p;
+    int64_t o = (in + 2 * p - d * (k - 1) - 1) / s + 1;
+    if (in + 2 * p - d * (k - 1) - 1 < 0 || o <= 0)
+        error_raise(ERR_SHAPE, "%s: the input of shape %s is too small for a kernel of %lld (dilation %lld, padding "
+                    "%lld): the output would be empty; use a bigger input, padding, or fewer pooling layers before",
+                    fn, tensor_shape_str(x), (long long)k, (long long)d, (long long)p);
+    return o;
+}
+
+Tensor *nn_f_conv2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph, int pw, int dh, int dw, int groups)
+{
+    const char *fn = "nn_conv2d";
+    if (x->ndim == 3)
+        return tensor_squeeze_dim(nn_f_conv2d(tensor_unsqueeze(x, 0), w, b, sh, sw, ph, pw, dh, dw, groups), 0);
+    check_conv_args(x, w, groups, fn);
+    ConvGeom g = { 0 };
+    g.N = x->shape[0]; g.C = x->shape[1]; g.H = x->shape[2]; g.W = x->shape[3];
+    g.O = w->shape[0]; g.kh = w->shape[2]; g.kw = w->shape[3];
+    g.sh = sh; g.sw = sw; g.dh = dh; g.dw = dw; g.groups = groups;
+    g.OH = out_size(g.H, g.kh, sh, &g.pt, ph, dh, fn, x);
+    g.OW = out_size(g.W, g.kw, sw, &g.pl, pw, dw, fn, x);
+    DType dt = x->dtype;
+    Tensor *xc = t_contig(x), *wc = t_contig(w), *bc = b ? t_contig(t_convert(b, dt)) : NULL;
+    Tensor *y = t_new(dt, 4, (int64_t[]){ g.N, g.O, g.OH, g.OW }, x->device);
+    conv_forward_images(&g, dt, t_ptr(xc), t_ptr(wc), bc ? t_ptr(bc) : NULL, t_ptr(y));
+    if (ag_on() && (x->requires_grad || w->requires_grad || (b && b->requires_grad))) {
+        Node *n = b ? AG_RECORD(y, rule_Conv, x, w, b) : AG_RECORD(y, rule_Conv, x, w);
+        ag_save(n, xc);
+        ag_save(n, wc);
+        geom_store(n, &g, false);
+        n->d[0] = groups;
+    }
+    return y;
+}
+
+/* ---- ConvTranspose2d: the input-gradient of a conv from y to x ---- */
+
+static void convt_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
+{
+    Tensor *x = n->saved[0], *w = n->saved[1];
+    /* the conv maps y (gr's shape) -> x */
+    ConvGeom g = conv_geom(gr, w, x->shape[2], x->shape[3], n);
+    DType dt = x->dtype;
+    int64_t NL = g.N * g.OH * g.OW, CK = g.C * g.kh * g.kw;
+    bool has_b = n->n_inputs > 2;
+    if (!ag_on()) {
+        Tensor *gc = t_contig(gr);
+        Tensor *cols = t_new(dt, 2, (int64_t[]){ CK, NL }, x->device);
+        conv_im2col(&g, dt, t_ptr(gc), t_ptr(cols));
+        if (has_b && need[2])
+            gi[2] = sum_nhw(gr);
+        if (need[0]) {
+            Tensor *ot = t_new(dt, 2, (int64_t[]){ g.O, NL }, x->device);
+            conv_gemm_forward(&g, dt, t_ptr(w), t_ptr(cols), t_ptr(ot));
+            Tensor *gx = t_new(dt, 4, x->shape, x->device);
+            conv_transpose_nol(dt, g.N, g.O, g.OH * g.OW, t_ptr(ot), t_ptr(gx), NULL, true);
+            gi[0] = gx;
+        }
+        if (need[1]) {
+            Tensor *xt = t_new(dt, 2, (int64_t[]){ g.O, NL }, x->device);
+            conv_transpose_nol(dt, g.N, g.O, g.OH * g.OW, t_ptr(x), t_ptr(xt), NULL, false);
+            Tensor *gw = t_new(dt, 4, w->shape, w->device);
+            conv_gemm_weight(&g, dt, t_ptr(xt), t_ptr(cols), t_ptr(gw));
+            gi[1] = gw;
+        }
+        return;
+    }
+    if (has_b && need[2])
+        gi[2] = sum_nhw(gr);
+    if (need[0]) {
+        Tensor *ot = group_mm(tensor_reshape(n->inputs[1], g.O, CK / g.groups), false, unfold_op(gr, &g), false,
+                              g.groups);
+        gi[0] = from_ot(ot, g.N, g.OH, g.OW);
+    }
+    if (need[1])
+        gi[1] = tensor_reshape_shape(group_mm(to_ot(n->inputs[0]), false, unfold_op(gr, &g), true, g.groups),
+                                     4, w->shape);
+}
+static const GradRule rule_ConvT = { "ConvolutionBackward0", convt_bw };
+
+Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int s, int p, int op, int d, int groups)
+{
+    const char *fn = "nn_conv_transpose2d";
+    if (x->ndim == 3)
+        return tensor_squeeze_dim(nn_f_conv_transpose2d(tensor_unsqueeze(x, 0), w, b, s, p, op, d, groups), 0);
+    if (x->ndim != 4)
+        error_raise(ERR_SHAPE, "%s: expects input (N, C, H, W), got shape %s", fn, tensor_shape_str(x));
+    if (x->shape[1] != w->shape[0])
+        error_raise(ERR_SHAPE, "%s: input of shape %s has %lld channels but the layer expects %lld (in_channels)",
+                    fn, tensor_shape_str(x), (long long)x->shape[1], (long long)w->shape[0]);
+    if (!dtype_is_float(x->dtype) || x->dtype != w->dtype)
+        error_raise(ERR_TYPE, "%s: the input is %s but the weights are %s", fn, dtype_name(x->dtype), dtype_name(w->dtype));
+    if (x->device != DEVICE_CPU)
+        error_raise(ERR_DEVICE, "%s: convolutions run on the CPU only for now", fn);
+    if (op >= s && op >= d)
+        error_raise(ERR_VALUE, "%s: output_padding (%d) must be smaller than stride (%d) or dilation (%d)", fn, op, s, d);
+    ConvGeom g = { 0 };
+    g.N = x->shape[0]; g.O = x->shape[1]; g.OH = x->shape[2]; g.OW = x->shape[3];
+    g.kh = w->shape[2]; g.kw = w->shape[3]; g.C = w->shape[1] * groups;
+    g.H = (g.OH - 1) * s - 2 * p + d * (g.kh - 1) + op + 1;
+    g.W = (g.OW - 1) * s - 2 * p + d * (g.kw - 1) + op + 1;
+    if (g.H <= 0 || g.W <= 0)
+        error_raise(ERR_SHAPE, "%s: the output for input %s would be empty (padding %d too large)", fn,
+                    tensor_shape_str(x), p);
+    g.sh = g.sw = s; g.pt = g.pl = p; g.dh = g.dw = d; g.groups = groups;
+    DType dt = x->dtype;
+    int64_t NL = g.N * g.OH * g.OW, CK = g.C * g.kh * g.kw;
+    Tensor *xc = t_contig(x), *wc = t_contig(w);
+    Tensor *xt = t_new(dt, 2, (int64_t[]){ g.O, NL }, x->device);
+    conv_transpose_nol(dt, g.N, g.O, g.OH * g.OW, t_ptr(xc), t_ptr(xt), NULL, false);
+    Tensor *gcols = t_new(dt, 2, (int64_t[]){ CK, NL }, x->device);
+    conv_gemm_input(&g, dt, t_ptr(wc), t_ptr(xt), t_ptr(gcols));
+    Tensor *y = t_new(dt, 4, (int64_t[]){ g.N, g.C, g.H, g.W }, x->device);
+    conv_col2im(&g, dt, t_ptr(gcols), t_ptr(y));
+    if (b) {
+        Tensor *bc = t_contig(t_convert(b, dt));
+        int64_t HW = g.H * g.W;
+        for (int64_t i = 0; i < g.N * g.C; i++) {
+            int64_t c = i % g.C;
+            if (dt == DT_FLOAT32) {
+                float *p2 = (float *)t_ptr(y) + i * HW, bv = ((float *)t_ptr(bc))[c];
+                for (int64_t k = 0; k < HW; k++) p2[k] += bv;
+            } else {
+                double *p2 = (double *)t_ptr(y) + i * HW, bv = ((double *)t_ptr(bc))[c];
+                for (int64_t k = 0; k < HW; k++) p2[k] += bv;
+            }
+        }
+    }
+    if (ag_on() && (x->requires_grad || w->requires_grad || (b && b->requires_grad))) {
+        Node *n = b ? AG_RECORD(y, rule_ConvT, x, w, b) : AG_RECORD(y, rule_ConvT, x, w);
+        ag_save(n, xc);
+        ag_save(n, wc);
+        geom_store(n, &g, false);
+        n->d[0] = groups;
+    }
+    return y;
+}
+
+/* ---- layers ---- */
+
+typedef struct ConvImpl { ConvOptions o; bool is1d, transposed; } ConvImpl;
+
+static Tensor *conv_fwd(Module *m, Tensor *x)
+{
+    ConvImpl *c = m->impl;
+    Tensor *w = m->params.tensors[0], *b = m->params.n > 1 ? m->params.tensors[1] : NULL;
+    if (c->transposed)
+        return nn_f_conv_transpose2d(x, w, b, c->o.stride, c->o.padding, c->o.output_padding, c->o.dilation,
+                                     c->o.groups);
+    if (!c->is1d)
+        return nn_f_conv2d(x, w, b, c->o.stride, c->o.stride, c->o.padding, c->o.padding, c->o.dilation,
+                           c->o.dilation, c->o.groups);
+    /* Conv1d: a conv2d over (N, C, 1, L) with a (O, C/g, 1, k) kernel. */
+    bool unbatched = x->ndim == 2;
+    if (unbatched) x = tensor_unsqueeze(x, 0);
+    if (x->ndim != 3)
+        error_raise(ERR_SHAPE, "nn_conv1d: expects input (N, C, L) or (C, L), got shape %s", tensor_shape_str(x));
+    Tensor *y = nn_f_conv2d(tensor_unsqueeze(x, 2), tensor_unsqueeze(w, 2), b, 1, c->o.stride, 0, c->o.padding, 1,
+                            c->o.dilation, c->o.groups);
+    y = tensor_squeeze_dim(y, 2);
+    return unbatched ? tensor_squeeze_dim(y, 0) : y;
+}
+
+static Module *make_conv(const char *type, int64_t in, int64_t out, int k, const ConvOptions *opt, bool is1d,
+                         bool transposed)
+{
+    static const ConvOptions none;
+    if (!opt) opt = &none;
+    const char *fn = transposed ? "nn_conv_transpose2d" : is1d ? "nn_conv1d" : "nn_conv2d";
+    ConvImpl *c = cdl_alloc(sizeof *c);
+    c->o = *opt;
+    c->is1d = is1d;
+    c->transposed = transposed;
+    if (!c->o.stride) c->o.stride = 1;
+    if (!c->o.dilation) c->o.dilation = 1;
+    if (!c->o.groups) c->o.groups = 1;
+    if (in <= 0 || out <= 0 || k <= 0 || c->o.stride < 1 || c->o.dilation < 1 || c->o.groups < 1 ||
+        (c->o.padding < 0 && c->o.padding != NN_PADDING_SAME) || c->o.output_padding < 0)
+        error_raise(ERR_VALUE, "%s: channels, kernel size, stride, dilation and groups must be positive and padding "
+                    ">= 0 (or NN_PADDING_SAME); got in=%lld out=%lld k=%d stride=%d padding=%d dilation=%d groups=%d",
+                    fn, (long long)in, (long long)out, k, c->o.stride, c->o.padding, c->o.dilation, c->o.groups);
+    if (in % c->o.groups || out % c->o.groups)
+        error_raise(ERR_VALUE, "%s: in_channels (%lld) and out_channels (%lld) must be divisible by groups (%d)",
+                    fn, (long long)in, (long long)out, c->o.groups);
+    if (c->o.padding == NN_PADDING_SAME && (c->o.stride != 1 || transposed))
+        error_raise(ERR_VALUE, "%s: padding=NN_PADDING_SAME needs stride 1 (and a non-transposed conv)", fn);
+    const char *pad = c->o.padding == NN_PADDING_SAME ? "same" : nn_strf("%d", c->o.padding);
+    Module *m = nn_layer_new(type, conv_fwd, c,
+                             nn_strf("%lld, %lld, kernel_size=%d, stride=%d, padding=%s%s%s%s", (long long)in,
+                                     (long long)out, k, c->o.stride, pad,
+                                     c->o.dilation > 1 ? nn_strf(", dilation=%d", c->o.dilation) : "",
+                                     c->o.groups > 1 ? nn_strf(", groups=%d", c->o.groups) : "",
+                                     opt->no_bias ? ", bias=False" : ""));
+    int64_t cg = (transposed ? out : in) / c->o.groups;
+    int64_t shape[4] = { transposed ? in : out, cg, k, k };
+    int nd = is1d ? 3 : 4;
+    if (is1d) shape[2] = k;
+    /* PyTorch: kaiming_uniform(a = sqrt(5)) = U(+-1/sqrt(fan_in)), fan_in = size(1) * k^d; bias the same. */
+    double fan_in = (double)cg * k * (is1d ? 1 : k);
+    double bound = 1.0 / sqrt(fan_in);
+    nn_register_parameter(m, "weight", nn_param_uniform(nd, shape, bound));
+    if (!opt->no_bias)
+        nn_register_parameter(m, "bias", nn_param_uniform(1, (int64_t[]){ out }, bound));
+    return m;
+}
+
+Module *nn_conv2d_(int64_t in, int64_t out, int k, const ConvOptions *o)
+{
+    return make_conv("Conv2d", in, out, k, o, false, false);
+}
+
+Module *nn_conv1d_(int64_t in, int64_t out, int k, const ConvOptions *o)
+{
+    return make_conv("Conv1d", in, out, k, o, true, false);
+}
+
+Module *nn_conv_transpose2d_(int64_t in, int64_t out, int k, const ConvOptions *o)
+{
+    return make_conv("ConvTranspose2d", in, out, k, o, false, true);
+}

@@ -1,0 +1,315 @@
+/* Convolution kernels on contiguous CPU float buffers: im2col / col2im
+ * over the whole batch (columns n*L + l), and the three products of a
+ * convolution (forward, input gradient, weight gradient) as one gemm per
+ * group. Shared by Conv1d/Conv2d/ConvTranspose2d and the unfold/fold ops. */
+/* O3: the copy loops below vectorise. */
+#pragma GCC optimize("O3")
+#include "conv_internal.h"
+#include "../parallel/pool.h"
+
+#include <stdlib.h>
+
+/* Valid output columns [lo, hi) for a kernel column offset off: those
+ * whose input column ow * sw + off lies in [0, W). */
+static inline void ow_range(int64_t off, int64_t sw, int64_t W, int64_t OW, int64_t *lo, int64_t *hi)
+{
+    int64_t l = off < 0 ? (-off + sw - 1) / sw : 0;
+    int64_t h = W - 1 - off < 0 ? 0 : (W - 1 - off) / sw + 1;
+    if (h > OW) h = OW;
+    if (l > h) l = h;
+    *lo = l;
+    *hi = h;
+}
+
+#define IM2COL(T) \
+static void im2col_##T(const ConvGeom *g, const T *x, T *cols, int64_t n0, int64_t n1) \
+{ \
+    int64_t L = g->OH * g->OW, NL = g->N * L; \
+    for (int64_t n = n0; n < n1; n++) \
+        for (int64_t c = 0; c < g->C; c++) { \
+            const T *img = x + (n * g->C + c) * g->H * g->W; \
+            for (int64_t ki = 0; ki < g->kh; ki++) \
+                for (int64_t kj = 0; kj < g->kw; kj++) { \
+                    T *row = cols + ((c * g->kh + ki) * g->kw + kj) * NL + n * L; \
+                    int64_t off = kj * g->dw - g->pl, lo, hi; \
+                    ow_range(off, g->sw, g->W, g->OW, &lo, &hi); \
+                    for (int64_t oh = 0; oh < g->OH; oh++) { \
+                        int64_t ih = oh * g->sh - g->pt + ki * g->dh; \
+                        T *o = row + oh * g->OW; \
+                        if (ih < 0 || ih >= g->H) { memset(o, 0, sizeof(T) * g->OW); continue; } \
+                        const T *src = img + ih * g->W + off; \
+                        for (int64_t ow = 0; ow < lo; ow++) o[ow] = 0; \
+                        if (g->sw == 1) memcpy(o + lo, src + lo, sizeof(T) * (hi - lo)); \
+                        else for (int64_t ow = lo; ow < hi; ow++) o[ow] = src[ow * g->sw]; \
+                        for (int64_t ow = hi; ow < g->OW; ow++) o[ow] = 0; \
+                    } \
+                } \
+        } \
+}
+IM2COL(float)
+IM2COL(double)
+
+#define COL2IM(T) \
+static void col2im_##T(const ConvGeom *g, const T *cols, T *x, int64_t n0, int64_t n1) \
+{ \
+    int64_t L = g->OH * g->OW, NL = g->N * L; \
+    for (int64_t n = n0; n < n1; n++) \
+        for (int64_t c = 0; c < g->C; c++) { \
+            T *img = x + (n * g->C + c) * g->H * g->W; \
+            memset(img, 0, sizeof(T) * g->H * g->W); \
+            for (int64_t ki = 0; ki < g->kh; ki++) \
+                for (int64_t kj = 0; kj < g->kw; kj++) { \
+                    const T *row = cols + ((c * g->kh + ki) * g->kw + kj) * NL + n * L; \
+                    int64_t off = kj * g->dw - g->pl, lo, hi; \
+                    ow_range(off, g->sw, g->W, g->OW, &lo, &hi); \
+                    for (int64_t oh = 0; oh < g->OH; oh++) { \
+                        int64_t ih = oh * g->sh - g->pt + ki * g->dh; \
+                        if (ih < 0 || ih >= g->H) continue; \
+                        T *restrict dst = img + ih * g->W + off; \
+                        const T *restrict o = row + oh * g->OW; \
+                        if (g->sw == 1) for (int64_t ow = lo; ow < hi; ow++) dst[ow] += o[ow]; \
+                        else for (int64_t ow = lo; ow < hi; ow++) dst[ow * g->sw] += o[ow]; \
+                    } \
+                } \
+        } \
+}
+COL2IM(float)
+COL2IM(double)
+
+typedef struct ColJob { const ConvGeom *g; DType dt; const void *src; void *dst; } ColJob;
+
+static void im2col_range(int64_t b, int64_t e, void *arg)
+{
+    ColJob *J = arg;
+    if (J->dt == DT_FLOAT32) im2col_float(J->g, J->src, J->dst, b, e);
+    else im2col_double(J->g, J->src, J->dst, b, e);
+}
+
+static void col2im_range(int64_t b, int64_t e, void *arg)
+{
+    ColJob *J = arg;
+    if (J->dt == DT_FLOAT32) col2im_float(J->g, J->src, J->dst, b, e);
+    else col2im_double(J->g, J->src, J->dst, b, e);
+}
+
+void conv_im2col(const ConvGeom *g, DType dt, const void *x, void *cols)
+{
+    ColJob J = { g, dt, x, cols };
+    int64_t per = g->C * g->kh * g->kw * g->OH * g->OW;
+    parallel_for(g->N, per * g->N >= 65536 ? 1 : g->N, im2col_range, &J);
+}
+
+void conv_col2im(const ConvGeom *g, DType dt, const void *cols, void *x)
+{
+    ColJob J = { g, dt, cols, x };
+    int64_t per = g->C * g->kh * g->kw * g->OH * g->OW;
+    parallel_for(g->N, per * g->N >= 65536 ? 1 : g->N, col2im_range, &J);
+}
+
+/* (N, O, L) <-> (O, N*L), optionally adding a bias per o on the way to (N, O, L). */
+typedef struct TJob { DType dt; int64_t N, O, L; const void *src; void *dst; const void *bias; bool to_nol; } TJob;
+
+static void transpose_range(int64_t b, int64_t e, void *arg)
+{
+    TJob *J = arg;
+    int64_t NL = J->N * J->L;
+    for (int64_t n = b; n < e; n++)
+        for (int64_t o = 0; o < J->O; o++) {
+            if (J->dt == DT_FLOAT32) {
+                const float *s = (const float *)J->src + (J->to_nol ? o * NL + n * J->L : (n * J->O + o) * J->L);
+                float *d = (float *)J->dst + (J->to_nol ? (n * J->O + o) * J->L : o * NL + n * J->L);
+                float bv = J->bias ? ((const float *)J->bias)[o] : 0.0f;
+                for (int64_t l = 0; l < J->L; l++) d[l] = s[l] + bv;
+            } else {
+                const double *s = (const double *)J->src + (J->to_nol ? o * NL + n * J->L : (n * J->O + o) * J->L);
+                double *d = (double *)J->dst + (J->to_nol ? (n * J->O + o) * J->L : o * NL + n * J->L);
+                double bv = J->bias ? ((const double *)J->bias)[o] : 0.0;
+                for (int64_t l = 0; l < J->L; l++) d[l] = s[l] + bv;
+            }
+        }
+}
+
+void conv_transpose_nol(DType dt, int64_t N, int64_t O, int64_t L, const void *src, void *dst, const void *bias,
+                        bool to_nol)
+{
+    TJob J = { dt, N, O, L, src, dst, bias, to_nol };
+    parallel_for(N, N * O * L >= 65536 ? 1 : N, transpose_range, &J);
+}
+
+void conv_gemm_forward(const ConvGeom *g, DType dt, const void *w, const void *cols, void *out_t)
+{
+    int64_t Og = g->O / g->groups, CKg = g->C / g->groups * g->kh * g->kw, NL = g->N * g->OH * g->OW;
+    size_t es = dtype_size(dt);
+    for (int gr = 0; gr < g->groups; gr++)
+        nn_gemm(dt, false, false, Og, NL, CKg, 1.0, (const char *)w + gr * Og * CKg * es, CKg,
+                (const char *)cols + gr * CKg * NL * es, NL, 0.0, (char *)out_t + gr * Og * NL * es, NL);
+}
+
+void conv_gemm_input(const ConvGeom *g, DType dt, const void *w, const void *g_t, void *gcols)
+{
+    int64_t Og = g->O / g->groups, CKg = g->C / g->groups * g->kh * g->kw, NL = g->N * g->OH * g->OW;
+    size_t es = dtype_size(dt);
+    for (int gr = 0; gr < g->groups; gr++)
+        nn_gemm(dt, true, false, CKg, NL, Og, 1.0, (const char *)w + gr * Og * CKg * es, CKg,
+                (const char *)g_t + gr * Og * NL * es, NL, 0.0, (char *)gcols + gr * CKg * NL * es, NL);
+}
+
+void conv_gemm_weight(const ConvGeom *g, DType dt, const void *g_t, const void *cols, void *gw)
+{
+    int64_t Og = g->O / g->groups, CKg = g->C / g->groups * g->kh * g->kw, NL = g->N * g->OH * g->OW;
+    size_t es = dtype_size(dt);
+    for (int gr = 0; gr < g->groups; gr++)
+        nn_gemm(dt, false, true, Og, CKg, NL, 1.0, (const char *)g_t + gr * Og * NL * es, NL,
+                (const char *)cols + gr * CKg * NL * es, NL, 0.0, (char *)gw + gr * Og * CKg * es, CKg);
+}
+
+/* ---- per-image convolution (Conv2d's fast path) ----
+ * Each pool thread takes a block of images: im2col of one image into a
+ * small scratch buffer (stays in cache), one gemm per group straight into
+ * the NCHW output (bias pre-filled, beta = 1). The backward does the same
+ * per image, with per-block partial sums of the weight / bias gradients.
+ * Scratch is malloc'ed: pool threads are not registered with the GC. */
+
+typedef struct ImgJob {
+    const ConvGeom *g;
+    DType dt;
+    const char *x, *w, *b, *gy;
+    char *y, *gx, *gw_parts, *gb_parts;
+    bool need_x, need_w, need_b;
+    int64_t blocks;
+    int failed;
+} ImgJob;
+
+static void im2col_one(const ConvGeom *g, DType dt, const char *x, int64_t n, void *buf)
+{
+    ConvGeom g1 = *g;
+    g1.N = 1;
+    size_t es = dtype_size(dt);
+    const char *xn = x + n * g->C * g->H * g->W * (int64_t)es;
+    if (dt == DT_FLOAT32) im2col_float(&g1, (const float *)xn, buf, 0, 1);
+    else im2col_double(&g1, (const double *)xn, buf, 0, 1);
+}
+
+static void fwd_images(int64_t b, int64_t e, void *arg)
+{
+    ImgJob *J = arg;
+    const ConvGeom *g = J->g;
+    size_t es = dtype_size(J->dt);
+    int64_t L = g->OH * g->OW, CK = g->C * g->kh * g->kw, Og = g->O / g->groups, CKg = CK / g->groups;
+    void *buf = malloc((size_t)(CK * L) * es);
+    if (!buf) { J->failed = 1; return; }
+    for (int64_t n = b; n < e; n++) {
+        im2col_one(g, J->dt, J->x, n, buf);
+        char *yn = J->y + n * g->O * L * (int64_t)es;
+        if (J->b)
+            for (int64_t o = 0; o < g->O; o++) {
+                if (J->dt == DT_FLOAT32) {
+                    float v = ((const float *)J->b)[o], *r = (float *)yn + o * L;
+                    for (int64_t l = 0; l < L; l++) r[l] = v;
+                } else {
+                    double v = ((const double *)J->b)[o], *r = (double *)yn + o * L;
+                    for (int64_t l = 0; l < L; l++) r[l] = v;
+                }
+            }
+        for (int gr = 0; gr < g->groups; gr++)
+            nn_gemm(J->dt, false, false, Og, L, CKg, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
+                    (char *)buf + gr * CKg * L * (int64_t)es, L, J->b ? 1.0 : 0.0, yn + gr * Og * L * (int64_t)es, L);
+    }
+    free(buf);
+}
+
+void conv_forward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *b, void *y)
+{
+    ImgJob J = { .g = g, .dt = dt, .x = x, .w = w, .b = b, .y = y };
+    int64_t work = g->O * g->OH * g->OW * g->C * g->kh * g->kw;
+    parallel_for(g->N, work >= (1 << 16) ? 1 : g->N, fwd_images, &J);
+    if (J.failed)
+        error_raise(ERR_MEMORY, "nn_conv2d: out of memory for the im2col scratch buffer");
+}
+
+static void bwd_blocks(int64_t b, int64_t e, void *arg)
+{
+    ImgJob *J = arg;
+    const ConvGeom *g = J->g;
+    size_t es = dtype_size(J->dt);
+    int64_t L = g->OH * g->OW, CK = g->C * g->kh * g->kw, Og = g->O / g->groups, CKg = CK / g->groups;
+    void *buf = malloc((size_t)(CK * L) * es), *gbuf = malloc((size_t)(CK * L) * es);
+    if (!buf || !gbuf) { free(buf); free(gbuf); J->failed = 1; return; }
+    for (int64_t blk = b; blk < e; blk++) {
+        int64_t n0 = blk * g->N / J->blocks, n1 = (blk + 1) * g->N / J->blocks;
+        char *gw = J->gw_parts ? J->gw_parts + blk * g->O * CKg * (int64_t)es : NULL;
+        char *gb = J->gb_parts ? J->gb_parts + blk * g->O * (int64_t)es : NULL;
+        for (int64_t n = n0; n < n1; n++) {
+            const char *gn = J->gy + n * g->O * L * (int64_t)es;
+            if (J->need_b)
+                for (int64_t o = 0; o < g->O; o++) {
+                    if (J->dt == DT_FLOAT32) {
+                        /* 8 independent sums: no serial add chain */
+                        const float *r = (const float *)gn + o * L;
+                        float acc[8] = { 0 }, s = 0;
+                        int64_t l = 0;
+                        for (; l + 8 <= L; l += 8)
+                            for (int q = 0; q < 8; q++) acc[q] += r[l + q];
+                        for (; l < L; l++) s += r[l];
+                        for (int q = 0; q < 8; q++) s += acc[q];
+                        ((float *)gb)[o] += s;
+                    } else {
+                        const double *r = (const double *)gn + o * L;
+                        double s = 0;
+                        for (int64_t l = 0; l < L; l++) s += r[l];
+                        ((double *)gb)[o] += s;
+                    }
+                }
+            if (J->need_w) {
+                im2col_one(g, J->dt, J->x, n, buf);
+                for (int gr = 0; gr < g->groups; gr++)
+                    nn_gemm(J->dt, false, true, Og, CKg, L, 1.0, gn + gr * Og * L * (int64_t)es, L,
+                            (char *)buf + gr * CKg * L * (int64_t)es, L, 1.0, gw + gr * Og * CKg * (int64_t)es, CKg);
+            }
+            if (J->need_x) {
+                for (int gr = 0; gr < g->groups; gr++)
+                    nn_gemm(J->dt, true, false, CKg, L, Og, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
+                            gn + gr * Og * L * (int64_t)es, L, 0.0, (char *)gbuf + gr * CKg * L * (int64_t)es, L);
+                ConvGeom g1 = *g;
+                g1.N = 1;
+                char *gxn = J->gx + n * g->C * g->H * g->W * (int64_t)es;
+                if (J->dt == DT_FLOAT32) col2im_float(&g1, gbuf, (float *)gxn, 0, 1);
+                else col2im_double(&g1, gbuf, (double *)gxn, 0, 1);
+            }
+        }
+    }
+    free(buf);
+    free(gbuf);
+}
+
+void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *gy,
+                          void *gx, void *gw, void *gb)
+{
+    size_t es = dtype_size(dt);
+    int64_t CKg = g->C / g->groups * g->kh * g->kw;
+    int64_t blocks = parallel_num_threads();
+    if (blocks > g->N) blocks = g->N;
+    if (blocks < 1) blocks = 1;
+    ImgJob J = { .g = g, .dt = dt, .x = x, .w = w, .gy = gy, .gx = gx, .need_x = gx != NULL, .need_w = gw != NULL,
+                 .need_b = gb != NULL, .blocks = blocks };
+    /* partial sums: GC memory allocated here (on the calling thread), zeroed */
+    if (gw) J.gw_parts = cdl_alloc_atomic((size_t)(blocks * g->O * CKg) * es);
+    if (gb) J.gb_parts = cdl_alloc_atomic((size_t)(blocks * g->O) * es);
+    if (gw) memset(J.gw_parts, 0, (size_t)(blocks * g->O * CKg) * es);
+    if (gb) memset(J.gb_parts, 0, (size_t)(blocks * g->O) * es);
+    parallel_for(blocks, 1, bwd_blocks, &J);
+    if (J.failed)
+        error_raise(ERR_MEMORY, "nn_conv2d: out of memory for the backward scratch buffers");
+    for (int k = 0; k < 2; k++) {
+        char *dst = k ? gb : gw, *parts = k ? J.gb_parts : J.gw_parts;
+        int64_t len = k ? g->O : g->O * CKg;
+        if (!dst) continue;
+        for (int64_t i = 0; i < len; i++) {
+            double s = 0;
+            for (int64_t blk = 0; blk < blocks; blk++)
+                s += dt == DT_FLOAT32 ? ((float *)parts)[blk * len + i] : ((double *)parts)[blk * len + i];
+            if (dt == DT_FLOAT32) ((float *)dst)[i] = (float)s;
+            else ((double *)dst)[i] = s;
+        }
+    }
+}

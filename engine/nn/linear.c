@@ -1,0 +1,100 @@
+/* Linear: y = x W^T + b as one gemm with the bias fused (the output starts
+ * as the broadcast bias, then gemm with beta = 1), one graph node. The
+ * backward is written with differentiable matmuls (themselves sgemm), so
+ * second derivatives (PINN) work. */
+#include "nn_internal.h"
+
+#include <math.h>
+
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+typedef struct LinearImpl { int64_t in, out; } LinearImpl;
+
+static void linear_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
+{
+    Tensor *x = n->saved[0], *w = n->saved[1];
+    int64_t K = w->shape[1], N = w->shape[0];
+    Tensor *g2 = tensor_reshape(g, -1, N);
+    if (need[0])
+        gi[0] = tensor_reshape_shape(tensor_matmul(g2, w), x->ndim, x->shape);
+    if (need[1])
+        gi[1] = tensor_matmul(tensor_t(g2), tensor_reshape(x, -1, K));
+    if (n->n_inputs > 2 && need[2])
+        gi[2] = tensor_sum_dim(g2, 0, false);
+}
+static const GradRule rule_Linear = { "AddmmBackward0", linear_bw };
+
+Tensor *nn_f_linear(Tensor *x, Tensor *w, Tensor *b)
+{
+    const char *fn = "nn_linear";
+    if (x->ndim < 1 || x->shape[x->ndim - 1] != w->shape[1])
+        error_raise(ERR_SHAPE, "%s: input of shape %s has %lld features but the layer expects %lld (in_features); "
+                    "check the previous layer's output size%s", fn, tensor_shape_str(x),
+                    x->ndim ? (long long)x->shape[x->ndim - 1] : 0LL, (long long)w->shape[1],
+                    x->ndim >= 3 ? " (flatten images first with nn_flatten())" : "");
+    t_same_device(x, w, fn);
+    if (b) t_same_device(x, b, fn);
+    bool fast = x->device == DEVICE_CPU && dtype_is_float(x->dtype) && x->dtype == w->dtype &&
+                (!b || b->dtype == w->dtype) && w->contiguous && (!b || b->contiguous);
+    if (!fast) {
+        if (x->dtype != w->dtype && dtype_is_float(w->dtype))
+            error_raise(ERR_TYPE, "%s: the input is %s but the weights are %s; convert the input "
+                        "(tensor_to_dtype) or the model (nn_to_dtype)", fn, dtype_name(x->dtype), dtype_name(w->dtype));
+        Tensor *y = tensor_matmul(x, tensor_t(w));
+        return b ? tensor_add(y, b) : y;
+    }
+    int64_t K = w->shape[1], N = w->shape[0];
+    Tensor *xc = t_contig(x);
+    int64_t M = K ? xc->numel / K : 0;
+    int64_t shape[TENSOR_MAX_DIMS];
+    memcpy(shape, x->shape, sizeof(int64_t) * x->ndim);
+    shape[x->ndim - 1] = N;
+    Tensor *y = t_new(x->dtype, x->ndim, shape, x->device);
+    size_t es = dtype_size(x->dtype);
+    if (b) {
+        char *yp = t_ptr(y);
+        const char *bp = t_ptr(b);
+        for (int64_t i = 0; i < M; i++)
+            memcpy(yp + i * N * es, bp, N * es);
+    }
+    nn_gemm(x->dtype, false, true, M, N, K, 1.0, t_ptr(xc), K, t_ptr(w), K, b ? 1.0 : 0.0, t_ptr(y), N);
+    if (ag_on() && (x->requires_grad || w->requires_grad || (b && b->requires_grad))) {
+        Node *nd = b ? AG_RECORD(y, rule_Linear, x, w, b) : AG_RECORD(y, rule_Linear, x, w);
+        ag_save(nd, x);
+        ag_save(nd, w);
+    }
+    return y;
+}
+
+static Tensor *linear_fwd(Module *m, Tensor *x)
+{
+    return nn_f_linear(x, m->params.tensors[0], m->params.n > 1 ? m->params.tensors[1] : NULL);
+}
+
+Tensor *nn_param_uniform(int ndim, const int64_t *shape, double bound)
+{
+    Tensor *t = tensor_empty_shape(ndim, shape);
+    nn_init_fill_uniform(t, -bound, bound, NULL);
+    return t;
+}
+
+Module *nn_linear_(int64_t in, int64_t out, const LinearOptions *o)
+{
+    static const LinearOptions none;
+    if (!o) o = &none;
+    if (in <= 0 || out <= 0)
+        error_raise(ERR_VALUE, "nn_linear: in_features (%lld) and out_features (%lld) must be positive",
+                    (long long)in, (long long)out);
+    LinearImpl *impl = cdl_alloc(sizeof *impl);
+    impl->in = in;
+    impl->out = out;
+    Module *m = nn_layer_new("Linear", linear_fwd, impl,
+                             nn_strf("in_features=%lld, out_features=%lld, bias=%s", (long long)in,
+                                     (long long)out, o->no_bias ? "False" : "True"));
+    /* PyTorch: kaiming_uniform(a = sqrt(5)) = U(+-1/sqrt(fan_in)); bias the same bound. */
+    double bound = 1.0 / sqrt((double)in);
+    nn_register_parameter(m, "weight", nn_param_uniform(2, (int64_t[]){ out, in }, bound));
+    if (!o->no_bias)
+        nn_register_parameter(m, "bias", nn_param_uniform(1, (int64_t[]){ out }, bound));
+    return m;
+}

@@ -1,0 +1,63 @@
+/* Internals shared by the nn layer's files: the Module struct, layer
+ * constructors' helpers, the threaded gemm and the functional ops that
+ * layers call. Not a public header. */
+#ifndef COURSDL_NN_INTERNAL_H
+#define COURSDL_NN_INTERNAL_H
+
+#include "../tensor/internal.h"
+
+/* The forward of a built-in layer. */
+typedef Tensor *(*LayerForward)(Module *self, Tensor *x);
+
+typedef struct NamedTensors {
+    int n, cap;
+    const char **names;
+    Tensor **tensors;
+} NamedTensors;
+
+struct Module {
+    const char *type;       /* "Linear" */
+    const char *extra;      /* repr arguments: "in_features=784, out_features=128" */
+    ModuleForward user_fwd; /* user modules */
+    void *ctx;
+    LayerForward fwd;       /* built-in layers */
+    void *impl;             /* a built-in layer's configuration */
+    bool training;
+    NamedTensors params, buffers;
+    int nc, cap_c;
+    const char **cnames;
+    Module **children;
+    /* Shape of the last output and the order of the last call (summary). */
+    int out_ndim;
+    int64_t out_shape[TENSOR_MAX_DIMS];
+    uint64_t call_seq;
+};
+
+/* A built-in layer: type, forward, config (GC memory or NULL), repr text. */
+Module *nn_layer_new(const char *type, LayerForward fwd, void *impl, const char *extra);
+/* A GC-allocated formatted string. */
+char *nn_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A new parameter tensor of the default dtype/device, uniform in [-bound, bound). */
+Tensor *nn_param_uniform(int ndim, const int64_t *shape, double bound);
+/* Fills t (a leaf, maybe requiring grad) from fn without recording. */
+void nn_init_fill_uniform(Tensor *t, double lo, double hi, Generator *gen);
+
+/* C (M, N) = alpha op(A) op(B) + beta C, row-major, split over the pool's
+ * threads when big. dtype DT_FLOAT32 or DT_FLOAT64. */
+void nn_gemm(DType dtype, bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha,
+             const void *A, int64_t lda, const void *B, int64_t ldb, double beta, void *C, int64_t ldc);
+
+/* Functional forms used by the layers (differentiable). */
+Tensor *nn_f_linear(Tensor *x, Tensor *w, Tensor *b);
+Tensor *nn_f_conv2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph, int pw, int dh, int dw, int groups);
+Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int s, int p, int op, int d, int groups);
+Tensor *nn_f_max_pool2d(Tensor *x, int k, int s, int p);
+Tensor *nn_f_avg_pool2d(Tensor *x, int k, int s, int p);
+/* Batch norm with batch statistics over (N, C, ...) (CPU, float): returns y
+ * and the batch mean / biased variance (float64) per channel. */
+Tensor *nn_f_batch_norm_train(Tensor *x, Tensor *w, Tensor *b, double eps, Tensor **batch_mean, Tensor **batch_var);
+
+/* The options' "zero means default" rule. */
+static inline double nn_or(double v, double dflt) { return v == 0 ? dflt : v; }
+
+#endif

@@ -1,0 +1,194 @@
+/* nn_summary: a Keras/torchsummary-style table of the layers (leaf modules
+ * and modules with parameters of their own) in call order, with output
+ * shapes from a forward pass, parameter counts and totals; nn_repr: the
+ * module tree like print(model); nn_display_out: Out[n] for a Module *. */
+#include "nn_internal.h"
+
+#include <stdio.h>
+
+typedef struct Buf { char *s; size_t n, cap; } Buf;
+
+static void put(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include <stdarg.h>
+static void put(Buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (b->n + (size_t)k + 1 > b->cap) {
+        size_t cap = (b->cap + (size_t)k + 1) * 2;
+        char *s = cdl_alloc_atomic(cap);
+        if (b->n) memcpy(s, b->s, b->n);
+        b->s = s;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
+typedef struct Row { Module *m; const char *name; } Row;
+typedef struct Rows { Row *r; int n, cap; } Rows;
+
+static void collect(Module *m, const char *name, Rows *R, int depth)
+{
+    if (depth > 64)
+        return;
+    if (m->nc == 0 || m->params.n > 0) {
+        if (R->n == R->cap) {
+            int cap = R->cap ? 2 * R->cap : 16;
+            Row *r = cdl_alloc(sizeof(Row) * cap);
+            if (R->n) memcpy(r, R->r, sizeof(Row) * R->n);
+            R->r = r;
+            R->cap = cap;
+        }
+        R->r[R->n].m = m;
+        R->r[R->n++].name = name;
+    }
+    for (int i = 0; i < m->nc; i++)
+        collect(m->children[i], *name ? nn_strf("%s.%s", name, m->cnames[i]) : m->cnames[i], R, depth + 1);
+}
+
+static int64_t own_params(Module *m)
+{
+    int64_t n = 0;
+    for (int i = 0; i < m->params.n; i++)
+        n += m->params.tensors[i]->numel;
+    return n;
+}
+
+static const char *shape_text(Module *m, bool batch_unknown)
+{
+    if (!m->call_seq)
+        return "?";
+    Buf b = { 0 };
+    put(&b, "[");
+    for (int d = 0; d < m->out_ndim; d++)
+        put(&b, "%s%lld", d ? ", " : "", d == 0 && batch_unknown ? -1LL : (long long)m->out_shape[d]);
+    put(&b, "]");
+    return b.s;
+}
+
+static const char *with_commas(int64_t v)
+{
+    char raw[32], *out = cdl_alloc_atomic(48);
+    int n = snprintf(raw, sizeof raw, "%lld", (long long)v), k = 0;
+    for (int i = 0; i < n; i++) {
+        if (i && raw[i - 1] != '-' && (n - i) % 3 == 0) out[k++] = ',';
+        out[k++] = raw[i];
+    }
+    out[k] = 0;
+    return out;
+}
+
+char *nn_summary_string_shape(Module *m, int ndim, const int64_t *dims)
+{
+    if (!m)
+        error_raise(ERR_VALUE, "nn_summary: the module is NULL");
+    bool ran = false;
+    if (ndim > 0) {
+        int64_t shape[TENSOR_MAX_DIMS];
+        if (ndim + 1 > TENSOR_MAX_DIMS)
+            error_raise(ERR_SHAPE, "nn_summary: at most %d input dims", TENSOR_MAX_DIMS - 1);
+        shape[0] = 2;  /* a batch of 2: BatchNorm needs more than one value per channel */
+        memcpy(shape + 1, dims, sizeof(int64_t) * ndim);
+        ParamList *p = nn_parameters(m);
+        Tensor *x = tensor_zeros_shape(ndim + 1, shape);
+        if (p->n && p->tensors[0]->dtype != x->dtype)
+            x = tensor_to_dtype(x, p->tensors[0]->dtype);
+        if (p->n && p->tensors[0]->device != x->device)
+            x = tensor_to_device(x, p->tensors[0]->device);
+        /* Clear old shapes, run in eval mode without grad, restore modes. */
+        Rows all = { 0 };
+        collect(m, "", &all, 0);
+        bool *modes = cdl_alloc_atomic(sizeof(bool) * (size_t)(all.n + 1));
+        for (int i = 0; i < all.n; i++) {
+            all.r[i].m->call_seq = 0;
+            modes[i] = all.r[i].m->training;
+        }
+        bool top = m->training;
+        nn_eval(m);
+        no_grad_enter();
+        nn_forward(m, x);
+        no_grad_exit();
+        nn_train(m, top);
+        for (int i = 0; i < all.n; i++)
+            all.r[i].m->training = modes[i];
+        ran = true;
+    }
+    Rows R = { 0 };
+    collect(m, "", &R, 0);
+    /* Call order (layers that never ran go last, in tree order). */
+    for (int i = 1; i < R.n; i++) {
+        Row r = R.r[i];
+        int j = i - 1;
+        uint64_t ki = r.m->call_seq ? r.m->call_seq : UINT64_MAX;
+        while (j >= 0 && (R.r[j].m->call_seq ? R.r[j].m->call_seq : UINT64_MAX) > ki) {
+            R.r[j + 1] = R.r[j];
+            j--;
+        }
+        R.r[j + 1] = r;
+    }
+    Buf b = { 0 };
+    const char *line = "----------------------------------------------------------------------";
+    const char *dline = "======================================================================";
+    put(&b, "Model: \"%s\"\n%s\n", m->type, line);
+    put(&b, "%-32s %-24s %12s\n%s\n", "Layer (type)", "Output Shape", "Param #", dline);
+    for (int i = 0; i < R.n; i++) {
+        Module *l = R.r[i].m;
+        const char *label = *R.r[i].name ? nn_strf("%s (%s)", R.r[i].name, l->type) : nn_strf("(%s)", l->type);
+        put(&b, "%-32s %-24s %12s\n", label, shape_text(l, ran), with_commas(own_params(l)));
+    }
+    int64_t total = nn_num_parameters(m, false), train = nn_num_parameters(m, true);
+    put(&b, "%s\nTotal params: %s\nTrainable params: %s\nNon-trainable params: %s\n", dline,
+        with_commas(total), with_commas(train), with_commas(total - train));
+    ParamList *p = nn_parameters(m);
+    size_t bytes = 0;
+    for (int i = 0; i < p->n; i++)
+        bytes += (size_t)p->tensors[i]->numel * dtype_size(p->tensors[i]->dtype);
+    put(&b, "Params size (MB): %.2f\n%s\n", bytes / (1024.0 * 1024.0), line);
+    return b.s;
+}
+
+void nn_summary_shape(Module *m, int ndim, const int64_t *dims)
+{
+    char *s = nn_summary_string_shape(m, ndim, dims);
+    fputs(s, stdout);
+    fflush(stdout);
+}
+
+static void repr_rec(Buf *b, Module *m, const char *name, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        put(b, "  ");
+    if (name)
+        put(b, "(%s): ", name);
+    if (m->nc == 0) {
+        put(b, "%s(%s)\n", m->type, m->extra ? m->extra : "");
+        return;
+    }
+    put(b, "%s(\n", m->type);
+    for (int i = 0; i < m->nc && depth < 64; i++)
+        repr_rec(b, m->children[i], m->cnames[i], depth + 1);
+    for (int i = 0; i < depth; i++)
+        put(b, "  ");
+    put(b, ")\n");
+}
+
+char *nn_repr(Module *m)
+{
+    if (!m)
+        error_raise(ERR_VALUE, "nn_repr: the module is NULL");
+    Buf b = { 0 };
+    repr_rec(&b, m, NULL, 0);
+    return b.s;
+}
+
+void nn_display_out(Module *m)
+{
+    char *s = m ? nn_summary_string_shape(m, 0, NULL) : "NULL";
+    DisplayItem item = { "text/plain", s, strlen(s) };
+    display_result(&item, 1);
+}
