@@ -26,8 +26,8 @@ const char *coursdl_version(void);
 #include "coursdl/io.h"
 #include "coursdl/train.h"
 
-/* Out[n] shows a Tensor * like PyTorch, a Module * as its summary. */
+/* Out[n] shows a Tensor * like PyTorch, a Module * as its summary, a Figure * as its image. */
 #undef COURSDL_OUT_TYPES
-#define COURSDL_OUT_TYPES Tensor *: tensor_display_out, Module *: nn_display_out,
+#define COURSDL_OUT_TYPES Tensor *: tensor_display_out, Module *: nn_display_out, Figure *: plt_display_out,
 
 #endif

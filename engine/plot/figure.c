@@ -238,6 +238,30 @@ void plt_show(void)
     }
 }
 
+void plt_display_out(Figure *fig)
+{
+    /* The pointer may be stale (the figure shown and freed already): only
+     * figures still open are rendered. */
+    Figure *f = g_open;
+    while (f && f != fig)
+        f = f->next_open;
+    if (!f) {
+        static const char closed[] = "<Figure (already shown or closed)>";
+        DisplayItem item = { "text/plain", closed, sizeof closed - 1 };
+        display_result(&item, 1);
+        return;
+    }
+    unlink_open(f);
+    size_t size = 0;
+    unsigned char *png = NULL;
+    plt_render(f, FMT_PNG, NULL, f->dpi, &png, &size);
+    plt_figure_free(f);
+    static const char text[] = "<Figure>";
+    DisplayItem items[2] = { { "image/png", png, size }, { "text/plain", text, sizeof text - 1 } };
+    display_result(items, 2);
+    free(png);
+}
+
 void plt_show_pending(void)
 {
     if (g_open)

@@ -319,6 +319,9 @@ void plt_show_pending(void);
 void plt_close(void);
 /* Closes every open figure without showing it. */
 void plt_close_all(void);
+/* Shows fig as the cell's result (Out[n]) and closes it: a cell ending with
+ * `fig` (no semicolon) shows the figure. */
+void plt_display_out(Figure *fig);
 /* Renders fig as PNG into a new malloc'd buffer (free it); *size gets its length. */
 unsigned char *plt_render_png(Figure *fig, size_t *size);
 
