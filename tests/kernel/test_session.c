@@ -128,6 +128,10 @@ int main(void)
     CHECK_OUT("manual_seed(0); Tensor *T = tensor_ones(2, 2);", "");
     CHECK_OUT("tensor_item(tensor_sum(T))", "4.0");
 
+    /* a figure as Out[n]: rendered once, then reported closed */
+    CHECK_OUT("double fx[] = {1, 2, 3}, fy[] = {1, 4, 9};\nFigure *fg = plt_figure(); plt_plot(fx, fy, 3); fg", "<Figure>");
+    CHECK_OUT("fg", "<Figure (already shown or closed)>");
+
     printf("%d passed, %d failed\n", g_pass, g_fail);
     return g_fail ? 1 : 0;
 }
