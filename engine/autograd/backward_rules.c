@@ -115,6 +115,10 @@ RULE(Tanh, "TanhBackward0")
 {
     (void)need;
     Tensor *y = SAVED(0);
+    if (!ag_on()) {
+        gi[0] = t_binary(B_TANH_BW, g, y, "autograd");  /* no graph wanted: one fused kernel */
+        return;
+    }
     gi[0] = tensor_mul(g, tensor_rsub_scalar(tensor_mul(y, y), 1));
 }
 RULE(Erf, "ErfBackward0")
@@ -127,11 +131,19 @@ RULE(Sigmoid, "SigmoidBackward0")
 {
     (void)need;
     Tensor *y = SAVED(0);
+    if (!ag_on()) {
+        gi[0] = t_binary(B_SIGMOID_BW, g, y, "autograd");
+        return;
+    }
     gi[0] = tensor_mul(g, tensor_mul(y, tensor_rsub_scalar(y, 1)));
 }
 RULE(Relu, "ReluBackward0")
 {
     (void)need;
+    if (!ag_on()) {
+        gi[0] = t_binary(B_RELU_BW, g, SAVED(0), "autograd");
+        return;
+    }
     gi[0] = tensor_mul(g, t_unary(U_STEP, SAVED(0), 0, 0, "autograd"));
 }
 RULE(LeakyRelu, "LeakyReluBackward0")
@@ -219,6 +231,26 @@ RULE(MaxMin, "MaxBackward0")
     no_grad_exit();
     gi[0] = tensor_mul(unreduce(g, x, mask, keep), w);
 }
+
+/* max/min over one dim: the whole gradient goes to the position returned
+ * as the index (PyTorch's rule; ties are not split). Saved: the values,
+ * then the int64 indices (with or without the kept dim, as the output). */
+static void MaxMinDim_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
+{
+    (void)need;
+    Tensor *x = IN(0);
+    unsigned mask = (unsigned)n->iv[0];
+    bool keep = n->iv[1];
+    int d = 0;
+    while (!(mask & (1u << d)))
+        d++;
+    Tensor *idx = unreduce(SAVED(1), x, mask, keep);
+    Tensor *z = t_new(g->dtype, x->ndim, x->shape, g->device);
+    tensor_fill_(z, 0);
+    gi[0] = tensor_scatter_add(z, d, idx, unreduce(g, x, mask, keep));
+}
+const GradRule rule_MaxDim = { "MaxBackward0", MaxMinDim_bw };
+const GradRule rule_MinDim = { "MinBackward0", MaxMinDim_bw };
 
 RULE(Prod, "ProdBackward0")
 {
@@ -315,11 +347,38 @@ RULE(ScatterAdd, "ScatterAddBackward0")
     if (need[1]) gi[1] = pad_to(tensor_gather(g, (int)n->iv[0], SAVED(0)), IN(1));
 }
 
+/* x with its last two dims swapped, as a stack temporary. */
+static Tensor *mT_tmp(Tensor *tmp, const Tensor *x)
+{
+    int64_t shape[TENSOR_MAX_DIMS], strides[TENSOR_MAX_DIMS];
+    int nd = x->ndim;
+    memcpy(shape, x->shape, sizeof(int64_t) * nd);
+    memcpy(strides, x->strides, sizeof(int64_t) * nd);
+    shape[nd - 2] = x->shape[nd - 1];
+    shape[nd - 1] = x->shape[nd - 2];
+    strides[nd - 2] = x->strides[nd - 1];
+    strides[nd - 1] = x->strides[nd - 2];
+    return t_view_tmp(tmp, x, nd, shape, strides, x->offset);
+}
+
 RULE(Bmm, "BmmBackward0")
 {
     Tensor *a = SAVED(0), *b = SAVED(1);
+    if (!ag_on() && a->ndim >= 2 && b->ndim >= 2) {
+        /* No graph: transposed operands as stack views (BLAS reads them transposed). */
+        Tensor t;
+        if (need[0]) gi[0] = tensor_matmul(g, mT_tmp(&t, b));
+        if (need[1]) gi[1] = tensor_matmul(mT_tmp(&t, a), g);
+        return;
+    }
     if (need[0]) gi[0] = tensor_matmul(g, tensor_transpose(b, -1, -2));
     if (need[1]) gi[1] = tensor_matmul(tensor_transpose(a, -1, -2), g);
+}
+
+RULE(LogSoftmax, "LogSoftmaxBackward0")
+{
+    (void)need;
+    gi[0] = t_log_softmax_backward(g, SAVED(0), (int)n->iv[0]);
 }
 
 /* Same rules under PyTorch's names for the op that recorded them (shown
@@ -328,7 +387,6 @@ const GradRule rule_SumAll = { "SumBackward0", Sum_bw };
 const GradRule rule_Mean = { "MeanBackward0", MulScalar_bw };
 const GradRule rule_MaxAll = { "MaxBackward1", MaxMin_bw };
 const GradRule rule_MinAll = { "MinBackward1", MaxMin_bw };
-const GradRule rule_MinDim = { "MinBackward0", MaxMin_bw };
 const GradRule rule_Mm = { "MmBackward0", Bmm_bw };
 const GradRule rule_Unsqueeze = { "UnsqueezeBackward0", View_bw };
 const GradRule rule_Squeeze = { "SqueezeBackward0", View_bw };

@@ -160,6 +160,29 @@ static Node **collect(int n_roots, Tensor **roots, int *count)
     return order;
 }
 
+/* After a node's rule ran in a pass that records nothing, its incoming
+ * gradient g is scratch that nothing can reach any more, unless it was
+ * handed on: passed through by the rule (gi[k] == g), viewed (a view
+ * raises storage->refs above 1), or kept (protect() raised refs: a result
+ * of autograd_grad, a gradient the caller gave, one tensor handed to two
+ * inputs). Otherwise it is freed now, so that its memory serves the next
+ * op at once instead of waiting for a collection. */
+static void protect(Tensor *t)
+{
+    if (t && t->storage)
+        t->storage->refs++;
+}
+
+static void free_scratch(Tensor *g, Tensor **gis, int n_inputs)
+{
+    if (g->device != DEVICE_CPU || !g->storage || g->storage->refs != 1 || g->requires_grad || g->grad)
+        return;
+    for (int k = 0; k < n_inputs; k++)
+        if (gis[k] == g)
+            return;
+    tensor_free(g);
+}
+
 static void run_pass(const Pass *P, int n_roots, Tensor **roots, Tensor **root_grads, bool retain)
 {
     int n;
@@ -190,8 +213,11 @@ static void run_pass(const Pass *P, int n_roots, Tensor **roots, Tensor **root_g
     }
     int saved_mode = cdl_grad_off;
     cdl_grad_off = P->create_graph ? 0 : 1;
-    for (int r = 0; r < n_roots; r++)
+    for (int r = 0; r < n_roots; r++) {
+        if (!P->create_graph)
+            protect(root_grads[r]);  /* the caller's (or a fresh ones), never scratch */
         deliver(P, roots[r], root_grads[r]);
+    }
     Tensor *gi[64], **gis = gi;
     bool need[64], *needs = need;
     for (int i = n - 1; i >= 0; i--) {
@@ -200,9 +226,14 @@ static void run_pass(const Pass *P, int n_roots, Tensor **roots, Tensor **root_g
         nd->acc = NULL;
         if (!g)
             continue;
+        bool target = false;
         for (int k = 0; k < P->n_targets; k++)
-            if (P->targets[k]->grad_fn == nd)
+            if (P->targets[k]->grad_fn == nd) {
                 P->results[k] = g;
+                if (!target)
+                    protect(g);
+                target = true;
+            }
         if (!nd->needed)
             continue;
         if (nd->n_inputs > 64) {
@@ -217,9 +248,18 @@ static void run_pass(const Pass *P, int n_roots, Tensor **roots, Tensor **root_g
         }
         if (any) {
             nd->rule->fn(nd, g, gis, needs);
+            if (!P->create_graph)
+                for (int k = 0; k < nd->n_inputs; k++)
+                    for (int j = 0; j < k; j++)
+                        if (gis[k] && gis[j] == gis[k] && needs[k] && needs[j]) {
+                            protect(gis[k]);  /* one tensor, two consumers */
+                            break;
+                        }
             for (int k = 0; k < nd->n_inputs; k++)
                 if (needs[k] && gis[k])
                     deliver(P, nd->inputs[k], gis[k]);
+            if (!P->create_graph)
+                free_scratch(g, gis, nd->n_inputs);
         }
         if (!retain) {
             nd->freed = true;

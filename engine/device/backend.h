@@ -19,7 +19,10 @@ typedef enum UnaryOp {
 } UnaryOp;
 
 typedef enum BinaryOp {
-    B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_COUNT_ARITH,
+    B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN,
+    /* fused backward kernels (float only): a = the incoming gradient g,
+     * b = the saved output y: g * (y > 0), g * (1 - y^2), g * y * (1 - y) */
+    B_RELU_BW, B_TANH_BW, B_SIGMOID_BW, B_COUNT_ARITH,
     /* ops with a bool result */
     B_EQ = B_COUNT_ARITH, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR,
     B_COUNT

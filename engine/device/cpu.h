@@ -17,6 +17,8 @@ void cpu_fill(Tensor *out, double value);
 void cpu_copy(Tensor *out, const Tensor *in);
 void cpu_unary(UnaryOp op, Tensor *out, const Tensor *a, double p0, double p1);
 void cpu_binary(BinaryOp op, Tensor *out, const Tensor *a, const Tensor *b);
+/* a += alpha * b: a, b contiguous, same shape, same float dtype. */
+void cpu_axpy(Tensor *a, const Tensor *b, double alpha);
 void cpu_where(Tensor *out, const Tensor *cond, const Tensor *a, const Tensor *b);
 void cpu_reduce(ReduceOp op, Tensor *out, const Tensor *a, int64_t k1, int64_t r, int64_t k2);
 void cpu_bmm(Tensor *out, const Tensor *a, const Tensor *b);
@@ -24,6 +26,15 @@ void cpu_index_select(Tensor *out, const Tensor *a, int dim, const Tensor *index
 void cpu_index_add(Tensor *out, int dim, const Tensor *index, const Tensor *src);
 void cpu_gather(Tensor *out, const Tensor *a, int dim, const Tensor *index);
 void cpu_scatter(Tensor *out, int dim, const Tensor *index, const Tensor *src, bool add);
+
+/* Kernels get an AVX2/FMA clone picked at load time (and the generic
+ * x86-64 one elsewhere); engine/device is compiled with -O3 so their loops
+ * vectorize. Not under the sanitizers. */
+#if defined(__x86_64__) && defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
+#define CPU_VEC __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define CPU_VEC
+#endif
 
 /* Elements at least this many run on the thread pool. */
 #ifndef CPU_PARALLEL_MIN

@@ -73,7 +73,7 @@ void cpu_foreach(int nops, const Tensor *const *ts, RowFn fn, const void *ctx)
     bool contig = true;
     for (int k = 0; k < nops; k++) {
         p[k] = t_ptr(ts[k]);
-        s[k] = (int64_t)dtype_size(ts[k]->dtype);
+        s[k] = t_esize(ts[k]->dtype);
         contig &= ts[k]->contiguous;
     }
     if (contig && out->numel < CPU_PARALLEL_MIN) {
@@ -95,18 +95,18 @@ void cpu_foreach(int nops, const Tensor *const *ts, RowFn fn, const void *ctx)
         if (nd > 0) {
             bool merge = true;
             for (int k = 0; k < nops; k++)
-                if (L.strides[k][nd - 1] != ts[k]->strides[d] * (int64_t)dtype_size(ts[k]->dtype) * out->shape[d])
+                if (L.strides[k][nd - 1] != ts[k]->strides[d] * t_esize(ts[k]->dtype) * out->shape[d])
                     merge = false;
             if (merge) {
                 L.shape[nd - 1] *= out->shape[d];
                 for (int k = 0; k < nops; k++)
-                    L.strides[k][nd - 1] = ts[k]->strides[d] * (int64_t)dtype_size(ts[k]->dtype);
+                    L.strides[k][nd - 1] = ts[k]->strides[d] * t_esize(ts[k]->dtype);
                 continue;
             }
         }
         L.shape[nd] = out->shape[d];
         for (int k = 0; k < nops; k++)
-            L.strides[k][nd] = ts[k]->strides[d] * (int64_t)dtype_size(ts[k]->dtype);
+            L.strides[k][nd] = ts[k]->strides[d] * t_esize(ts[k]->dtype);
         nd++;
     }
     if (nd == 0) {
@@ -129,7 +129,7 @@ void cpu_foreach(int nops, const Tensor *const *ts, RowFn fn, const void *ctx)
 /* ---- fill ---- */
 
 #define FILL_ROW(NAME, T) \
-static void NAME(int64_t n, char **p, const int64_t *s, const void *ctx) \
+CPU_VEC static void NAME(int64_t n, char **p, const int64_t *s, const void *ctx) \
 { \
     T v = *(const T *)ctx; \
     if (s[0] == sizeof(T)) { T *o = (T *)p[0]; for (int64_t i = 0; i < n; i++) o[i] = v; } \
@@ -158,7 +158,7 @@ void cpu_fill(Tensor *out, double value)
 /* ---- copy with conversion: one row function per (to, from) pair ---- */
 
 #define CONV(TO, FROM, EXPR) \
-static void copy_##TO##_##FROM(int64_t n, char **p, const int64_t *s, const void *ctx) \
+CPU_VEC static void copy_##TO##_##FROM(int64_t n, char **p, const int64_t *s, const void *ctx) \
 { \
     (void)ctx; \
     typedef TYPE_##TO To; typedef TYPE_##FROM From; \

@@ -6,7 +6,7 @@
 #include <math.h>
 
 #define UN_ROW(NAME, T, TO, EXPR) \
-static void NAME(int64_t n, char **p, const int64_t *s, const void *ctx) \
+CPU_VEC static void NAME(int64_t n, char **p, const int64_t *s, const void *ctx) \
 { \
     const double *P = ctx; \
     T p0 = (T)P[0], p1 = (T)P[1]; \
@@ -20,6 +20,28 @@ static void NAME(int64_t n, char **p, const int64_t *s, const void *ctx) \
     } \
 }
 
+/* float32 tanh as Eigen's rational approximation (a few ulp; vectorizes,
+ * where libm's tanhf is a call per element): clamped to +-7.9, where it is
+ * +-1 in float; x itself below 4e-4. */
+static inline float tanh_f32(float x)
+{
+    float c = x < -7.90531110763549805f ? -7.90531110763549805f : x > 7.90531110763549805f ? 7.90531110763549805f : x;
+    float x2 = c * c;
+    float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+    p = x2 * p + -8.60467152213735e-11f;
+    p = x2 * p + 5.12229709037114e-08f;
+    p = x2 * p + 1.48572235717979e-05f;
+    p = x2 * p + 6.37261928875436e-04f;
+    p = x2 * p + 4.89352455891786e-03f;
+    p = c * p;
+    float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+    q = x2 * q + 2.26843463243900e-03f;
+    q = x2 * q + 4.89352518554385e-03f;
+    return (x < 4e-4f && x > -4e-4f) ? x : p / q;
+}
+#define TANH_float(x) tanh_f32(x)
+#define TANH_double(x) tanh(x)
+
 #define F32(fn) fn##f
 #define F64(fn) fn
 #define SQRT1_2 0.70710678118654752440
@@ -30,7 +52,7 @@ static void NAME(int64_t n, char **p, const int64_t *s, const void *ctx) \
     X(U_NEG, T, -x) X(U_ABS, T, F(fabs)(x)) X(U_SIGN, T, (T)((x > 0) - (x < 0))) \
     X(U_EXP, T, F(exp)(x)) X(U_LOG, T, F(log)(x)) X(U_LOG1P, T, F(log1p)(x)) \
     X(U_SQRT, T, F(sqrt)(x)) X(U_SQUARE, T, x * x) X(U_RECIP, T, (T)1 / x) \
-    X(U_SIN, T, F(sin)(x)) X(U_COS, T, F(cos)(x)) X(U_TANH, T, F(tanh)(x)) \
+    X(U_SIN, T, F(sin)(x)) X(U_COS, T, F(cos)(x)) X(U_TANH, T, TANH_##T(x)) \
     X(U_ERF, T, F(erf)(x)) X(U_FLOOR, T, F(floor)(x)) X(U_CEIL, T, F(ceil)(x)) \
     X(U_ROUND, T, F(nearbyint)(x)) X(U_SIGMOID, T, (T)1 / ((T)1 + F(exp)(-x))) \
     X(U_RELU, T, x < 0 ? (T)0 : x) X(U_LEAKY_RELU, T, x > 0 ? x : x * p0) \
@@ -47,11 +69,26 @@ static void NAME(int64_t n, char **p, const int64_t *s, const void *ctx) \
     X(U_EQ_S, T, x == p0) X(U_NE_S, T, x != p0) X(U_LT_S, T, x < p0) X(U_LE_S, T, x <= p0) \
     X(U_GT_S, T, x > p0) X(U_GE_S, T, x >= p0) X(U_NOT, T, x == 0) X(U_ISNAN, T, x != x)
 
+/* Integer power by squaring; negative exponents give 0 except for bases
+ * 1 and -1 (PyTorch's integer rule). */
+static inline int64_t ipow(int64_t x, int64_t y)
+{
+    if (y < 0)
+        return x == 1 ? 1 : x == -1 ? ((y & 1) ? -1 : 1) : 0;
+    uint64_t r = 1, b = (uint64_t)x;  /* unsigned: wraps like C's int64 in PyTorch */
+    while (y) {
+        if (y & 1) r *= b;
+        b *= b;
+        y >>= 1;
+    }
+    return (int64_t)r;
+}
+
 #define INT_UNARY(X, T) \
     X(U_NEG, T, -x) X(U_ABS, T, x < 0 ? -x : x) X(U_SIGN, T, (x > 0) - (x < 0)) \
     X(U_SQUARE, T, x * x) X(U_RELU, T, x < 0 ? 0 : x) X(U_CLAMP, T, x < p0 ? p0 : (x > p1 ? p1 : x)) \
     X(U_STEP, T, x > 0) X(U_ADD_S, T, x + p0) X(U_MUL_S, T, x * p0) X(U_RSUB_S, T, p0 - x) \
-    X(U_FLOOR, T, x) X(U_CEIL, T, x) X(U_ROUND, T, x) \
+    X(U_FLOOR, T, x) X(U_CEIL, T, x) X(U_ROUND, T, x) X(U_POW_S, T, ipow(x, p0)) \
     CMP_UNARY(X, T)
 
 
@@ -112,7 +149,7 @@ void cpu_unary(UnaryOp op, Tensor *out, const Tensor *a, double p0, double p1)
 /* ---- binary ---- */
 
 #define BIN_ROW(NAME, T, TO, EXPR) \
-static void NAME(int64_t n, char **p, const int64_t *s, const void *ctx) \
+CPU_VEC static void NAME(int64_t n, char **p, const int64_t *s, const void *ctx) \
 { \
     (void)ctx; \
     TO *o = (TO *)p[0]; const T *a = (const T *)p[1], *b = (const T *)p[2]; \
@@ -133,9 +170,10 @@ static void NAME(int64_t n, char **p, const int64_t *s, const void *ctx) \
 
 #define ARITH(X, T, F) \
     X(B_ADD, T, x + y) X(B_SUB, T, x - y) X(B_MUL, T, x * y) X(B_DIV, T, x / y) \
-    X(B_POW, T, F(pow)(x, y)) X(B_MAX, T, (x > y || x != x) ? x : y) X(B_MIN, T, (x < y || x != x) ? x : y)
+    X(B_POW, T, F(pow)(x, y)) X(B_MAX, T, (x > y || x != x) ? x : y) X(B_MIN, T, (x < y || x != x) ? x : y) \
+    X(B_RELU_BW, T, y > 0 ? x : (T)0) X(B_TANH_BW, T, x * ((T)1 - y * y)) X(B_SIGMOID_BW, T, x * (y * ((T)1 - y)))
 #define IARITH(X, T) \
-    X(B_ADD, T, x + y) X(B_SUB, T, x - y) X(B_MUL, T, x * y) \
+    X(B_ADD, T, x + y) X(B_SUB, T, x - y) X(B_MUL, T, x * y) X(B_POW, T, ipow(x, y)) \
     X(B_MAX, T, x > y ? x : y) X(B_MIN, T, x < y ? x : y)
 #define CMP(X, T) \
     X(B_EQ, T, x == y) X(B_NE, T, x != y) X(B_LT, T, x < y) X(B_LE, T, x <= y) \
@@ -198,4 +236,26 @@ void cpu_where(Tensor *out, const Tensor *cond, const Tensor *a, const Tensor *b
     size_t sz = dtype_size(out->dtype);
     const Tensor *ts[4] = { out, cond, a, b };
     cpu_foreach(4, ts, sz == 1 ? where1 : sz == 4 ? where4 : where8, NULL);
+}
+
+/* ---- a += alpha * b on contiguous same-shape float tensors (optimizers) ---- */
+
+CPU_VEC static void axpy_f32(int64_t n, float *a, const float *b, float alpha)
+{
+    for (int64_t i = 0; i < n; i++)
+        a[i] += alpha * b[i];
+}
+
+CPU_VEC static void axpy_f64(int64_t n, double *a, const double *b, double alpha)
+{
+    for (int64_t i = 0; i < n; i++)
+        a[i] += alpha * b[i];
+}
+
+void cpu_axpy(Tensor *a, const Tensor *b, double alpha)
+{
+    if (a->dtype == DT_FLOAT32)
+        axpy_f32(a->numel, t_ptr(a), t_ptr(b), (float)alpha);
+    else
+        axpy_f64(a->numel, t_ptr(a), t_ptr(b), alpha);
 }

@@ -13,7 +13,7 @@ typedef struct RedJob {
 } RedJob;
 
 /* Sum of n contiguous floats: 8 accumulators, flushed to double every block. */
-static double sum_f32(const float *x, int64_t n)
+CPU_VEC static double sum_f32(const float *x, int64_t n)
 {
     double total = 0;
     int64_t i = 0;
@@ -31,7 +31,7 @@ static double sum_f32(const float *x, int64_t n)
     return total;
 }
 
-static double sum_f64(const double *x, int64_t n)
+CPU_VEC static double sum_f64(const double *x, int64_t n)
 {
     double acc[4] = { 0 };
     int64_t i = 0;
@@ -44,7 +44,7 @@ static double sum_f64(const double *x, int64_t n)
 }
 
 #define RED_ROWS(NAME, T, SUMFN) \
-static void NAME(const RedJob *J, int64_t b, int64_t e) \
+CPU_VEC static void NAME(const RedJob *J, int64_t b, int64_t e) \
 { \
     const T *a = (const T *)t_ptr(J->a); \
     int64_t r = J->r, k2 = J->k2; \

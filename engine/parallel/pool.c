@@ -19,10 +19,20 @@ static int g_pending;         /* workers still running the current job */
 static RangeFn g_fn;
 static void *g_ctx;
 static int64_t g_n;
+static int64_t g_chunk;       /* > 0: dynamic mode, ranges of g_chunk taken in turn */
+static atomic_llong g_next;   /* dynamic mode: the next unclaimed index */
 static atomic_int g_busy;     /* a job is running: nested calls go serial */
 
 static void run_part(int part)
 {
+    if (g_chunk > 0) {
+        for (;;) {
+            int64_t b = atomic_fetch_add(&g_next, g_chunk);
+            if (b >= g_n)
+                return;
+            g_fn(b, b + g_chunk < g_n ? b + g_chunk : g_n, g_ctx);
+        }
+    }
     int64_t chunk = (g_n + g_nthreads - 1) / g_nthreads;
     int64_t b = part * chunk, e = b + chunk < g_n ? b + chunk : g_n;
     if (b < e)
@@ -73,18 +83,14 @@ int parallel_num_threads(void)
     return g_nthreads;
 }
 
-void parallel_for(int64_t n, int64_t grain, RangeFn fn, void *ctx)
+static void run_job(int64_t n, int64_t chunk, RangeFn fn, void *ctx)
 {
-    if (n <= 0)
-        return;
-    if (n < 2 * grain || parallel_num_threads() == 1 || atomic_exchange(&g_busy, 1)) {
-        fn(0, n, ctx);
-        return;
-    }
     pthread_mutex_lock(&g_lock);
     g_fn = fn;
     g_ctx = ctx;
     g_n = n;
+    g_chunk = chunk;
+    atomic_store(&g_next, 0);
     g_pending = g_nthreads - 1;
     g_generation++;
     pthread_cond_broadcast(&g_wake);
@@ -95,4 +101,28 @@ void parallel_for(int64_t n, int64_t grain, RangeFn fn, void *ctx)
         pthread_cond_wait(&g_done, &g_lock);
     pthread_mutex_unlock(&g_lock);
     atomic_store(&g_busy, 0);
+}
+
+void parallel_for(int64_t n, int64_t grain, RangeFn fn, void *ctx)
+{
+    if (n <= 0)
+        return;
+    if (n < 2 * grain || parallel_num_threads() == 1 || atomic_exchange(&g_busy, 1)) {
+        fn(0, n, ctx);
+        return;
+    }
+    run_job(n, 0, fn, ctx);
+}
+
+void parallel_for_dynamic(int64_t n, int64_t chunk, RangeFn fn, void *ctx)
+{
+    if (n <= 0)
+        return;
+    if (chunk < 1)
+        chunk = 1;
+    if (n <= chunk || parallel_num_threads() == 1 || atomic_exchange(&g_busy, 1)) {
+        fn(0, n, ctx);
+        return;
+    }
+    run_job(n, chunk, fn, ctx);
 }

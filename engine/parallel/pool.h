@@ -11,6 +11,10 @@ typedef void (*RangeFn)(int64_t begin, int64_t end, void *ctx);
  * (the caller's included). Serial when n < 2 * grain, when nested, or with
  * one core. fn must not raise engine errors. */
 void parallel_for(int64_t n, int64_t grain, RangeFn fn, void *ctx);
+/* The same with ranges of chunk indices that the threads take in turn
+ * until none is left: long uneven jobs (big matrix products) then finish
+ * together even when another process slows one core down. */
+void parallel_for_dynamic(int64_t n, int64_t chunk, RangeFn fn, void *ctx);
 /* Number of threads parallel_for uses (cores, at most 16). */
 int parallel_num_threads(void);
 

@@ -2,6 +2,7 @@
  * each records its autograd node (rules in autograd/backward_rules.c). */
 #include "internal.h"
 #include "../device/backend.h"
+#include "../device/cpu.h"
 
 #include <math.h>
 
@@ -33,8 +34,8 @@ static Tensor *binary(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
     if (a->device != b->device)
         t_same_device(a, b, fn);
     DType rd = result_dtype(a, b);
-    if ((op == B_DIV || op == B_POW) && !dtype_is_float(rd))
-        rd = cdl_default_dtype;
+    if (op == B_DIV && !dtype_is_float(rd))
+        rd = cdl_default_dtype;  /* true division; integer ** integer stays integer, like PyTorch */
     DType cd = dtype_is_float(rd) ? rd : DT_INT64;
     bool cmp = op >= B_COUNT_ARITH;  /* comparisons write bool */
     DType kd = cmp ? DT_BOOL : cd;   /* what the kernel writes */
@@ -46,10 +47,10 @@ static Tensor *binary(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
     } else {
         int64_t shape[TENSOR_MAX_DIMS];
         int nd = t_broadcast_shape(a, b, shape, fn);
-        Tensor *ca = t_convert(a, cd), *cb = t_convert(b, cd);
+        Tensor *ca = t_convert(a, cd), *cb = t_convert(b, cd), va, vb;
         if (!same_shape(ca, cb) || ca->ndim != nd) {
-            ca = t_broadcast_to(ca, nd, shape);
-            cb = t_broadcast_to(cb, nd, shape);
+            ca = t_broadcast_tmp(&va, ca, nd, shape);
+            cb = t_broadcast_tmp(&vb, cb, nd, shape);
         }
         out = t_new(kd, nd, shape, a->device);
         t_backend(a)->binary(op, out, ca, cb);
@@ -58,6 +59,8 @@ static Tensor *binary(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
         out = t_convert(out, rd);  /* uint8/bool arithmetic ran in int64 */
     return out;
 }
+
+Tensor *t_binary(int op, Tensor *a, Tensor *b, const char *fn) { return binary((BinaryOp)op, a, b, fn); }
 
 Tensor *tensor_add(Tensor *a, Tensor *b)
 {
@@ -138,7 +141,7 @@ static bool int_capable(int op)
 {
     switch (op) {
     case U_NEG: case U_ABS: case U_SIGN: case U_SQUARE: case U_RELU: case U_CLAMP: case U_STEP:
-    case U_ADD_S: case U_MUL_S: case U_RSUB_S: case U_FLOOR: case U_CEIL: case U_ROUND:
+    case U_ADD_S: case U_MUL_S: case U_RSUB_S: case U_FLOOR: case U_CEIL: case U_ROUND: case U_POW_S:
         return true;
     default:
         return op >= U_COUNT_FLOAT;
@@ -149,12 +152,14 @@ static bool integral(double v) { return v == floor(v) && fabs(v) < 9e18; }
 
 Tensor *t_unary(int op, Tensor *x, double p0, double p1, const char *fn)
 {
-    (void)fn;  /* kept for messages of future checks */
     interrupt_check();
     DType cd = x->dtype;
     if (!dtype_is_float(cd)) {
-        bool scalar_ok = (op != U_ADD_S && op != U_MUL_S && op != U_RSUB_S && op < U_COUNT_FLOAT) ||
+        bool scalar_ok = (op != U_ADD_S && op != U_MUL_S && op != U_RSUB_S && op != U_POW_S && op < U_COUNT_FLOAT) ||
                          integral(p0) || op == U_NOT || op == U_ISNAN;
+        if (op == U_POW_S && integral(p0) && p0 < 0)
+            error_raise(ERR_VALUE, "%s: integers to negative integer powers are not allowed "
+                        "(convert first: tensor_float(x))", fn);
         if (op == U_CLAMP) {
             scalar_ok = true;
             p0 = p0 < -9e18 ? -9e18 : ceil(p0);
@@ -165,9 +170,13 @@ Tensor *t_unary(int op, Tensor *x, double p0, double p1, const char *fn)
     Tensor *a = t_convert(x, cd);
     Tensor *out = t_new(op >= U_COUNT_FLOAT ? DT_BOOL : cd, x->ndim, x->shape, x->device);
     t_backend(a)->unary((UnaryOp)op, out, a, p0, p1);
-    if (op < U_COUNT_FLOAT && cd == DT_INT64 && x->dtype != DT_INT64 && op != U_ADD_S &&
-        op != U_MUL_S && op != U_RSUB_S && op != U_NEG && op != U_SQUARE)
-        out = t_convert(out, x->dtype);  /* abs/relu/clamp of uint8 stay uint8 */
+    /* Integer results keep the input's type (PyTorch: -u8, u8 * u8, u8 ** 2,
+     * u8 + 1 stay uint8, wrapping); bool arithmetic gives int64. */
+    if (op < U_COUNT_FLOAT && cd == DT_INT64 && x->dtype == DT_UINT8)
+        out = t_convert(out, DT_UINT8);
+    else if (op < U_COUNT_FLOAT && cd == DT_INT64 && x->dtype == DT_BOOL && op != U_ADD_S && op != U_MUL_S &&
+             op != U_RSUB_S && op != U_NEG && op != U_SQUARE && op != U_POW_S)
+        out = t_convert(out, DT_BOOL);  /* abs/relu/clamp of bool stay bool */
     return out;
 }
 
@@ -279,7 +288,7 @@ static Tensor *inplace_binary(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
                     dtype_name(dtype_is_float(b->dtype) ? b->dtype : cdl_default_dtype), dtype_name(a->dtype));
     t_begin_inplace(a, fn);
     DType cd = dtype_is_float(a->dtype) ? a->dtype : DT_INT64;
-    Tensor *cb = t_broadcast_to(t_convert(b, cd), a->ndim, a->shape);
+    Tensor vb, *cb = t_broadcast_tmp(&vb, t_convert(b, cd), a->ndim, a->shape);
     if (cd == a->dtype) {
         t_backend(a)->binary(op, a, a, cb);
     } else {
@@ -301,6 +310,14 @@ Tensor *tensor_add_scaled_(Tensor *a, Tensor *b, double alpha)
     if (alpha == 1)
         return inplace_binary(B_ADD, a, b, "tensor_add_scaled_");
     interrupt_check();
+    if (a->device == DEVICE_CPU && b->device == DEVICE_CPU && a->dtype == b->dtype &&
+        dtype_is_float(a->dtype) && a->contiguous && b->contiguous && same_shape(a, b) &&
+        (a->storage != b->storage || a->offset == b->offset)) {  /* no partial overlap */
+        /* The optimizer fast path: one pass, no temporary. */
+        t_begin_inplace(a, "tensor_add_scaled_");
+        cpu_axpy(a, b, alpha);
+        return a;
+    }
     Tensor *sb = t_unary(U_MUL_S, b, alpha, 0, "tensor_add_scaled_");
     return inplace_binary(B_ADD, a, sb, "tensor_add_scaled_");
 }

@@ -77,11 +77,11 @@ Tensor *ag_sum_to(Tensor *g, const Tensor *like);
     X(Sigmoid) X(Relu) X(LeakyRelu) X(Elu) X(Gelu) X(Softplus) X(Clamp) X(Where) X(Zero) \
     X(Sum) X(MaxMin) X(Prod) X(View) X(Permute) X(Slice) X(SliceBackward) X(Expand) \
     X(Clone) X(ToDtype) X(ToDevice) X(Cat) X(IndexSelect) X(IndexAdd) X(Gather) \
-    X(Scatter) X(ScatterAdd) X(Bmm)
+    X(Scatter) X(ScatterAdd) X(Bmm) X(LogSoftmax)
 #define DECLARE_RULE(name) extern const GradRule rule_##name;
 GRAD_RULES(DECLARE_RULE)
 DECLARE_RULE(SumAll) DECLARE_RULE(Mean) DECLARE_RULE(MaxAll) DECLARE_RULE(MinAll)
-DECLARE_RULE(MinDim) DECLARE_RULE(Mm) DECLARE_RULE(Unsqueeze) DECLARE_RULE(Squeeze)
+DECLARE_RULE(MinDim) DECLARE_RULE(MaxDim) DECLARE_RULE(Mm) DECLARE_RULE(Unsqueeze) DECLARE_RULE(Squeeze)
 DECLARE_RULE(Transpose)
 #undef DECLARE_RULE
 
@@ -90,6 +90,12 @@ DECLARE_RULE(Transpose)
 Tensor *t_new(DType dtype, int ndim, const int64_t *shape, Device device);
 /* A tensor viewing base's storage with the given layout. */
 Tensor *t_view(const Tensor *base, int ndim, const int64_t *shape, const int64_t *strides, int64_t offset);
+/* The same as a temporary: fills *dst (the caller's stack) without
+ * counting it as a user of the storage. Only for passing to kernels and
+ * unrecorded ops; never returned or kept. */
+Tensor *t_view_tmp(Tensor *dst, const Tensor *base, int ndim, const int64_t *shape, const int64_t *strides,
+                   int64_t offset);
+Tensor *t_broadcast_tmp(Tensor *dst, const Tensor *x, int ndim, const int64_t *shape);
 /* Sets numel and contiguous from shape/strides. */
 void t_refresh(Tensor *t);
 /* dim wrapped into [0, ndim) (IndexError naming fn otherwise). */
@@ -99,9 +105,14 @@ const char *t_shape_str(int ndim, const int64_t *shape);
 /* Checks ndim <= 8 and sizes >= 0 (-1 allowed when allow_infer). */
 void t_check_shape(int ndim, const int64_t *dims, const char *fn);
 /* Pointer to the first element. */
+/* Bytes per element (dtype_size without the range check or the call). */
+static inline int64_t t_esize(DType d)
+{
+    return (int64_t)((0x0101080804ull >> (8 * (unsigned)d)) & 0xff);  /* 4, 8, 8, 1, 1 */
+}
 static inline void *t_ptr(const Tensor *t)
 {
-    return (char *)t->storage->data + t->offset * (int64_t)dtype_size(t->dtype);
+    return (char *)t->storage->data + t->offset * t_esize(t->dtype);
 }
 static inline bool dtype_is_float(DType d) { return d == DT_FLOAT32 || d == DT_FLOAT64; }
 /* The dtype of a binary op's result (PyTorch's promotion for these types). */
@@ -127,9 +138,13 @@ extern Device cdl_default_device;
 
 /* ---- ops used by other modules (no checks beyond the public ones) ---- */
 Tensor *t_unary(int op, Tensor *x, double p0, double p1, const char *fn);
+/* a op b (a BinaryOp of device/backend.h) with broadcasting, not recorded. */
+Tensor *t_binary(int op, Tensor *a, Tensor *b, const char *fn);
 Tensor *t_sum_dims_impl(Tensor *x, int n, const int *dims, bool keepdim, const char *fn);
 /* slice_backward: zeros of like's shape with g written into the slice. */
 Tensor *t_slice_backward(Tensor *g, const Tensor *like, int dim, int64_t start, int64_t step);
+/* The gradient of log_softmax over dim d from g and the output y. */
+Tensor *t_log_softmax_backward(Tensor *g, Tensor *y, int d);
 /* A differentiable bmm on 3-D tensors (batch dims may be stride-0). */
 Tensor *t_bmm(Tensor *a, Tensor *b, const char *fn);
 /* Runs fn with a fresh random generator stream (random/random.c). */

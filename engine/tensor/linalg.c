@@ -4,20 +4,20 @@
 #include "internal.h"
 #include "../device/backend.h"
 
-/* x (..., R, C) as a 3-D (B, R, C) tensor for the backend. */
-static Tensor *as_3d(Tensor *x)
+/* x (..., R, C) as a 3-D (B, R, C) tensor for the backend (in *tmp). */
+static Tensor *as_3d(Tensor *tmp, Tensor *x)
 {
     if (x->ndim == 3)
         return x;
     if (x->ndim == 2)
-        return t_view(x, 3, (int64_t[]){ 1, x->shape[0], x->shape[1] },
-                      (int64_t[]){ 0, x->strides[0], x->strides[1] }, x->offset);
+        return t_view_tmp(tmp, x, 3, (int64_t[]){ 1, x->shape[0], x->shape[1] },
+                          (int64_t[]){ 0, x->strides[0], x->strides[1] }, x->offset);
     Tensor *c = t_contig(x);
     int64_t b = 1;
     for (int d = 0; d < c->ndim - 2; d++)
         b *= c->shape[d];
     int64_t R = c->shape[c->ndim - 2], C = c->shape[c->ndim - 1];
-    return t_view(c, 3, (int64_t[]){ b, R, C }, (int64_t[]){ R * C, C, 1 }, c->offset);
+    return t_view_tmp(tmp, c, 3, (int64_t[]){ b, R, C }, (int64_t[]){ R * C, C, 1 }, c->offset);
 }
 
 /* a (..., M, K) @ b (..., K, N) with identical batch dims. */
@@ -32,8 +32,8 @@ static Tensor *matmul_same_batch(Tensor *a, Tensor *b, const char *fn)
     memcpy(shape, a->shape, sizeof shape);
     shape[nd - 1] = b->shape[nd - 1];
     Tensor *out = t_new(dt, nd, shape, a->device);
-    Tensor *o3 = as_3d(out);
-    t_backend(a)->bmm(o3, as_3d(ca), as_3d(cb));
+    Tensor to, ta, tb;
+    t_backend(a)->bmm(as_3d(&to, out), as_3d(&ta, ca), as_3d(&tb, cb));
     (void)fn;
     if (ag_needs2(a, b) && dtype_is_float(dt)) {
         Node *n = ag_record(out, nd == 2 ? &rule_Mm : &rule_Bmm, 2, (Tensor *[]){ a, b });

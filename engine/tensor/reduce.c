@@ -128,14 +128,21 @@ static Tensor *maxmin_impl(Tensor *x, bool is_max, int n, const int *dims, bool 
     interrupt_check();
     unsigned mask = dims_mask(x, n, dims, fn);
     Tensor *out = reduce_core(is_max ? R_MAX : R_MIN, x, mask, keepdim, x->dtype);
+    bool by_index = n != 0 && x->ndim > 0;  /* max over a dim: the gradient goes to the returned index */
+    Tensor *idx = NULL;
+    if (indices || (by_index && ag_needs(x)))
+        idx = reduce_core(is_max ? R_ARGMAX : R_ARGMIN, x, mask, keepdim, DT_INT64);
     if (indices)
-        *indices = reduce_core(is_max ? R_ARGMAX : R_ARGMIN, x, mask, keepdim, DT_INT64);
+        *indices = idx;
     if (ag_needs(x)) {
-        bool all = n == 0;
-        Node *nd = ag_record(out, is_max ? (all ? &rule_MaxAll : &rule_MaxMin) : (all ? &rule_MinAll : &rule_MinDim), 1, &x);
+        const GradRule *rule = by_index ? (is_max ? &rule_MaxDim : &rule_MinDim)
+                                        : (is_max ? &rule_MaxAll : &rule_MinAll);
+        Node *nd = ag_record(out, rule, 1, &x);
         nd->iv[0] = mask;
         nd->iv[1] = keepdim;
         ag_save(nd, out);
+        if (by_index)
+            ag_save(nd, indices ? tensor_detach(idx) : idx);  /* its own header: the user's may be re-viewed */
     }
     return out;
 }
@@ -237,11 +244,91 @@ Tensor *tensor_softmax(Tensor *x, int dim)
     return tensor_exp(tensor_log_softmax(x, dim));
 }
 
+/* x viewed as (k1, r, k2) around dim (x contiguous). */
+static void split_at(const Tensor *x, int d, int64_t *k1, int64_t *r, int64_t *k2)
+{
+    *k1 = *k2 = 1;
+    *r = x->ndim ? x->shape[d] : 1;
+    for (int i = 0; i < d; i++) *k1 *= x->shape[i];
+    for (int i = d + 1; i < x->ndim; i++) *k2 *= x->shape[i];
+}
+
+/* One fused pass per row: out = x - max - log(sum(exp(x - max))); a row
+ * whose max is not finite is shifted by 0 (all -inf gives nan, like PyTorch). */
+#define LSM_FWD(NAME, T, EXP, LOG) \
+static void NAME(const T *x, T *o, int64_t k1, int64_t r, int64_t k2) \
+{ \
+    for (int64_t i = 0; i < k1; i++) \
+        for (int64_t j = 0; j < k2; j++) { \
+            const T *xr = x + i * r * k2 + j; \
+            T *orow = o + i * r * k2 + j; \
+            T m = -INFINITY; \
+            for (int64_t q = 0; q < r; q++) m = xr[q * k2] > m ? xr[q * k2] : m; \
+            if (!isfinite(m)) m = 0; \
+            double s = 0; \
+            for (int64_t q = 0; q < r; q++) s += EXP(xr[q * k2] - m); \
+            T sh = m + (T)LOG(s); \
+            for (int64_t q = 0; q < r; q++) orow[q * k2] = xr[q * k2] - sh; \
+        } \
+}
+LSM_FWD(lsm_fwd_f32, float, expf, log)
+LSM_FWD(lsm_fwd_f64, double, exp, log)
+
+/* gi = g - exp(y) * sum(g) over the row (g, y contiguous). */
+#define LSM_BWD(NAME, T, EXP) \
+static void NAME(const T *g, const T *y, T *o, int64_t k1, int64_t r, int64_t k2) \
+{ \
+    for (int64_t i = 0; i < k1; i++) \
+        for (int64_t j = 0; j < k2; j++) { \
+            int64_t base = i * r * k2 + j; \
+            double s = 0; \
+            for (int64_t q = 0; q < r; q++) s += g[base + q * k2]; \
+            for (int64_t q = 0; q < r; q++) \
+                o[base + q * k2] = g[base + q * k2] - EXP(y[base + q * k2]) * (T)s; \
+        } \
+}
+LSM_BWD(lsm_bwd_f32, float, expf)
+LSM_BWD(lsm_bwd_f64, double, exp)
+
 Tensor *tensor_log_softmax(Tensor *x, int dim)
 {
+    interrupt_check();
     if (!dtype_is_float(x->dtype))
         x = tensor_to_dtype(x, cdl_default_dtype);
-    return tensor_sub(x, tensor_logsumexp(x, dim, true));
+    int d = t_wrap_dim(dim, x->ndim, "tensor_log_softmax");
+    if (x->device != DEVICE_CPU)  /* other backends: the composite */
+        return tensor_sub(x, tensor_logsumexp(x, d, true));
+    Tensor *c = t_contig(x);
+    Tensor *out = t_new(x->dtype, x->ndim, x->shape, x->device);
+    int64_t k1, r, k2;
+    split_at(x, d, &k1, &r, &k2);
+    if (x->dtype == DT_FLOAT32)
+        lsm_fwd_f32(t_ptr(c), t_ptr(out), k1, r, k2);
+    else
+        lsm_fwd_f64(t_ptr(c), t_ptr(out), k1, r, k2);
+    if (ag_needs(x)) {
+        Node *n = AG_RECORD(out, rule_LogSoftmax, x);
+        n->iv[0] = d;
+        ag_save(n, out);
+    }
+    return out;
+}
+
+/* The backward of log_softmax: g - softmax(x) * sum(g, dim). Fused when no
+ * graph is recorded; with create_graph, differentiable ops of g and y. */
+Tensor *t_log_softmax_backward(Tensor *g, Tensor *y, int d)
+{
+    if (ag_on() || y->device != DEVICE_CPU || g->dtype != y->dtype)
+        return tensor_sub(g, tensor_mul(tensor_exp(y), tensor_sum_dim(g, d, true)));
+    Tensor *gc = t_contig(g), *yc = t_contig(y);
+    Tensor *out = t_new(y->dtype, y->ndim, y->shape, y->device);
+    int64_t k1, r, k2;
+    split_at(y, d, &k1, &r, &k2);
+    if (y->dtype == DT_FLOAT32)
+        lsm_bwd_f32(t_ptr(gc), t_ptr(yc), t_ptr(out), k1, r, k2);
+    else
+        lsm_bwd_f64(t_ptr(gc), t_ptr(yc), t_ptr(out), k1, r, k2);
+    return out;
 }
 
 bool tensor_any(Tensor *x)

@@ -114,5 +114,55 @@ int main(void)
     CHECK(tensor_item(tensor_grad(z)) == 1);
     /* printing of grad_fn */
     CHECK_STR(tensor_to_string(tensor_add(x, x)), "tensor([2., 4., 6.], grad_fn=<AddBackward0>)");
+    /* max/min over a dim: the gradient goes to the returned index only (ties not split) */
+    Tensor *tie = tensor_requires_grad_(tensor_reshape(tensor_of(1, 5, 5, 7, 2, 7), 2, 3), true);
+    Tensor *tie_idx;
+    Tensor *tmax = tensor_max_dim(tie, 1, false, &tie_idx);
+    tensor_backward(tensor_sum(tmax));
+    Tensor *tg = tensor_grad(tie);
+    CHECK(tensor_get(tg, 0, 1) + tensor_get(tg, 0, 2) == 1 && tensor_get(tg, 1, 0) + tensor_get(tg, 1, 2) == 1);
+    CHECK(tensor_get(tg, 0, tensor_get(tie_idx, 0)) == 1 && tensor_get(tg, 1, tensor_get(tie_idx, 1)) == 1);
+    CHECK(tensor_get(tg, 0, 0) == 0 && tensor_get(tg, 1, 1) == 0);
+    tensor_zero_grad(tie);
+    tensor_backward(tensor_sum(tensor_min_dim(tie, 0, true, NULL)));
+    CHECK(tensor_allclose(tensor_grad(tie), tensor_reshape(tensor_of(1, 0, 1, 0, 1, 0), 2, 3), 0, 0));
+    CHECK_STR(tensor_grad_fn_name(tensor_max_dim(tie, 0, false, NULL)), "MaxBackward0");
+    /* the whole-tensor max still shares the gradient among ties, like PyTorch */
+    tensor_zero_grad(tie);
+    tensor_backward(tensor_max(tie));
+    CHECK(tensor_get(tensor_grad(tie), 1, 0) == 0.5 && tensor_get(tensor_grad(tie), 1, 2) == 0.5);
+    /* second order through max_dim (create_graph): d/dx of sum(max(x^2)) is 2x at the max */
+    Tensor *mx2 = tensor_requires_grad_(tensor_double(tensor_of(1, 3, 2)), true);
+    Tensor *gmx = autograd_grad(tensor_sum(tensor_max_dim(tensor_square(mx2), 0, false, NULL)), mx2, .create_graph = true);
+    CHECK(tensor_allclose(gmx, tensor_double(tensor_of(0, 6, 0)), 0, 1e-12));
+    CHECK(tensor_allclose(autograd_grad(tensor_sum(gmx), mx2), tensor_double(tensor_of(0, 2, 0)), 0, 1e-12));
+    /* no_grad: break and continue leave the block and switch recording back on */
+    for (int i = 0; i < 3; i++) {
+        no_grad {
+            if (i == 1)
+                break;
+            CHECK(!autograd_is_grad_enabled());
+        }
+        CHECK(autograd_is_grad_enabled());
+    }
+    no_grad {
+        no_grad { continue; }
+        CHECK(!autograd_is_grad_enabled());
+    }
+    CHECK(autograd_is_grad_enabled());
+    /* fused backward kernels (no graph) agree with the recorded rules (graph) */
+    Tensor *fx = tensor_requires_grad_(tensor_double(tensor_of(-1.5, -0.2, 0.0, 0.7, 2.0)), true);
+    Tensor *(*acts[3])(Tensor *) = { tensor_tanh, tensor_sigmoid, tensor_relu };
+    for (int k = 0; k < 3; k++) {
+        Tensor *g1 = autograd_grad(tensor_sum(tensor_mul(acts[k](fx), fx)), fx);
+        Tensor *g2 = autograd_grad(tensor_sum(tensor_mul(acts[k](fx), fx)), fx, .create_graph = true);
+        CHECK(tensor_allclose(g1, g2, 1e-12, 1e-12));
+    }
+    Tensor *lsx = tensor_requires_grad_(tensor_randn(3, 4), true);
+    Tensor *lw = tensor_randn(3, 4);
+    Tensor *lg1 = autograd_grad(tensor_sum(tensor_mul(tensor_log_softmax(lsx, 1), lw)), lsx);
+    Tensor *lg2 = autograd_grad(tensor_sum(tensor_mul(tensor_log_softmax(lsx, 1), lw)), lsx, .create_graph = true);
+    CHECK(tensor_allclose(lg1, lg2, 1e-5, 1e-6));
+    CHECK_STR(tensor_grad_fn_name(tensor_log_softmax(lsx, 1)), "LogSoftmaxBackward0");
     return CHECK_DONE();
 }

@@ -185,5 +185,45 @@ int main(void)
     Tensor *s2 = tensor_add(big1, tensor_slice(tensor_of(1, 2), 0, 0, 1, 1));
     CHECK(fabs(tensor_get(s2, 150, 7) - (tensor_get(big1, 150, 7) + 1)) < 1e-6);
     CHECK(fabs(tensor_item(tensor_sum(big1)) - tensor_item(tensor_sum(tensor_double(big1)))) < 1e-2);
+    /* integer pow stays integer (PyTorch's type promotion), by squaring */
+    Tensor *ia = tensor_arange_int(1, 5, 1);
+    Tensor *ip = tensor_pow(ia, tensor_full_dtype(3, DT_INT64, 4));
+    CHECK(tensor_dtype(ip) == DT_INT64 && VALUES_ARE(ip, 1, 8, 27, 64));
+    CHECK(tensor_get(tensor_pow(tensor_full_dtype(3, DT_INT64, 1), tensor_full_dtype(39, DT_INT64, 1)), 0) ==
+          (double)4052555153018976267LL);  /* exact beyond double's 53 bits */
+    CHECK(VALUES_ARE(tensor_pow(tensor_from_i64(((int64_t[]){ 2, 1, -1, -1 }), 4), tensor_from_i64(((int64_t[]){ -1, -2, -3, -2 }), 4)),
+                     0, 1, -1, 1));
+    Tensor *ips = tensor_pow_scalar(ia, 2);
+    CHECK(tensor_dtype(ips) == DT_INT64 && VALUES_ARE(ips, 1, 4, 9, 16));
+    CHECK(tensor_dtype(tensor_pow_scalar(ia, 0.5)) == DT_FLOAT32);
+    CHECK_RAISES(ERR_VALUE, "integers to negative integer powers are not allowed", tensor_pow_scalar(ia, -1));
+    /* uint8 arithmetic stays uint8 and wraps, like PyTorch */
+    Tensor *u8 = tensor_to_dtype(tensor_of(1, 20, 200), DT_UINT8);
+    Tensor *nu = tensor_neg(u8), *su = tensor_square(u8), *pu = tensor_pow_scalar(u8, 2);
+    CHECK(tensor_dtype(nu) == DT_UINT8 && VALUES_ARE(nu, 255, 236, 56));
+    CHECK(tensor_dtype(su) == DT_UINT8 && VALUES_ARE(su, 1, 144, 64));
+    CHECK(tensor_dtype(pu) == DT_UINT8 && VALUES_ARE(pu, 1, 144, 64));
+    CHECK(tensor_dtype(tensor_add_scalar(u8, 100)) == DT_UINT8 && VALUES_ARE(tensor_add_scalar(u8, 100), 101, 120, 44));
+    CHECK(tensor_dtype(tensor_mul_scalar(u8, 2)) == DT_UINT8 && tensor_dtype(tensor_mul_scalar(u8, 0.5)) == DT_FLOAT32);
+    CHECK(tensor_dtype(tensor_neg(tensor_arange_int(0, 3, 1))) == DT_INT64);
+    /* fused log_softmax: matches the composite, rows of -inf give nan like PyTorch */
+    Tensor *ls_in = tensor_randn(4, 5);
+    CHECK(tensor_allclose(tensor_log_softmax(ls_in, 1), tensor_sub(ls_in, tensor_logsumexp(ls_in, 1, true)), 1e-5, 1e-6));
+    CHECK(tensor_allclose(tensor_log_softmax(ls_in, 0), tensor_sub(ls_in, tensor_logsumexp(ls_in, 0, true)), 1e-5, 1e-6));
+    CHECK(VALUES_ARE(tensor_softmax(tensor_of(1000, 1000), 0), 0.5, 0.5));
+    /* tensor_add_scaled_: the fast path and overlapping views agree with a + alpha * b */
+    Tensor *as_a = tensor_of(1, 2, 3, 4), *as_b = tensor_of(10, 20, 30, 40);
+    tensor_add_scaled_(as_a, as_b, 0.5);
+    CHECK(VALUES_ARE(as_a, 6, 12, 18, 24));
+    Tensor *ov = tensor_of(1, 2, 3, 4, 5);
+    tensor_add_scaled_(tensor_slice(ov, 0, 1, 5, 1), tensor_slice(ov, 0, 0, 4, 1), 2);
+    CHECK(VALUES_ARE(ov, 1, 4, 7, 10, 13));
+    /* a big batched product: batch items handed out to the threads in turn */
+    Tensor *BA = tensor_randn(6, 100, 80), *BB = tensor_randn(6, 80, 90);
+    Tensor *BC = tensor_matmul(BA, BB);
+    CHECK(fabs(tensor_get(BC, 5, 99, 89) - tensor_item(tensor_dot(tensor_select(tensor_select(BA, 0, 5), 0, 99),
+                                                                   tensor_select(tensor_select(BB, 0, 5), 1, 89)))) < 1e-3);
+    CHECK(fabs(tensor_get(BC, 2, 7, 3) - tensor_item(tensor_dot(tensor_select(tensor_select(BA, 0, 2), 0, 7),
+                                                                 tensor_select(tensor_select(BB, 0, 2), 1, 3)))) < 1e-3);
     return CHECK_DONE();
 }

@@ -45,8 +45,16 @@ void no_grad_enter(void);
 void no_grad_exit(void);
 /* Whether ops record the graph now. */
 bool autograd_is_grad_enabled(void);
-/* Scope helper: no_grad { ... } (leave it by its end, not break/return). */
-#define no_grad for (int no_grad_once_ = (no_grad_enter(), 1); no_grad_once_; no_grad_once_ = 0, no_grad_exit())
+/* Scope helper: no_grad { ... } runs the block with recording off and
+ * switches it back on at the end. `break` and `continue` inside the block
+ * leave the block itself (not an enclosing loop) and do switch recording
+ * back on. `return`, `goto` out of the block, or `exit` skip the switch-on:
+ * recording then stays off until no_grad_exit() or an engine error (the
+ * notebook kernel also resets it after a failed cell). Write
+ * `no_grad_enter(); ... no_grad_exit();` around code that must return early. */
+#define no_grad \
+    for (int no_grad_once_ = (no_grad_enter(), 1); no_grad_once_; no_grad_once_ = 0, no_grad_exit()) \
+        for (int no_grad_body_ = 1; no_grad_body_; no_grad_body_ = 0)
 
 /* A function of tensors for gradcheck: returns one tensor. */
 typedef Tensor *(*GradcheckFn)(Tensor **inputs, void *ctx);
