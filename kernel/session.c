@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cellsplit.h"
+#include "coursdl.h"
 #include "guard.h"
 #include "jit.h"
 #include "runtime.h"
@@ -990,6 +991,9 @@ static void run_unit(JitUnit *u, int number, CellResult *r)
         return;
     }
     GuardOutcome o;
+    /* Every cell starts with the engine's scopes closed, even if the last
+     * one left a no_grad block by return or goto. */
+    error_reset_state();
     if (guard_run(run, &o)) {
         r->ok = true;
     } else {
