@@ -7,20 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 #include <jansson.h>
 
 /* A connection file is a few hundred bytes; anything huge is not one. */
 #define CONN_MAX_FILE (1 << 20)
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Copies an optional string field; absent or null keeps `def`. -1 if not a string or too long. */
 static int get_str(json_t *root, const char *name, const char *def, char *dst, size_t dstlen,
@@ -31,20 +24,20 @@ static int get_str(json_t *root, const char *name, const char *def, char *dst, s
     size_t len;
     if (v && !json_is_null(v)) {
         if (!json_is_string(v)) {
-            set_err(err, errlen, "%s: \"%s\" must be a string", path, name);
+            set_error(err, errlen, "%s: \"%s\" must be a string", path, name);
             return -1;
         }
         s = json_string_value(v);
         len = json_string_length(v);
         if (strlen(s) != len) { /* embedded NUL: cannot be a C string */
-            set_err(err, errlen, "%s: \"%s\" contains a NUL character", path, name);
+            set_error(err, errlen, "%s: \"%s\" contains a NUL character", path, name);
             return -1;
         }
     }
     len = strlen(s);
     if (len >= dstlen) {
         if (!truncate_ok) {
-            set_err(err, errlen, "%s: \"%s\" is too long (%zu bytes, at most %zu)", path, name, len,
+            set_error(err, errlen, "%s: \"%s\" is too long (%zu bytes, at most %zu)", path, name, len,
                     dstlen - 1);
             return -1;
         }
@@ -60,16 +53,16 @@ static int get_port(json_t *root, const char *name, int min, int *out, const cha
 {
     json_t *v = json_object_get(root, name);
     if (!v) {
-        set_err(err, errlen, "%s: \"%s\" is missing", path, name);
+        set_error(err, errlen, "%s: \"%s\" is missing", path, name);
         return -1;
     }
     if (!json_is_integer(v)) {
-        set_err(err, errlen, "%s: \"%s\" must be an integer", path, name);
+        set_error(err, errlen, "%s: \"%s\" must be an integer", path, name);
         return -1;
     }
     json_int_t p = json_integer_value(v);
     if (p < min || p > 65535) {
-        set_err(err, errlen, "%s: \"%s\" = %lld is out of range (%d..65535)", path, name, (long long)p,
+        set_error(err, errlen, "%s: \"%s\" = %lld is out of range (%d..65535)", path, name, (long long)p,
                 min);
         return -1;
     }
@@ -81,7 +74,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        set_err(err, errlen, "cannot open connection file %s: %s", path, strerror(errno));
+        set_error(err, errlen, "cannot open connection file %s: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 4096, n = 0;
@@ -89,7 +82,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     while (buf) {
         if (n == cap) {
             if (cap >= CONN_MAX_FILE) {
-                set_err(err, errlen, "%s: too large for a connection file", path);
+                set_error(err, errlen, "%s: too large for a connection file", path);
                 free(buf);
                 buf = NULL;
                 break;
@@ -107,7 +100,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
         n += r;
         if (r == 0) {
             if (ferror(f)) {
-                set_err(err, errlen, "cannot read connection file %s: %s", path, strerror(errno));
+                set_error(err, errlen, "cannot read connection file %s: %s", path, strerror(errno));
                 free(buf);
                 buf = NULL;
             }
@@ -115,7 +108,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
         }
     }
     if (!buf && err && errlen && !err[0])
-        set_err(err, errlen, "%s: out of memory", path);
+        set_error(err, errlen, "%s: out of memory", path);
     fclose(f);
     *len = n;
     return buf;
@@ -126,7 +119,7 @@ int conn_load(const char *path, ConnInfo *ci, char *err, size_t errlen)
     if (err && errlen)
         err[0] = '\0';
     if (!path || !ci) {
-        set_err(err, errlen, "conn_load: no path or no output");
+        set_error(err, errlen, "conn_load: no path or no output");
         return -1;
     }
     memset(ci, 0, sizeof *ci);
@@ -139,27 +132,27 @@ int conn_load(const char *path, ConnInfo *ci, char *err, size_t errlen)
     json_t *root = json_loadb(text, len, 0, &jerr);
     free(text);
     if (!root) {
-        set_err(err, errlen, "%s is not valid JSON (line %d, column %d): %s", path, jerr.line,
+        set_error(err, errlen, "%s is not valid JSON (line %d, column %d): %s", path, jerr.line,
                 jerr.column, jerr.text);
         return -1;
     }
     int rc = -1;
     if (!json_is_object(root)) {
-        set_err(err, errlen, "%s: the connection file must be a JSON object", path);
+        set_error(err, errlen, "%s: the connection file must be a JSON object", path);
         goto out;
     }
     if (get_str(root, "transport", "tcp", ci->transport, sizeof ci->transport, 0, path, err, errlen) < 0)
         goto out;
     int is_tcp = strcmp(ci->transport, "tcp") == 0;
     if (!is_tcp && strcmp(ci->transport, "ipc") != 0) {
-        set_err(err, errlen, "%s: unsupported transport \"%s\" (expected \"tcp\" or \"ipc\")", path,
+        set_error(err, errlen, "%s: unsupported transport \"%s\" (expected \"tcp\" or \"ipc\")", path,
                 ci->transport);
         goto out;
     }
     if (get_str(root, "ip", "127.0.0.1", ci->ip, sizeof ci->ip, 0, path, err, errlen) < 0)
         goto out;
     if (!ci->ip[0]) {
-        set_err(err, errlen, "%s: \"ip\" is empty", path);
+        set_error(err, errlen, "%s: \"ip\" is empty", path);
         goto out;
     }
     int minp = is_tcp ? 1 : 0;
@@ -177,7 +170,7 @@ int conn_load(const char *path, ConnInfo *ci, char *err, size_t errlen)
     if (!ci->signature_scheme[0])
         strcpy(ci->signature_scheme, "hmac-sha256");
     if (strcmp(ci->signature_scheme, "hmac-sha256") != 0) {
-        set_err(err, errlen, "%s: unsupported signature_scheme \"%s\" (only \"hmac-sha256\")", path,
+        set_error(err, errlen, "%s: unsupported signature_scheme \"%s\" (only \"hmac-sha256\")", path,
                 ci->signature_scheme);
         goto out;
     }

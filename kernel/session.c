@@ -778,7 +778,7 @@ static void tb_add(CellResult *r, const char *line)
     r->traceback[r->n_traceback++] = xstrdup(line);
 }
 
-static void set_error(CellResult *r, const char *ename, const char *evalue)
+static void set_cell_error(CellResult *r, const char *ename, const char *evalue)
 {
     r->ok = false;
     free(r->ename);
@@ -871,7 +871,7 @@ static void compile_error(CellResult *r, const JitDiags *d, const char *code)
     }
     if (!first.len)
         sb_puts(&first, "the compiler failed without a message");
-    set_error(r, "CompileError", first.s);
+    set_cell_error(r, "CompileError", first.s);
     sb_free(&first);
 }
 
@@ -902,7 +902,7 @@ static void runtime_error(CellResult *r, const GuardOutcome *o)
         sb_puts(&b, where);
         sb_puts(&b, ")");
     }
-    set_error(r, o->ename, b.s);
+    set_cell_error(r, o->ename, b.s);
     char line[2600];
     snprintf(line, sizeof line, "%s: %s", o->ename, b.s);
     tb_add(r, line);
@@ -987,7 +987,7 @@ static void run_unit(JitUnit *u, int number, CellResult *r)
     register_cell_code(u, number);
     void (*run)(void) = (void (*)(void))jit_symbol(u, "__cdl_run");
     if (!run) {
-        set_error(r, "InternalError", "the compiled cell has no entry point");
+        set_cell_error(r, "InternalError", "the compiled cell has no entry point");
         return;
     }
     GuardOutcome o;
@@ -1042,7 +1042,7 @@ void session_run_cell(const char *code, int number, CellResult *r)
     char err[512];
     int err_line = 0;
     if (cellsplit(src, (const char *const *)S.type_names, &p.items, err, sizeof err, &err_line) < 0) {
-        set_error(r, "CompileError", err);
+        set_cell_error(r, "CompileError", err);
         char line[600];
         snprintf(line, sizeof line, "CompileError: %s", err);
         tb_add(r, line);

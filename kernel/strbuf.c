@@ -87,3 +87,13 @@ char *sb_take(StrBuf *b)
     sb_init(b);
     return s;
 }
+
+void set_error(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}

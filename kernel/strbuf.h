@@ -20,6 +20,8 @@ void sb_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2,
 /* Returns the string and leaves the buffer empty (caller frees). */
 char *sb_take(StrBuf *b);
 char *xstrdup(const char *s);
+/* Writes a formatted error message into err (if err is not NULL). */
+void set_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "strbuf.h"
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,15 +25,6 @@
 static const char DELIM[] = "<IDS|MSG>";
 #define DELIM_LEN 9
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -241,11 +234,11 @@ static json_t *parse_object(zmq_msg_t *m, const char *what, char *err, size_t er
     const char *data = n ? (const char *)zmq_msg_data(m) : "";
     json_t *j = json_loadb(data, n, 0, &jerr);
     if (!j) {
-        set_err(err, errlen, "%s is not valid JSON: %s", what, jerr.text);
+        set_error(err, errlen, "%s is not valid JSON: %s", what, jerr.text);
         return NULL;
     }
     if (!json_is_object(j)) {
-        set_err(err, errlen, "%s is not a JSON object", what);
+        set_error(err, errlen, "%s is not a JSON object", what);
         json_decref(j);
         return NULL;
     }
@@ -261,7 +254,7 @@ static WireStatus take_header(zmq_msg_t *m, Msg *out, char *err, size_t errlen)
     out->header = h;
     const char *mt = json_string_value(json_object_get(h, "msg_type"));
     if (!mt || !*mt) {
-        set_err(err, errlen, "header has no msg_type string");
+        set_error(err, errlen, "header has no msg_type string");
         return WIRE_MALFORMED;
     }
     out->msg_type = mt;
@@ -290,31 +283,31 @@ static WireStatus parse_frames(const Wire *w, Frames *f, Msg *out, char *err, si
     /* Identities first, so that even a malformed message can be answered. */
     if (d > 0 && (f->oversize_at < 0 || f->oversize_at > d)) {
         if (copy_frames(fr, 0, d, &out->idents, &out->ident_lens, &out->n_idents) < 0) {
-            set_err(err, errlen, "out of memory copying identities");
+            set_error(err, errlen, "out of memory copying identities");
             return WIRE_MALFORMED;
         }
     }
     if (f->oom) {
-        set_err(err, errlen, "out of memory receiving a %d-frame message", f->total);
+        set_error(err, errlen, "out of memory receiving a %d-frame message", f->total);
         return WIRE_MALFORMED;
     }
     if (f->total > n) {
-        set_err(err, errlen, "message has %d frames, more than the %d accepted", f->total,
+        set_error(err, errlen, "message has %d frames, more than the %d accepted", f->total,
                 WIRE_MAX_FRAMES);
         return WIRE_MALFORMED;
     }
     if (f->oversize_at >= 0) {
-        set_err(err, errlen, "frame %d is %zu bytes, more than the %zu accepted", f->oversize_at,
+        set_error(err, errlen, "frame %d is %zu bytes, more than the %zu accepted", f->oversize_at,
                 f->oversize_len, WIRE_MAX_FRAME);
         return WIRE_MALFORMED;
     }
     if (d < 0) {
-        set_err(err, errlen, "missing <IDS|MSG> delimiter (%d frames)", n);
+        set_error(err, errlen, "missing <IDS|MSG> delimiter (%d frames)", n);
         return WIRE_MALFORMED;
     }
     int after = n - d - 1;
     if (after < 5) {
-        set_err(err, errlen,
+        set_error(err, errlen,
                 "too few frames after <IDS|MSG>: %d (need signature, header, parent_header, metadata, "
                 "content)",
                 after);
@@ -329,7 +322,7 @@ static WireStatus parse_frames(const Wire *w, Frames *f, Msg *out, char *err, si
     if (w->keylen > 0) {
         size_t slen = zmq_msg_size(sig);
         if (slen == 0) {
-            set_err(err, errlen, "missing signature (a key is set)");
+            set_error(err, errlen, "missing signature (a key is set)");
             return WIRE_BAD_SIGNATURE;
         }
         const char *parts[4];
@@ -340,11 +333,11 @@ static WireStatus parse_frames(const Wire *w, Frames *f, Msg *out, char *err, si
         }
         char want[65];
         if (hmac_hex(w->key, w->keylen, parts, lens, want) < 0) {
-            set_err(err, errlen, "cannot compute HMAC-SHA256 (OpenSSL failure)");
+            set_error(err, errlen, "cannot compute HMAC-SHA256 (OpenSSL failure)");
             return WIRE_BAD_SIGNATURE;
         }
         if (slen != 64) {
-            set_err(err, errlen, "signature has %zu characters, expected 64", slen);
+            set_error(err, errlen, "signature has %zu characters, expected 64", slen);
             return WIRE_BAD_SIGNATURE;
         }
         char got[64];
@@ -352,7 +345,7 @@ static WireStatus parse_frames(const Wire *w, Frames *f, Msg *out, char *err, si
         for (int i = 0; i < 64; i++)
             got[i] = (char)tolower(s[i]);
         if (CRYPTO_memcmp(got, want, 64) != 0) {
-            set_err(err, errlen, "signature mismatch");
+            set_error(err, errlen, "signature mismatch");
             return WIRE_BAD_SIGNATURE;
         }
     }
@@ -364,7 +357,7 @@ static WireStatus parse_frames(const Wire *w, Frames *f, Msg *out, char *err, si
         !(out->content = parse_object(&js[3], "content", err, errlen)))
         return WIRE_MALFORMED;
     if (copy_frames(fr, d + 6, n - d - 6, &out->buffers, &out->buffer_lens, &out->n_buffers) < 0) {
-        set_err(err, errlen, "out of memory copying buffers");
+        set_error(err, errlen, "out of memory copying buffers");
         return WIRE_MALFORMED;
     }
     return WIRE_OK;
@@ -379,7 +372,7 @@ WireStatus wire_recv(Wire *w, void *socket, Msg *out, char *err, size_t errlen)
             memset(out, 0, sizeof *out);
             out->msg_type = "";
         }
-        set_err(err, errlen, "wire_recv: NULL argument");
+        set_error(err, errlen, "wire_recv: NULL argument");
         errno = EINVAL;
         return WIRE_ERROR;
     }
@@ -393,10 +386,10 @@ WireStatus wire_recv(Wire *w, void *socket, Msg *out, char *err, size_t errlen)
         zmq_msg_close(&cur);
         errno = e;
         if (e == EINTR || e == EAGAIN) {
-            set_err(err, errlen, "interrupted before a message arrived");
+            set_error(err, errlen, "interrupted before a message arrived");
             return WIRE_INTERRUPTED;
         }
-        set_err(err, errlen, "zmq_msg_recv: %s", zmq_strerror(e));
+        set_error(err, errlen, "zmq_msg_recv: %s", zmq_strerror(e));
         return WIRE_ERROR;
     }
 
@@ -439,7 +432,7 @@ WireStatus wire_recv(Wire *w, void *socket, Msg *out, char *err, size_t errlen)
             ;
         if (rc < 0) { /* parts of a multipart message arrive together: only a dying socket fails here */
             int e = errno;
-            set_err(err, errlen, "zmq_msg_recv in the middle of a message: %s", zmq_strerror(e));
+            set_error(err, errlen, "zmq_msg_recv in the middle of a message: %s", zmq_strerror(e));
             st = WIRE_ERROR;
             errno = e;
             break;

@@ -2,26 +2,8 @@
  * shape layers: output sizes against the formulas, values against naive
  * loops, gradcheck (second order for conv to cover the create_graph path),
  * train vs eval semantics. */
-#include "check.h"
+#include "nn_check.h"
 
-typedef struct LayerCtx { Module *m; ParamList *names; } LayerCtx;
-static Tensor *layer_fn(Tensor **in, void *c)
-{
-    LayerCtx *L = c;
-    for (int k = 0; k < L->names->n; k++)
-        nn_register_parameter(L->m, L->names->names[k], in[1 + k]);
-    return nn_forward(L->m, in[0]);
-}
-static bool check_layer(Module *m, Tensor *x, int order)
-{
-    nn_to_dtype(m, DT_FLOAT64);
-    LayerCtx L = { m, nn_named_parameters(m) };
-    Tensor *in[16];
-    in[0] = x;
-    for (int k = 0; k < L.names->n; k++)
-        in[1 + k] = L.names->tensors[k];
-    return autograd_gradcheck(layer_fn, &L, 1 + L.names->n, in, .order = order);
-}
 static Tensor *rnd4(int64_t a, int64_t b, int64_t c, int64_t d)
 {
     return tensor_requires_grad_(tensor_double(tensor_randn(a, b, c, d)), true);
