@@ -18,6 +18,8 @@ LOOPS = {
     "for-increment": "for (;;) ir_x++;",
     "printf": 'for (long i = 0;; i++) printf("spam %ld\\n", i);',
     "malloc-free": "for (long i = 0;; i++) { void *p = malloc(16 + (i % 4096)); free(p); }",
+    # engine-bound: the engine's safe points (interrupt_check at every op)
+    "engine-matmul": "for (;;) ir_m = tensor_tanh(tensor_matmul(ir_a, ir_a));",
 }
 
 
@@ -107,7 +109,7 @@ def check_next_cell(km, kc, what):
 
 @pytest.fixture
 def prepared(km, kc):
-    run_ok(kc, "#include <unistd.h>\nlong ir_x = 0;")
+    run_ok(kc, "#include <unistd.h>\nlong ir_x = 0;\nTensor *ir_a = tensor_randn(300, 300), *ir_m = NULL;")
     return km, kc
 
 

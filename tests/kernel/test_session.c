@@ -128,6 +128,12 @@ int main(void)
     CHECK_OUT("manual_seed(0); Tensor *T = tensor_ones(2, 2);", "");
     CHECK_OUT("tensor_item(tensor_sum(T))", "4.0");
 
+    /* a tensor held only by a persistent variable survives collections
+     * forced by later cells' garbage */
+    CHECK_OUT("Tensor *keep = tensor_full(7.0, 1000);", "");
+    CHECK_OUT("void GC_gcollect(void);\nfor (int i = 0; i < 300; i++) tensor_randn(1000, 100);\nGC_gcollect();", "");
+    CHECK_OUT("tensor_item(tensor_sum(keep))", "7000.0");
+
     /* a figure as Out[n]: rendered once, then reported closed */
     CHECK_OUT("double fx[] = {1, 2, 3}, fy[] = {1, 4, 9};\nFigure *fg = plt_figure(); plt_plot(fx, fy, 3); fg", "<Figure>");
     CHECK_OUT("fg", "<Figure (already shown or closed)>");
