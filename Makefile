@@ -78,10 +78,10 @@ $(BUILD)/san/libcoursdl.so: $(ENGINE_SRC:%.c=$(BUILD)/san/%.o)
 	$(CC) -shared $(SAN_FLAGS) -o $@ $^ $(ENGINE_LIBS)
 
 # ---- kernel -----------------------------------------------------------------
-# The engine must really be loaded for cells to resolve it: --no-as-needed.
+# The kernel loads the engine itself once its sockets are bound (see
+# kernel/engine_api.h): it is not linked against libcoursdl.
 $(BUILD)/coursdl-kernel: $(KERNEL_OBJ) $(BUILD)/libcoursdl.so
-	$(CC) -o $@ $(KERNEL_OBJ) -L$(BUILD) -Wl,--no-as-needed -lcoursdl -Wl,--as-needed \
-	    -Wl,-rpath,'$$ORIGIN' -rdynamic $(KERNEL_LIBS)
+	$(CC) -o $@ $(KERNEL_OBJ) -rdynamic $(KERNEL_LIBS)
 
 $(BUILD)/kernel/%.o: BASE_CFLAGS += -DCDL_ROOT='"$(ROOT)"'
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "coursdl.h"
+#include "engine_api.h"
 
 static pthread_t g_main;
 static GuardPcTest g_in_cell;

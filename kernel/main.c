@@ -14,6 +14,7 @@
 #include "capture.h"
 #include "conn.h"
 #include "coursdl.h"
+#include "engine_api.h"
 #include "guard.h"
 #include "heartbeat.h"
 #include "help.h"
@@ -126,6 +127,39 @@ static void find_root(void)
     }
 }
 
+/* The engine, the collector and the cell machinery, loaded at the first
+ * request that needs them: kernel_info (jupyter_client's readiness check)
+ * is answered without waiting for them. */
+static void load_engine(void)
+{
+    static bool loaded;
+    if (loaded)
+        return;
+    char err[512];
+    if (engine_api_load(err, sizeof err) != 0) {
+        klog("%s", err);
+        exit(1);
+    }
+    GC_INIT();
+    /* "Repeated allocation of very large block" and the like are about the
+     * collector's tuning, not the student's code: keep them off the cell's stderr. */
+    GC_set_warn_proc(ignore_gc_warning);
+    char engine_inc[4300], kernel_inc[4300];
+    snprintf(engine_inc, sizeof engine_inc, "%s/engine/include", K.root);
+    snprintf(kernel_inc, sizeof kernel_inc, "%s/kernel/include", K.root);
+    runtime_init();
+    session_init(engine_inc, kernel_inc);
+    help_init(engine_inc, kernel_inc);
+    publish_install_sink();
+    loaded = true;
+}
+
+static bool needs_engine(const char *msg_type)
+{
+    return !strcmp(msg_type, "execute_request") || !strcmp(msg_type, "complete_request")
+        || !strcmp(msg_type, "inspect_request");
+}
+
 int main(int argc, char **argv)
 {
     const char *conn_file = NULL;
@@ -135,7 +169,7 @@ int main(int argc, char **argv)
         else if (!strncmp(argv[i], "--connection-file=", 18))
             conn_file = argv[i] + 18;
         else if (!strcmp(argv[i], "--version")) {
-            printf("coursdl-kernel %s\n", coursdl_version());
+            printf("coursdl-kernel %s\n", COURSDL_VERSION);
             return 0;
         }
     }
@@ -154,26 +188,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "coursdl-kernel: unsupported signature scheme '%s' (use hmac-sha256)\n", ci.signature_scheme);
         return 1;
     }
-    GC_INIT();
-    /* "Repeated allocation of very large block" and the like are about the
-     * collector's tuning, not the student's code: keep them off the cell's stderr. */
-    GC_set_warn_proc(ignore_gc_warning);
-    /* A cell reading stdin gets end-of-file instead of hanging. */
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) {
-        dup2(devnull, 0);
-        close(devnull);
-    }
-    find_root();
-    char engine_inc[4300], kernel_inc[4300];
-    snprintf(engine_inc, sizeof engine_inc, "%s/engine/include", K.root);
-    snprintf(kernel_inc, sizeof kernel_inc, "%s/kernel/include", K.root);
-
-    guard_init(session_pc_in_cell);
-    runtime_init();
-    session_init(engine_inc, kernel_inc);
-    help_init(engine_inc, kernel_inc);
-
+    /* Bind first: a client connecting before the sockets exist waits for
+     * ZeroMQ's reconnect interval (100 ms) before its first request arrives. */
     K.zctx = zmq_ctx_new();
     K.shell = bind_socket(ZMQ_ROUTER, &ci, ci.shell_port, "shell");
     K.control = bind_socket(ZMQ_ROUTER, &ci, ci.control_port, "control");
@@ -185,18 +201,29 @@ int main(int argc, char **argv)
         fprintf(stderr, "coursdl-kernel: %s\n", err);
         return 1;
     }
+    /* A cell reading stdin gets end-of-file instead of hanging. */
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        close(devnull);
+    }
+    find_root();
+    /* Signal handlers before anything can be interrupted; they call the
+     * engine only while a cell runs. */
+    guard_init(session_pc_in_cell);
     if (capture_start(pub_stream_emit, NULL) != 0) {
         fprintf(stderr, "coursdl-kernel: cannot capture stdout/stderr\n");
         return 1;
     }
-    publish_install_sink();
     start_thread(control_thread);
     pub_status(NULL, "starting");
-    klog("coursdl-kernel %s ready (%s)", coursdl_version(), conn_file);
+    klog("coursdl-kernel %s ready (%s)", COURSDL_VERSION, conn_file);
 
     for (;;) {
         Msg m;
         if (receive(K.shell, &m, "shell")) {
+            if (needs_engine(m.msg_type))
+                load_engine();
             handle_shell_message(&m);
             msg_free(&m);
         }

@@ -5,6 +5,7 @@
 
 #include "capture.h"
 #include "coursdl.h"
+#include "engine_api.h"
 #include "kernel.h"
 #include "strbuf.h"
 

@@ -13,6 +13,7 @@
 
 #include "capture.h"
 #include "coursdl.h"
+#include "engine_api.h"
 #include "guard.h"
 
 static void on_engine_error(ErrorKind kind, const char *message, void *ctx)

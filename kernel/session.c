@@ -9,6 +9,7 @@
 
 #include "cellsplit.h"
 #include "coursdl.h"
+#include "engine_api.h"
 #include "guard.h"
 #include "jit.h"
 #include "runtime.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "coursdl.h"
+#include "engine_api.h"
 #include "guard.h"
 #include "runtime.h"
 #include "session.h"
@@ -73,6 +74,11 @@ static const char *run(const char *code)
 
 int main(void)
 {
+    char err[512];
+    if (engine_api_load(err, sizeof err) != 0) {
+        printf("%s\n0 passed, 1 failed\n", err);
+        return 1;
+    }
     guard_init(session_pc_in_cell);
     runtime_init();
     session_init(CDL_ROOT "/engine/include", CDL_ROOT "/kernel/include");
