@@ -18,7 +18,7 @@ APT_PACKAGES := gcc make pkg-config libtcc-dev tcc libzmq3-dev libjansson-dev \
     libplplot-dev plplot-driver-cairo libcairo2-dev fonts-dejavu-core \
     dataset-fashion-mnist
 PIP_PACKAGES := jupyterlab jupyter_client nbclient nbconvert nbformat \
-    jupyter_kernel_test pytest ipykernel safetensors numpy
+    jupyter_kernel_test pytest ipykernel safetensors numpy nbgrader
 
 ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
 ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC))
