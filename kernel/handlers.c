@@ -54,12 +54,11 @@ static json_t *kernel_info(void)
              "C (coursDL) %s: C11 cells compiled in memory by TinyCC, with the libcoursdl engine\n"
              "(tensors, autograd, layers, plots). %%lsmagic lists the magics; ?name shows help.",
              COURSDL_VERSION);
-    return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:[{s:s, s:s}], s:b}",
+    return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:[], s:b}",
                      "status", "ok", "protocol_version", "5.3", "implementation", "coursdl",
                      "implementation_version", COURSDL_VERSION, "language_info", "name", "c", "version", "C11",
                      "mimetype", "text/x-csrc", "file_extension", ".c", "codemirror_mode", "text/x-csrc",
-                     "pygments_lexer", "c", "banner", banner, "help_links", "text", "C (coursDL) README",
-                     "url", "https://github.com/coursdl", "debugger", 0);
+                     "pygments_lexer", "c", "banner", banner, "help_links", "debugger", 0);
 }
 
 /* ---- execute ----------------------------------------------------------------- */
