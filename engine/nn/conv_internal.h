@@ -25,9 +25,9 @@ void conv_gemm_forward(const ConvGeom *g, DType dt, const void *w, const void *c
 void conv_gemm_input(const ConvGeom *g, DType dt, const void *w, const void *g_t, void *gcols);
 /* gw (O, C/g*kk) = g_t @ cols^T, per group. */
 void conv_gemm_weight(const ConvGeom *g, DType dt, const void *g_t, const void *cols, void *gw);
-/* Conv2d forward per image: y (N, O, OH, OW) = conv(x, w) + b (b may be NULL). */
+/* Conv2d forward in chunks of images: y (N, O, OH, OW) = conv(x, w) + b (b may be NULL). */
 void conv_forward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *b, void *y);
-/* Conv2d backward per image: any of gx (x's shape), gw (w's shape), gb (O) may be NULL. */
+/* Conv2d backward in chunks of images: any of gx (x's shape), gw (w's shape), gb (O) may be NULL. */
 void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *gy,
                           void *gx, void *gw, void *gb);
 

@@ -163,12 +163,15 @@ void conv_gemm_weight(const ConvGeom *g, DType dt, const void *g_t, const void *
                 (const char *)cols + gr * CKg * NL * es, NL, 0.0, (char *)gw + gr * Og * CKg * es, CKg);
 }
 
-/* ---- per-image convolution (Conv2d's fast path) ----
- * Each pool thread takes a block of images: im2col of one image into a
- * small scratch buffer (stays in cache), one gemm per group straight into
- * the NCHW output (bias pre-filled, beta = 1). The backward does the same
- * per image, with per-block partial sums of the weight / bias gradients.
- * Scratch is malloc'ed: pool threads are not registered with the GC. */
+/* ---- chunked convolution (Conv2d's fast path) ----
+ * The batch is cut into chunks of a few images that the pool's threads
+ * take in turn (a core slowed by another process then does fewer): im2col
+ * of the chunk into a scratch buffer, one single-threaded gemm per group
+ * over the whole chunk, then a copy into NCHW with the bias. The backward
+ * does the same per chunk (output gradient transposed to (O, m*L) once),
+ * with per-chunk partial sums of the weight / bias gradients added in a
+ * fixed order (deterministic). Scratch is malloc'ed: pool threads are not
+ * registered with the GC. */
 
 typedef struct ImgJob {
     const ConvGeom *g;
@@ -176,110 +179,142 @@ typedef struct ImgJob {
     const char *x, *w, *b, *gy;
     char *y, *gx, *gw_parts, *gb_parts;
     bool need_x, need_w, need_b;
-    int64_t blocks;
+    int64_t nb;  /* images per chunk */
     int failed;
 } ImgJob;
 
-static void im2col_one(const ConvGeom *g, DType dt, const char *x, int64_t n, void *buf)
+/* Images per chunk: about CONV_CHUNK_COLS columns (the weights are packed
+ * once per chunk, not once per image; 1024-4096 measured alike), and at
+ * least two chunks per thread when the batch allows, for the balance. */
+#define CONV_CHUNK_COLS 2048
+
+static int64_t chunk_images(const ConvGeom *g)
 {
-    ConvGeom g1 = *g;
-    g1.N = 1;
-    size_t es = dtype_size(dt);
-    const char *xn = x + n * g->C * g->H * g->W * (int64_t)es;
-    if (dt == DT_FLOAT32) im2col_float(&g1, (const float *)xn, buf, 0, 1);
-    else im2col_double(&g1, (const double *)xn, buf, 0, 1);
+    int64_t nb = CONV_CHUNK_COLS / (g->OH * g->OW), nt = parallel_num_threads();
+    int64_t most = (g->N + 2 * nt - 1) / (2 * nt);
+    if (nb > most) nb = most;
+    return nb < 1 ? 1 : nb;
 }
 
-static void fwd_images(int64_t b, int64_t e, void *arg)
+/* cols (CK, m*L) of images [n0, n0 + m). */
+static void im2col_chunk(const ConvGeom *g, DType dt, const char *x, int64_t n0, int64_t m, void *buf)
+{
+    ConvGeom g1 = *g;
+    g1.N = m;
+    const char *xn = x + n0 * g->C * g->H * g->W * (int64_t)dtype_size(dt);
+    if (dt == DT_FLOAT32) im2col_float(&g1, (const float *)xn, buf, 0, m);
+    else im2col_double(&g1, (const double *)xn, buf, 0, m);
+}
+
+/* (O, m*L) <-> the images' (m, O, L) slab, adding bias (to_nol) when given. */
+static void chunk_transpose(DType dt, int64_t m, int64_t O, int64_t L, const char *src, char *dst,
+                            const char *bias, bool to_nol)
+{
+    size_t es = dtype_size(dt);
+    for (int64_t n = 0; n < m; n++)
+        for (int64_t o = 0; o < O; o++) {
+            int64_t a = (o * m + n) * L, c = (n * O + o) * L;  /* (O, mL) / (m, O, L) offsets */
+            const char *sp = src + (to_nol ? a : c) * (int64_t)es;
+            char *dp = dst + (to_nol ? c : a) * (int64_t)es;
+            if (!bias) { memcpy(dp, sp, (size_t)L * es); continue; }
+            if (dt == DT_FLOAT32) {
+                const float *sf = (const float *)sp; float *df = (float *)dp, v = ((const float *)bias)[o];
+                for (int64_t l = 0; l < L; l++) df[l] = sf[l] + v;
+            } else {
+                const double *sd = (const double *)sp; double *dd = (double *)dp, v = ((const double *)bias)[o];
+                for (int64_t l = 0; l < L; l++) dd[l] = sd[l] + v;
+            }
+        }
+}
+
+static void fwd_chunks(int64_t b, int64_t e, void *arg)
 {
     ImgJob *J = arg;
     const ConvGeom *g = J->g;
     size_t es = dtype_size(J->dt);
-    int64_t L = g->OH * g->OW, CK = g->C * g->kh * g->kw, Og = g->O / g->groups, CKg = CK / g->groups;
-    void *buf = malloc((size_t)(CK * L) * es);
-    if (!buf) { J->failed = 1; return; }
-    for (int64_t n = b; n < e; n++) {
-        im2col_one(g, J->dt, J->x, n, buf);
-        char *yn = J->y + n * g->O * L * (int64_t)es;
-        if (J->b)
-            for (int64_t o = 0; o < g->O; o++) {
-                if (J->dt == DT_FLOAT32) {
-                    float v = ((const float *)J->b)[o], *r = (float *)yn + o * L;
-                    for (int64_t l = 0; l < L; l++) r[l] = v;
-                } else {
-                    double v = ((const double *)J->b)[o], *r = (double *)yn + o * L;
-                    for (int64_t l = 0; l < L; l++) r[l] = v;
-                }
-            }
+    int64_t L = g->OH * g->OW, CK = g->C * g->kh * g->kw, Og = g->O / g->groups, CKg = CK / g->groups, nb = J->nb;
+    void *buf = malloc((size_t)(CK * nb * L) * es), *ot = malloc((size_t)(g->O * nb * L) * es);
+    if (!buf || !ot) { free(buf); free(ot); J->failed = 1; return; }
+    for (int64_t k = b; k < e; k++) {
+        int64_t n0 = k * nb, m = g->N - n0 < nb ? g->N - n0 : nb, mL = m * L;
+        im2col_chunk(g, J->dt, J->x, n0, m, buf);
         for (int gr = 0; gr < g->groups; gr++)
-            nn_gemm(J->dt, false, false, Og, L, CKg, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
-                    (char *)buf + gr * CKg * L * (int64_t)es, L, J->b ? 1.0 : 0.0, yn + gr * Og * L * (int64_t)es, L);
+            nn_gemm(J->dt, false, false, Og, mL, CKg, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
+                    (char *)buf + gr * CKg * mL * (int64_t)es, mL, 0.0, (char *)ot + gr * Og * mL * (int64_t)es, mL);
+        chunk_transpose(J->dt, m, g->O, L, ot, J->y + n0 * g->O * L * (int64_t)es, J->b, true);
     }
     free(buf);
+    free(ot);
 }
 
 void conv_forward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *b, void *y)
 {
-    ImgJob J = { .g = g, .dt = dt, .x = x, .w = w, .b = b, .y = y };
-    int64_t work = g->O * g->OH * g->OW * g->C * g->kh * g->kw;
-    parallel_for(g->N, work >= (1 << 16) ? 1 : g->N, fwd_images, &J);
+    ImgJob J = { .g = g, .dt = dt, .x = x, .w = w, .b = b, .y = y, .nb = chunk_images(g) };
+    parallel_for_dynamic((g->N + J.nb - 1) / J.nb, 1, fwd_chunks, &J);
     if (J.failed)
         error_raise(ERR_MEMORY, "nn_conv2d: out of memory for the im2col scratch buffer");
 }
 
-static void bwd_blocks(int64_t b, int64_t e, void *arg)
+static void bwd_chunks(int64_t b, int64_t e, void *arg)
 {
     ImgJob *J = arg;
     const ConvGeom *g = J->g;
     size_t es = dtype_size(J->dt);
-    int64_t L = g->OH * g->OW, CK = g->C * g->kh * g->kw, Og = g->O / g->groups, CKg = CK / g->groups;
-    void *buf = malloc((size_t)(CK * L) * es), *gbuf = malloc((size_t)(CK * L) * es);
-    if (!buf || !gbuf) { free(buf); free(gbuf); J->failed = 1; return; }
-    for (int64_t blk = b; blk < e; blk++) {
-        int64_t n0 = blk * g->N / J->blocks, n1 = (blk + 1) * g->N / J->blocks;
-        char *gw = J->gw_parts ? J->gw_parts + blk * g->O * CKg * (int64_t)es : NULL;
-        char *gb = J->gb_parts ? J->gb_parts + blk * g->O * (int64_t)es : NULL;
-        for (int64_t n = n0; n < n1; n++) {
+    int64_t L = g->OH * g->OW, CK = g->C * g->kh * g->kw, Og = g->O / g->groups, CKg = CK / g->groups, nb = J->nb;
+    void *buf = NULL, *tbuf = NULL;
+    if (J->need_w || J->need_x) {
+        buf = malloc((size_t)(CK * nb * L) * es);
+        tbuf = malloc((size_t)(g->O * nb * L) * es);
+        if (!buf || !tbuf) { free(buf); free(tbuf); J->failed = 1; return; }
+    }
+    for (int64_t k = b; k < e; k++) {
+        int64_t n0 = k * nb, m = g->N - n0 < nb ? g->N - n0 : nb, mL = m * L;
+        char *gw = J->gw_parts ? J->gw_parts + k * g->O * CKg * (int64_t)es : NULL;
+        char *gb = J->gb_parts ? J->gb_parts + k * g->O * (int64_t)es : NULL;
+        for (int64_t n = n0; n < n0 + m && J->need_b; n++) {
             const char *gn = J->gy + n * g->O * L * (int64_t)es;
-            if (J->need_b)
-                for (int64_t o = 0; o < g->O; o++) {
-                    if (J->dt == DT_FLOAT32) {
-                        /* 8 independent sums: no serial add chain */
-                        const float *r = (const float *)gn + o * L;
-                        float acc[8] = { 0 }, s = 0;
-                        int64_t l = 0;
-                        for (; l + 8 <= L; l += 8)
-                            for (int q = 0; q < 8; q++) acc[q] += r[l + q];
-                        for (; l < L; l++) s += r[l];
-                        for (int q = 0; q < 8; q++) s += acc[q];
-                        ((float *)gb)[o] += s;
-                    } else {
-                        const double *r = (const double *)gn + o * L;
-                        double s = 0;
-                        for (int64_t l = 0; l < L; l++) s += r[l];
-                        ((double *)gb)[o] += s;
-                    }
+            for (int64_t o = 0; o < g->O; o++) {
+                if (J->dt == DT_FLOAT32) {
+                    /* 8 independent sums: no serial add chain */
+                    const float *r = (const float *)gn + o * L;
+                    float acc[8] = { 0 }, s = 0;
+                    int64_t l = 0;
+                    for (; l + 8 <= L; l += 8)
+                        for (int q = 0; q < 8; q++) acc[q] += r[l + q];
+                    for (; l < L; l++) s += r[l];
+                    for (int q = 0; q < 8; q++) s += acc[q];
+                    ((float *)gb)[o] += s;
+                } else {
+                    const double *r = (const double *)gn + o * L;
+                    double s = 0;
+                    for (int64_t l = 0; l < L; l++) s += r[l];
+                    ((double *)gb)[o] += s;
                 }
-            if (J->need_w) {
-                im2col_one(g, J->dt, J->x, n, buf);
-                for (int gr = 0; gr < g->groups; gr++)
-                    nn_gemm(J->dt, false, true, Og, CKg, L, 1.0, gn + gr * Og * L * (int64_t)es, L,
-                            (char *)buf + gr * CKg * L * (int64_t)es, L, 1.0, gw + gr * Og * CKg * (int64_t)es, CKg);
             }
-            if (J->need_x) {
-                for (int gr = 0; gr < g->groups; gr++)
-                    nn_gemm(J->dt, true, false, CKg, L, Og, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
-                            gn + gr * Og * L * (int64_t)es, L, 0.0, (char *)gbuf + gr * CKg * L * (int64_t)es, L);
-                ConvGeom g1 = *g;
-                g1.N = 1;
-                char *gxn = J->gx + n * g->C * g->H * g->W * (int64_t)es;
-                if (J->dt == DT_FLOAT32) col2im_float(&g1, gbuf, (float *)gxn, 0, 1);
-                else col2im_double(&g1, gbuf, (double *)gxn, 0, 1);
-            }
+        }
+        if (!buf) continue;
+        /* g_t (O, m*L): the chunk's output gradient as one matrix */
+        chunk_transpose(J->dt, m, g->O, L, J->gy + n0 * g->O * L * (int64_t)es, tbuf, NULL, false);
+        if (J->need_w) {
+            im2col_chunk(g, J->dt, J->x, n0, m, buf);
+            for (int gr = 0; gr < g->groups; gr++)
+                nn_gemm(J->dt, false, true, Og, CKg, mL, 1.0, (char *)tbuf + gr * Og * mL * (int64_t)es, mL,
+                        (char *)buf + gr * CKg * mL * (int64_t)es, mL, 0.0, gw + gr * Og * CKg * (int64_t)es, CKg);
+        }
+        if (J->need_x) {
+            for (int gr = 0; gr < g->groups; gr++)
+                nn_gemm(J->dt, true, false, CKg, mL, Og, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
+                        (char *)tbuf + gr * Og * mL * (int64_t)es, mL, 0.0, (char *)buf + gr * CKg * mL * (int64_t)es,
+                        mL);
+            ConvGeom g1 = *g;
+            g1.N = m;
+            char *gxn = J->gx + n0 * g->C * g->H * g->W * (int64_t)es;
+            if (J->dt == DT_FLOAT32) col2im_float(&g1, buf, (float *)gxn, 0, m);
+            else col2im_double(&g1, buf, (double *)gxn, 0, m);
         }
     }
     free(buf);
-    free(gbuf);
+    free(tbuf);
 }
 
 void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *gy,
@@ -287,17 +322,15 @@ void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void
 {
     size_t es = dtype_size(dt);
     int64_t CKg = g->C / g->groups * g->kh * g->kw;
-    int64_t blocks = parallel_num_threads();
-    if (blocks > g->N) blocks = g->N;
-    if (blocks < 1) blocks = 1;
     ImgJob J = { .g = g, .dt = dt, .x = x, .w = w, .gy = gy, .gx = gx, .need_x = gx != NULL, .need_w = gw != NULL,
-                 .need_b = gb != NULL, .blocks = blocks };
+                 .need_b = gb != NULL, .nb = chunk_images(g) };
+    int64_t chunks = (g->N + J.nb - 1) / J.nb;
     /* partial sums: GC memory allocated here (on the calling thread), zeroed */
-    if (gw) J.gw_parts = cdl_alloc_atomic((size_t)(blocks * g->O * CKg) * es);
-    if (gb) J.gb_parts = cdl_alloc_atomic((size_t)(blocks * g->O) * es);
-    if (gw) memset(J.gw_parts, 0, (size_t)(blocks * g->O * CKg) * es);
-    if (gb) memset(J.gb_parts, 0, (size_t)(blocks * g->O) * es);
-    parallel_for(blocks, 1, bwd_blocks, &J);
+    if (gw) J.gw_parts = cdl_alloc_atomic((size_t)(chunks * g->O * CKg) * es);
+    if (gb) J.gb_parts = cdl_alloc_atomic((size_t)(chunks * g->O) * es);
+    if (gw) memset(J.gw_parts, 0, (size_t)(chunks * g->O * CKg) * es);
+    if (gb) memset(J.gb_parts, 0, (size_t)(chunks * g->O) * es);
+    parallel_for_dynamic(chunks, 1, bwd_chunks, &J);
     if (J.failed)
         error_raise(ERR_MEMORY, "nn_conv2d: out of memory for the backward scratch buffers");
     for (int k = 0; k < 2; k++) {
@@ -306,8 +339,8 @@ void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void
         if (!dst) continue;
         for (int64_t i = 0; i < len; i++) {
             double s = 0;
-            for (int64_t blk = 0; blk < blocks; blk++)
-                s += dt == DT_FLOAT32 ? ((float *)parts)[blk * len + i] : ((double *)parts)[blk * len + i];
+            for (int64_t c = 0; c < chunks; c++)
+                s += dt == DT_FLOAT32 ? ((float *)parts)[c * len + i] : ((double *)parts)[c * len + i];
             if (dt == DT_FLOAT32) ((float *)dst)[i] = (float)s;
             else ((double *)dst)[i] = s;
         }

@@ -109,11 +109,64 @@ static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64
 MAXPOOL(float)
 MAXPOOL(double)
 
+/* The usual 2x2 / stride 2 / no padding float pool: a plain per-row loop
+ * of selects that gcc vectorises (the generic loop above does not). */
+__attribute__((target_clones("arch=x86-64-v3", "default"), optimize("O3")))
+static void maxpool2_float(const PoolGeom *g, const float *x, float *y, int64_t *idx, int64_t b, int64_t e)
+{
+    const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
+    for (int64_t c = b; c < e; c++) {
+        const float *img = x + c * H * W;
+        for (int64_t oh = 0; oh < OH; oh++) {
+            const float *restrict r0 = img + 2 * oh * W, *restrict r1 = r0 + W;
+            float *restrict yo = y + (c * OH + oh) * OW;
+            int64_t *restrict io = idx + (c * OH + oh) * OW;
+            int64_t b0 = 2 * oh * W;
+            for (int64_t ow = 0; ow < OW; ow++) {
+                float a0 = r0[2 * ow], a1 = r0[2 * ow + 1], a2 = r1[2 * ow], a3 = r1[2 * ow + 1];
+                bool t1 = !(a1 <= a0), t3 = !(a3 <= a2);
+                float m1 = t1 ? a1 : a0, m2 = t3 ? a3 : a2;
+                int64_t i1 = b0 + 2 * ow + t1, i2 = b0 + W + 2 * ow + t3;
+                bool t = !(m2 <= m1);
+                yo[ow] = t ? m2 : m1;
+                io[ow] = t ? i2 : i1;
+            }
+        }
+    }
+}
+
 static void maxpool_range(int64_t b, int64_t e, void *arg)
 {
     MaxJob *J = arg;
-    if (J->dt == DT_FLOAT32) maxpool_float(J->g, J->x, J->y, J->idx, b, e);
+    const PoolGeom *g = J->g;
+    if (J->dt == DT_FLOAT32 && g->k == 2 && g->s == 2 && g->p == 0) maxpool2_float(g, J->x, J->y, J->idx, b, e);
+    else if (J->dt == DT_FLOAT32) maxpool_float(J->g, J->x, J->y, J->idx, b, e);
     else maxpool_double(J->g, J->x, J->y, J->idx, b, e);
+}
+
+/* The scatter into the argmax, planes [b, e): each plane is its own. */
+typedef struct MaxBwJob { const PoolGeom *g; DType dt; const void *gy; void *gx; const int64_t *idx; } MaxBwJob;
+
+static void maxpool_bw_range(int64_t b, int64_t e, void *arg)
+{
+    MaxBwJob *J = arg;
+    int64_t plane = J->g->H * J->g->W, L = J->g->OH * J->g->OW;
+    const int64_t *ix = J->idx;
+    if (J->dt == DT_FLOAT32) {
+        float *o = J->gx;
+        const float *s = J->gy;
+        memset(o + b * plane, 0, sizeof(float) * (size_t)((e - b) * plane));
+        for (int64_t c = b; c < e; c++)
+            for (int64_t l = 0; l < L; l++)
+                o[c * plane + ix[c * L + l]] += s[c * L + l];
+    } else {
+        double *o = J->gx;
+        const double *s = J->gy;
+        memset(o + b * plane, 0, sizeof(double) * (size_t)((e - b) * plane));
+        for (int64_t c = b; c < e; c++)
+            for (int64_t l = 0; l < L; l++)
+                o[c * plane + ix[c * L + l]] += s[c * L + l];
+    }
 }
 
 static void maxpool_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
@@ -124,23 +177,8 @@ static void maxpool_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
     if (!ag_on()) {
         Tensor *gc = t_contig(gr);
         Tensor *gx = t_new(gr->dtype, x->ndim, x->shape, gr->device);
-        int64_t plane = g.H * g.W, L = g.OH * g.OW;
-        const int64_t *ix = t_ptr(idx);
-        if (gr->dtype == DT_FLOAT32) {
-            float *o = t_ptr(gx);
-            const float *s = t_ptr(gc);
-            memset(o, 0, sizeof(float) * gx->numel);
-            for (int64_t c = 0; c < g.NC; c++)
-                for (int64_t l = 0; l < L; l++)
-                    o[c * plane + ix[c * L + l]] += s[c * L + l];
-        } else {
-            double *o = t_ptr(gx);
-            const double *s = t_ptr(gc);
-            memset(o, 0, sizeof(double) * gx->numel);
-            for (int64_t c = 0; c < g.NC; c++)
-                for (int64_t l = 0; l < L; l++)
-                    o[c * plane + ix[c * L + l]] += s[c * L + l];
-        }
+        MaxBwJob B = { &g, gr->dtype, t_ptr(gc), t_ptr(gx), t_ptr(idx) };
+        parallel_for(g.NC, gc->numel >= 32768 ? 1 : g.NC, maxpool_bw_range, &B);
         gi[0] = gx;
         return;
     }
