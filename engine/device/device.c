@@ -1,6 +1,7 @@
 /* Devices and the backend registry: the CPU backend is always there; a
  * CUDA backend registers itself when loaded. */
 #include "backend.h"
+#include "../parallel/pool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,4 +116,14 @@ Tensor *tensor_to_device(Tensor *x, Device device)
 Tensor *tensor_to_name(Tensor *x, const char *device)
 {
     return tensor_to_device(x, device_parse(device));
+}
+
+void set_num_threads(int n)
+{
+    parallel_set_num_threads(n);
+}
+
+int get_num_threads(void)
+{
+    return parallel_num_threads();
 }

@@ -5,6 +5,8 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
@@ -13,7 +15,9 @@
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_wake = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t g_done = PTHREAD_COND_INITIALIZER;
-static int g_nthreads;        /* including the caller */
+static int g_nthreads;        /* started, including the caller */
+static int g_active;          /* used by the next job (set_num_threads) */
+static int g_job_threads;     /* used by the current job */
 static uint64_t g_generation; /* bumped per job */
 static int g_pending;         /* workers still running the current job */
 static RangeFn g_fn;
@@ -33,7 +37,7 @@ static void run_part(int part)
             g_fn(b, b + g_chunk < g_n ? b + g_chunk : g_n, g_ctx);
         }
     }
-    int64_t chunk = (g_n + g_nthreads - 1) / g_nthreads;
+    int64_t chunk = (g_n + g_job_threads - 1) / g_job_threads;
     int64_t b = part * chunk, e = b + chunk < g_n ? b + chunk : g_n;
     if (b < e)
         g_fn(b, e, g_ctx);
@@ -48,8 +52,10 @@ static void *worker(void *arg)
         while (g_generation == seen)
             pthread_cond_wait(&g_wake, &g_lock);
         seen = g_generation;
+        bool used = part < g_job_threads;
         pthread_mutex_unlock(&g_lock);
-        run_part(part);
+        if (used)
+            run_part(part);
         pthread_mutex_lock(&g_lock);
         if (--g_pending == 0)
             pthread_cond_signal(&g_done);
@@ -74,13 +80,36 @@ static void start_pool(void)
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     g_nthreads = started;
+    /* COURSDL_NUM_THREADS caps the threads used (like OMP_NUM_THREADS). */
+    const char *e = getenv("COURSDL_NUM_THREADS");
+    int want = e ? atoi(e) : 0;
+    g_active = want >= 1 && want < started ? want : started;
+}
+
+static void ensure_pool(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, start_pool);
 }
 
 int parallel_num_threads(void)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, start_pool);
+    ensure_pool();
+    return g_active;
+}
+
+int parallel_max_threads(void)
+{
+    ensure_pool();
     return g_nthreads;
+}
+
+void parallel_set_num_threads(int n)
+{
+    ensure_pool();
+    pthread_mutex_lock(&g_lock);
+    g_active = n < 1 || n > g_nthreads ? g_nthreads : n;
+    pthread_mutex_unlock(&g_lock);
 }
 
 static void run_job(int64_t n, int64_t chunk, RangeFn fn, void *ctx)
@@ -90,6 +119,7 @@ static void run_job(int64_t n, int64_t chunk, RangeFn fn, void *ctx)
     g_ctx = ctx;
     g_n = n;
     g_chunk = chunk;
+    g_job_threads = g_active;
     atomic_store(&g_next, 0);
     g_pending = g_nthreads - 1;
     g_generation++;
@@ -107,7 +137,7 @@ void parallel_for(int64_t n, int64_t grain, RangeFn fn, void *ctx)
 {
     if (n <= 0)
         return;
-    if (n < 2 * grain || parallel_num_threads() == 1 || atomic_exchange(&g_busy, 1)) {
+    if (n < 2 * grain || parallel_num_threads() <= 1 || atomic_exchange(&g_busy, 1)) {
         fn(0, n, ctx);
         return;
     }
@@ -120,7 +150,7 @@ void parallel_for_dynamic(int64_t n, int64_t chunk, RangeFn fn, void *ctx)
         return;
     if (chunk < 1)
         chunk = 1;
-    if (n <= chunk || parallel_num_threads() == 1 || atomic_exchange(&g_busy, 1)) {
+    if (n <= chunk || parallel_num_threads() <= 1 || atomic_exchange(&g_busy, 1)) {
         fn(0, n, ctx);
         return;
     }

@@ -15,7 +15,12 @@ void parallel_for(int64_t n, int64_t grain, RangeFn fn, void *ctx);
  * until none is left: long uneven jobs (big matrix products) then finish
  * together even when another process slows one core down. */
 void parallel_for_dynamic(int64_t n, int64_t chunk, RangeFn fn, void *ctx);
-/* Number of threads parallel_for uses (cores, at most 16). */
+/* Number of threads parallel_for uses (cores, at most 16, unless lowered
+ * by COURSDL_NUM_THREADS or parallel_set_num_threads). */
 int parallel_num_threads(void);
+/* Threads started (cores, at most 16). */
+int parallel_max_threads(void);
+/* Uses n threads from the next job on (n < 1 or too big: all started). */
+void parallel_set_num_threads(int n);
 
 #endif

@@ -24,6 +24,12 @@ void device_synchronize(Device device);
 /* The device new tensors are created on (DEVICE_CPU unless changed). */
 void device_set_default(Device device);
 Device device_get_default(void);
+/* CPU threads the engine's kernels use, like torch.set_num_threads: the
+ * cores by default (at most 16; the COURSDL_NUM_THREADS environment
+ * variable sets the starting value); n < 1 or more than the cores means all
+ * of them. Sums split over threads may then differ in the last bits. */
+void set_num_threads(int n);
+int get_num_threads(void);
 /* The device of t. */
 Device tensor_device(const Tensor *t);
 /* A copy of x on device (x itself if it is already there): takes a Device
