@@ -23,6 +23,7 @@ static Tensor *softmax_fwd(Module *m, Tensor *x) { return tensor_softmax(x, ((Ac
 static Tensor *log_softmax_fwd(Module *m, Tensor *x) { return tensor_log_softmax(x, ((ActImpl *)m->impl)->dim); }
 
 Module *nn_relu(void) { return nn_layer_new("ReLU", relu_fwd, NULL, NULL); }
+bool nn_is_relu(const Module *m) { return m->fwd == relu_fwd && !m->user_fwd; }
 Module *nn_sigmoid(void) { return nn_layer_new("Sigmoid", sigmoid_fwd, NULL, NULL); }
 Module *nn_tanh(void) { return nn_layer_new("Tanh", tanh_fwd, NULL, NULL); }
 Module *nn_gelu(void) { return nn_layer_new("GELU", gelu_fwd, NULL, NULL); }

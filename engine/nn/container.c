@@ -1,10 +1,20 @@
 /* Sequential and Identity. */
 #include "nn_internal.h"
 
+/* A Conv2d followed by a ReLU runs as one fused op (one pass over the
+ * output instead of three, forward and backward); both modules still
+ * record their output for nn_summary. */
 static Tensor *sequential_fwd(Module *m, Tensor *x)
 {
-    for (int i = 0; i < m->nc; i++)
+    for (int i = 0; i < m->nc; i++) {
+        if (i + 1 < m->nc && nn_conv_relu_fusable(m->children[i], m->children[i + 1])) {
+            x = nn_conv_relu_forward(m->children[i], x);
+            nn_note_output(m->children[i], x);
+            nn_note_output(m->children[++i], x);
+            continue;
+        }
         x = nn_forward(m->children[i], x);
+    }
     return x;
 }
 

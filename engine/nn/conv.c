@@ -4,6 +4,7 @@
  * products written with differentiable ops (matmul and the unfold/fold
  * ops below, each the other's backward), so any order works. */
 #include "conv_internal.h"
+#include "../device/backend.h"
 
 #include <math.h>
 
@@ -127,19 +128,24 @@ static void conv_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
     DType dt = x->dtype;
     int64_t CK = g.C * g.kh * g.kw;
     bool has_b = n->n_inputs > 2;
+    Tensor *relu_out = n->d[2] > 0 ? n->saved[(int)n->d[2]] : NULL;  /* fused ReLU's output */
     if (!ag_on()) {
         Tensor *gc = t_contig(gr);
         Tensor *gx = need[0] ? t_new(dt, 4, x->shape, x->device) : NULL;
         Tensor *gw = need[1] ? t_new(dt, 4, w->shape, w->device) : NULL;
         Tensor *gb = has_b && need[2] ? t_new(dt, 1, (int64_t[]){ g.O }, w->device) : NULL;
+        Tensor *cols = n->d[3] > 0 ? n->saved[(int)n->d[3]] : NULL;
         conv_backward_images(&g, dt, t_ptr(x), t_ptr(w), t_ptr(gc), gx ? t_ptr(gx) : NULL, gw ? t_ptr(gw) : NULL,
-                             gb ? t_ptr(gb) : NULL);
+                             gb ? t_ptr(gb) : NULL, cols ? t_ptr(cols) : NULL, (int64_t)n->d[1],
+                             relu_out ? t_ptr(relu_out) : NULL);
         gi[0] = gx;
         gi[1] = gw;
         if (has_b) gi[2] = gb;
         return;
     }
     /* Differentiable form (create_graph). */
+    if (relu_out)
+        gr = tensor_mul(gr, t_unary(U_STEP, relu_out, 0, 0, "autograd"));
     Tensor *gt = to_ot(gr);
     Tensor *w2 = tensor_reshape(n->inputs[1], g.O, CK / g.groups);
     if (has_b && need[2])
@@ -191,9 +197,16 @@ static int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t *p_lo, int64_t
 
 Tensor *nn_f_conv2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph, int pw, int dh, int dw, int groups)
 {
+    return nn_f_conv2d_act(x, w, b, sh, sw, ph, pw, dh, dw, groups, false);
+}
+
+Tensor *nn_f_conv2d_act(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph, int pw, int dh, int dw, int groups,
+                        bool relu)
+{
     const char *fn = "nn_conv2d";
     if (x->ndim == 3)
-        return tensor_squeeze_dim(nn_f_conv2d(tensor_unsqueeze(x, 0), w, b, sh, sw, ph, pw, dh, dw, groups), 0);
+        return tensor_squeeze_dim(nn_f_conv2d_act(tensor_unsqueeze(x, 0), w, b, sh, sw, ph, pw, dh, dw, groups, relu),
+                                  0);
     check_conv_args(x, w, groups, fn);
     ConvGeom g = { 0 };
     g.N = x->shape[0]; g.C = x->shape[1]; g.H = x->shape[2]; g.W = x->shape[3];
@@ -204,13 +217,30 @@ Tensor *nn_f_conv2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph, int
     DType dt = x->dtype;
     Tensor *xc = t_contig(x), *wc = t_contig(w), *bc = b ? t_contig(t_convert(b, dt)) : NULL;
     Tensor *y = t_new(dt, 4, (int64_t[]){ g.N, g.O, g.OH, g.OW }, x->device);
-    conv_forward_images(&g, dt, t_ptr(xc), t_ptr(wc), bc ? t_ptr(bc) : NULL, t_ptr(y));
-    if (ag_on() && (x->requires_grad || w->requires_grad || (b && b->requires_grad))) {
+    bool record = ag_on() && (x->requires_grad || w->requires_grad || (b && b->requires_grad));
+    /* The weight gradient needs the im2col columns again: keep them (freed
+     * with the graph after the backward) rather than compute them twice. */
+    Tensor *cols = record && w->requires_grad
+        ? t_new(dt, 1, (int64_t[]){ g.C * g.kh * g.kw * g.N * g.OH * g.OW }, x->device) : NULL;
+    int64_t nb = conv_forward_images(&g, dt, t_ptr(xc), t_ptr(wc), bc ? t_ptr(bc) : NULL, t_ptr(y),
+                                     cols ? t_ptr(cols) : NULL, relu);
+    if (record) {
         Node *n = b ? AG_RECORD(y, rule_Conv, x, w, b) : AG_RECORD(y, rule_Conv, x, w);
+        /* saved: x, w, then the fused ReLU's output and the columns when
+         * there are (d[2] / d[3]: their slots, 0 for none) */
         ag_save(n, xc);
         ag_save(n, wc);
         geom_store(n, &g, false);
         n->d[0] = groups;
+        n->d[1] = (double)nb;
+        if (relu) {
+            n->d[2] = n->n_saved;
+            ag_save(n, y);
+        }
+        if (cols) {
+            n->d[3] = n->n_saved;
+            ag_save(n, cols);
+        }
     }
     return y;
 }
@@ -341,6 +371,23 @@ static Tensor *conv_fwd(Module *m, Tensor *x)
                             c->o.dilation, c->o.groups);
     y = tensor_squeeze_dim(y, 2);
     return unbatched ? tensor_squeeze_dim(y, 0) : y;
+}
+
+bool nn_conv_relu_fusable(const Module *conv, const Module *next)
+{
+    const ConvImpl *c = conv->impl;
+    return conv->fwd == conv_fwd && !conv->user_fwd && !c->is1d && !c->transposed && nn_is_relu(next);
+}
+
+Tensor *nn_conv_relu_forward(Module *m, Tensor *x)
+{
+    interrupt_check();
+    if (!x)
+        error_raise(ERR_VALUE, "nn_forward: the input of %s is NULL", m->type);
+    ConvImpl *c = m->impl;
+    Tensor *w = m->params.tensors[0], *b = m->params.n > 1 ? m->params.tensors[1] : NULL;
+    return nn_f_conv2d_act(x, w, b, c->o.stride, c->o.stride, c->o.padding, c->o.padding, c->o.dilation,
+                           c->o.dilation, c->o.groups, true);
 }
 
 static Module *make_conv(const char *type, int64_t in, int64_t out, int k, const ConvOptions *opt, bool is1d,

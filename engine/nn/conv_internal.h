@@ -25,10 +25,15 @@ void conv_gemm_forward(const ConvGeom *g, DType dt, const void *w, const void *c
 void conv_gemm_input(const ConvGeom *g, DType dt, const void *w, const void *g_t, void *gcols);
 /* gw (O, C/g*kk) = g_t @ cols^T, per group. */
 void conv_gemm_weight(const ConvGeom *g, DType dt, const void *g_t, const void *cols, void *gw);
-/* Conv2d forward in chunks of images: y (N, O, OH, OW) = conv(x, w) + b (b may be NULL). */
-void conv_forward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *b, void *y);
-/* Conv2d backward in chunks of images: any of gx (x's shape), gw (w's shape), gb (O) may be NULL. */
+/* Conv2d forward in chunks of images: y (N, O, OH, OW) = conv(x, w) + b (b may be NULL), then ReLU when
+ * relu. When cols is not NULL (C*kh*kw*N*OH*OW elements) the im2col columns are left there for the
+ * backward. Returns the number of images per chunk (the backward must use the same to read cols). */
+int64_t conv_forward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *b, void *y,
+                            void *cols, bool relu);
+/* Conv2d backward in chunks of images: any of gx (x's shape), gw (w's shape), gb (O) may be NULL. cols:
+ * the forward's columns with nb images per chunk, or NULL (computed again from x). ymask: the output of
+ * a fused ReLU (gy only counts where it is > 0), or NULL. */
 void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *gy,
-                          void *gx, void *gw, void *gb);
+                          void *gx, void *gw, void *gb, const void *cols, int64_t nb, const void *ymask);
 
 #endif

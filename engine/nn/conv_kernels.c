@@ -21,6 +21,20 @@ static inline void ow_range(int64_t off, int64_t sw, int64_t W, int64_t OW, int6
     *hi = h;
 }
 
+/* Rows are short (OW ~ 10-30): 32-byte blocks, the last one overlapping
+ * the one before (never past the row's end), beat a memcpy call. */
+#define COPY_ROW(T) \
+static inline void copy_row_##T(T *restrict d, const T *restrict s, int64_t n) \
+{ \
+    const int64_t b = 32 / (int64_t)sizeof(T); \
+    if (n < b) { for (int64_t i = 0; i < n; i++) d[i] = s[i]; return; } \
+    int64_t i = 0; \
+    for (; i + b <= n; i += b) memcpy(d + i, s + i, 32); \
+    if (i < n) memcpy(d + n - b, s + n - b, 32); \
+}
+COPY_ROW(float)
+COPY_ROW(double)
+
 #define IM2COL(T) \
 static void im2col_##T(const ConvGeom *g, const T *x, T *cols, int64_t n0, int64_t n1) \
 { \
@@ -39,7 +53,7 @@ static void im2col_##T(const ConvGeom *g, const T *x, T *cols, int64_t n0, int64
                         if (ih < 0 || ih >= g->H) { memset(o, 0, sizeof(T) * g->OW); continue; } \
                         const T *src = img + ih * g->W + off; \
                         for (int64_t ow = 0; ow < lo; ow++) o[ow] = 0; \
-                        if (g->sw == 1) memcpy(o + lo, src + lo, sizeof(T) * (hi - lo)); \
+                        if (g->sw == 1) copy_row_##T(o + lo, src + lo, hi - lo); \
                         else for (int64_t ow = lo; ow < hi; ow++) o[ow] = src[ow * g->sw]; \
                         for (int64_t ow = hi; ow < g->OW; ow++) o[ow] = 0; \
                     } \
@@ -178,6 +192,9 @@ typedef struct ImgJob {
     DType dt;
     const char *x, *w, *b, *gy;
     char *y, *gx, *gw_parts, *gb_parts;
+    char *cols;  /* whole-batch im2col kept by the forward for the backward, or NULL */
+    bool relu;   /* forward: ReLU fused after the bias */
+    const char *ymask;  /* backward: the fused ReLU's output (gy counts where > 0), or NULL */
     bool need_x, need_w, need_b;
     int64_t nb;  /* images per chunk */
     int failed;
@@ -206,25 +223,50 @@ static void im2col_chunk(const ConvGeom *g, DType dt, const char *x, int64_t n0,
     else im2col_double(&g1, (const double *)xn, buf, 0, m);
 }
 
-/* (O, m*L) <-> the images' (m, O, L) slab, adding bias (to_nol) when given. */
-static void chunk_transpose(DType dt, int64_t m, int64_t O, int64_t L, const char *src, char *dst,
-                            const char *bias, bool to_nol)
+/* Row kernels of the layout pass, vectorised (AVX2 clone); the masks are
+ * selects, never branches (a ReLU's sign pattern is random). */
+#define ROW_OPS(T) \
+__attribute__((target_clones("arch=x86-64-v3", "default"))) \
+static void row_bias_##T(T *restrict d, const T *restrict s, T v, int64_t L, bool relu) \
+{ \
+    if (relu) for (int64_t l = 0; l < L; l++) { T u = s[l] + v; d[l] = u < 0 ? (T)0 : u; } \
+    else for (int64_t l = 0; l < L; l++) d[l] = s[l] + v; \
+} \
+__attribute__((target_clones("arch=x86-64-v3", "default"))) \
+static void row_mask_##T(T *restrict d, const T *restrict s, const T *restrict m, int64_t L) \
+{ \
+    for (int64_t l = 0; l < L; l++) d[l] = m[l] > 0 ? s[l] : (T)0; \
+}
+ROW_OPS(float)
+ROW_OPS(double)
+
+/* (O, m*L) <-> the images' (m, O, L) slab. Towards the slab: adds bias
+ * (when given) and applies ReLU (relu). Towards (O, m*L): keeps only the
+ * entries where mask (a slab like src, the fused ReLU's output) is > 0. */
+#define CHUNK_T(T) \
+static void chunk_transpose_##T(int64_t m, int64_t O, int64_t L, const T *src, T *dst, const T *bias, bool to_nol, \
+                                bool relu, const T *mask) \
+{ \
+    for (int64_t n = 0; n < m; n++) \
+        for (int64_t o = 0; o < O; o++) { \
+            int64_t a = (o * m + n) * L, c = (n * O + o) * L;  /* (O, mL) / (m, O, L) offsets */ \
+            if (to_nol) row_bias_##T(dst + c, src + a, bias ? bias[o] : (T)0, L, relu); \
+            else if (mask) row_mask_##T(dst + a, src + c, mask + c, L); \
+            else memcpy(dst + a, src + c, sizeof(T) * (size_t)L); \
+        } \
+}
+CHUNK_T(float)
+CHUNK_T(double)
+
+static void chunk_transpose(DType dt, int64_t m, int64_t O, int64_t L, const char *src, char *dst, const char *bias,
+                            bool to_nol, bool relu, const char *mask)
 {
-    size_t es = dtype_size(dt);
-    for (int64_t n = 0; n < m; n++)
-        for (int64_t o = 0; o < O; o++) {
-            int64_t a = (o * m + n) * L, c = (n * O + o) * L;  /* (O, mL) / (m, O, L) offsets */
-            const char *sp = src + (to_nol ? a : c) * (int64_t)es;
-            char *dp = dst + (to_nol ? c : a) * (int64_t)es;
-            if (!bias) { memcpy(dp, sp, (size_t)L * es); continue; }
-            if (dt == DT_FLOAT32) {
-                const float *sf = (const float *)sp; float *df = (float *)dp, v = ((const float *)bias)[o];
-                for (int64_t l = 0; l < L; l++) df[l] = sf[l] + v;
-            } else {
-                const double *sd = (const double *)sp; double *dd = (double *)dp, v = ((const double *)bias)[o];
-                for (int64_t l = 0; l < L; l++) dd[l] = sd[l] + v;
-            }
-        }
+    if (dt == DT_FLOAT32)
+        chunk_transpose_float(m, O, L, (const float *)src, (float *)dst, (const float *)bias, to_nol, relu,
+                              (const float *)mask);
+    else
+        chunk_transpose_double(m, O, L, (const double *)src, (double *)dst, (const double *)bias, to_nol, relu,
+                               (const double *)mask);
 }
 
 static void fwd_chunks(int64_t b, int64_t e, void *arg)
@@ -233,26 +275,31 @@ static void fwd_chunks(int64_t b, int64_t e, void *arg)
     const ConvGeom *g = J->g;
     size_t es = dtype_size(J->dt);
     int64_t L = g->OH * g->OW, CK = g->C * g->kh * g->kw, Og = g->O / g->groups, CKg = CK / g->groups, nb = J->nb;
-    void *buf = malloc((size_t)(CK * nb * L) * es), *ot = malloc((size_t)(g->O * nb * L) * es);
-    if (!buf || !ot) { free(buf); free(ot); J->failed = 1; return; }
+    void *scratch = J->cols ? NULL : malloc((size_t)(CK * nb * L) * es), *ot = malloc((size_t)(g->O * nb * L) * es);
+    if ((!J->cols && !scratch) || !ot) { free(scratch); free(ot); J->failed = 1; return; }
     for (int64_t k = b; k < e; k++) {
         int64_t n0 = k * nb, m = g->N - n0 < nb ? g->N - n0 : nb, mL = m * L;
+        /* kept for the backward: chunk k's columns at n0 * CK * L */
+        char *buf = J->cols ? J->cols + n0 * CK * L * (int64_t)es : scratch;
         im2col_chunk(g, J->dt, J->x, n0, m, buf);
         for (int gr = 0; gr < g->groups; gr++)
             nn_gemm(J->dt, false, false, Og, mL, CKg, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
-                    (char *)buf + gr * CKg * mL * (int64_t)es, mL, 0.0, (char *)ot + gr * Og * mL * (int64_t)es, mL);
-        chunk_transpose(J->dt, m, g->O, L, ot, J->y + n0 * g->O * L * (int64_t)es, J->b, true);
+                    buf + gr * CKg * mL * (int64_t)es, mL, 0.0, (char *)ot + gr * Og * mL * (int64_t)es, mL);
+        chunk_transpose(J->dt, m, g->O, L, ot, J->y + n0 * g->O * L * (int64_t)es, J->b, true, J->relu, NULL);
     }
-    free(buf);
+    free(scratch);
     free(ot);
 }
 
-void conv_forward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *b, void *y)
+int64_t conv_forward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *b, void *y,
+                            void *cols, bool relu)
 {
-    ImgJob J = { .g = g, .dt = dt, .x = x, .w = w, .b = b, .y = y, .nb = chunk_images(g) };
+    ImgJob J = { .g = g, .dt = dt, .x = x, .w = w, .b = b, .y = y, .cols = cols, .relu = relu,
+                 .nb = chunk_images(g) };
     parallel_for_dynamic((g->N + J.nb - 1) / J.nb, 1, fwd_chunks, &J);
     if (J.failed)
         error_raise(ERR_MEMORY, "nn_conv2d: out of memory for the im2col scratch buffer");
+    return J.nb;
 }
 
 static void bwd_chunks(int64_t b, int64_t e, void *arg)
@@ -261,51 +308,48 @@ static void bwd_chunks(int64_t b, int64_t e, void *arg)
     const ConvGeom *g = J->g;
     size_t es = dtype_size(J->dt);
     int64_t L = g->OH * g->OW, CK = g->C * g->kh * g->kw, Og = g->O / g->groups, CKg = CK / g->groups, nb = J->nb;
-    void *buf = NULL, *tbuf = NULL;
-    if (J->need_w || J->need_x) {
-        buf = malloc((size_t)(CK * nb * L) * es);
-        tbuf = malloc((size_t)(g->O * nb * L) * es);
-        if (!buf || !tbuf) { free(buf); free(tbuf); J->failed = 1; return; }
-    }
+    bool need_buf = J->need_x || (J->need_w && !J->cols);
+    void *buf = need_buf ? malloc((size_t)(CK * nb * L) * es) : NULL;
+    char *tbuf = malloc((size_t)(g->O * nb * L) * es);
+    if ((need_buf && !buf) || !tbuf) { free(buf); free(tbuf); J->failed = 1; return; }
     for (int64_t k = b; k < e; k++) {
         int64_t n0 = k * nb, m = g->N - n0 < nb ? g->N - n0 : nb, mL = m * L;
-        char *gw = J->gw_parts ? J->gw_parts + k * g->O * CKg * (int64_t)es : NULL;
-        char *gb = J->gb_parts ? J->gb_parts + k * g->O * (int64_t)es : NULL;
-        for (int64_t n = n0; n < n0 + m && J->need_b; n++) {
-            const char *gn = J->gy + n * g->O * L * (int64_t)es;
+        /* g_t (O, m*L): the chunk's output gradient as one matrix (masked by a fused ReLU) */
+        int64_t slab = n0 * g->O * L * (int64_t)es;
+        chunk_transpose(J->dt, m, g->O, L, J->gy + slab, tbuf, NULL, false, false, J->ymask ? J->ymask + slab : NULL);
+        if (J->need_b) {
+            char *gb = J->gb_parts + k * g->O * (int64_t)es;
             for (int64_t o = 0; o < g->O; o++) {
                 if (J->dt == DT_FLOAT32) {
                     /* 8 independent sums: no serial add chain */
-                    const float *r = (const float *)gn + o * L;
+                    const float *r = (const float *)tbuf + o * mL;
                     float acc[8] = { 0 }, s = 0;
                     int64_t l = 0;
-                    for (; l + 8 <= L; l += 8)
+                    for (; l + 8 <= mL; l += 8)
                         for (int q = 0; q < 8; q++) acc[q] += r[l + q];
-                    for (; l < L; l++) s += r[l];
+                    for (; l < mL; l++) s += r[l];
                     for (int q = 0; q < 8; q++) s += acc[q];
-                    ((float *)gb)[o] += s;
+                    ((float *)gb)[o] = s;
                 } else {
-                    const double *r = (const double *)gn + o * L;
+                    const double *r = (const double *)tbuf + o * mL;
                     double s = 0;
-                    for (int64_t l = 0; l < L; l++) s += r[l];
-                    ((double *)gb)[o] += s;
+                    for (int64_t l = 0; l < mL; l++) s += r[l];
+                    ((double *)gb)[o] = s;
                 }
             }
         }
-        if (!buf) continue;
-        /* g_t (O, m*L): the chunk's output gradient as one matrix */
-        chunk_transpose(J->dt, m, g->O, L, J->gy + n0 * g->O * L * (int64_t)es, tbuf, NULL, false);
         if (J->need_w) {
-            im2col_chunk(g, J->dt, J->x, n0, m, buf);
+            char *gw = J->gw_parts + k * g->O * CKg * (int64_t)es;
+            char *cb = J->cols ? J->cols + n0 * CK * L * (int64_t)es : buf;
+            if (!J->cols) im2col_chunk(g, J->dt, J->x, n0, m, cb);
             for (int gr = 0; gr < g->groups; gr++)
-                nn_gemm(J->dt, false, true, Og, CKg, mL, 1.0, (char *)tbuf + gr * Og * mL * (int64_t)es, mL,
-                        (char *)buf + gr * CKg * mL * (int64_t)es, mL, 0.0, gw + gr * Og * CKg * (int64_t)es, CKg);
+                nn_gemm(J->dt, false, true, Og, CKg, mL, 1.0, tbuf + gr * Og * mL * (int64_t)es, mL,
+                        cb + gr * CKg * mL * (int64_t)es, mL, 0.0, gw + gr * Og * CKg * (int64_t)es, CKg);
         }
         if (J->need_x) {
             for (int gr = 0; gr < g->groups; gr++)
                 nn_gemm(J->dt, true, false, CKg, mL, Og, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
-                        (char *)tbuf + gr * Og * mL * (int64_t)es, mL, 0.0, (char *)buf + gr * CKg * mL * (int64_t)es,
-                        mL);
+                        tbuf + gr * Og * mL * (int64_t)es, mL, 0.0, (char *)buf + gr * CKg * mL * (int64_t)es, mL);
             ConvGeom g1 = *g;
             g1.N = m;
             char *gxn = J->gx + n0 * g->C * g->H * g->W * (int64_t)es;
@@ -318,12 +362,12 @@ static void bwd_chunks(int64_t b, int64_t e, void *arg)
 }
 
 void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *gy,
-                          void *gx, void *gw, void *gb)
+                          void *gx, void *gw, void *gb, const void *cols, int64_t nb, const void *ymask)
 {
     size_t es = dtype_size(dt);
     int64_t CKg = g->C / g->groups * g->kh * g->kw;
     ImgJob J = { .g = g, .dt = dt, .x = x, .w = w, .gy = gy, .gx = gx, .need_x = gx != NULL, .need_w = gw != NULL,
-                 .need_b = gb != NULL, .nb = chunk_images(g) };
+                 .need_b = gb != NULL, .cols = (char *)cols, .ymask = ymask, .nb = cols ? nb : chunk_images(g) };
     int64_t chunks = (g->N + J.nb - 1) / J.nb;
     /* partial sums: GC memory allocated here (on the calling thread), zeroed */
     if (gw) J.gw_parts = cdl_alloc_atomic((size_t)(chunks * g->O * CKg) * es);

@@ -175,10 +175,15 @@ Tensor *nn_forward(Module *m, Tensor *x)
     if (!y)
         error_raise(ERR_VALUE, "nn_forward: the forward function of %s returned NULL; it must return a tensor",
                     m->type);
+    nn_note_output(m, y);
+    return y;
+}
+
+void nn_note_output(Module *m, const Tensor *y)
+{
     m->out_ndim = y->ndim;
     memcpy(m->out_shape, y->shape, sizeof(int64_t) * y->ndim);
     m->call_seq = ++g_call_seq;
-    return y;
 }
 
 /* Walks a dotted path to the module owning the last component. */

@@ -50,8 +50,23 @@ void nn_gemm(DType dtype, bool ta, bool tb, int64_t M, int64_t N, int64_t K, dou
 /* Functional forms used by the layers (differentiable). */
 Tensor *nn_f_linear(Tensor *x, Tensor *w, Tensor *b);
 Tensor *nn_f_conv2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph, int pw, int dh, int dw, int groups);
+/* The same followed by ReLU in the same pass (relu), its backward masking the output gradient. */
+Tensor *nn_f_conv2d_act(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph, int pw, int dh, int dw, int groups,
+                        bool relu);
+/* Sequential's fusion of a Conv2d followed by a ReLU module: whether the pair qualifies, and the fused
+ * forward (conv.c). */
+bool nn_is_relu(const Module *m);
+bool nn_conv_relu_fusable(const Module *conv, const Module *next);
+Tensor *nn_conv_relu_forward(Module *conv, Tensor *x);
+/* Records y as m's last output (shape for nn_summary, call order), as nn_forward does. */
+void nn_note_output(Module *m, const Tensor *y);
 Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int s, int p, int op, int d, int groups);
 Tensor *nn_f_max_pool2d(Tensor *x, int k, int s, int p);
+/* The 2x2 / stride 2 / unpadded float32 max-pool over planes [c0, c1) of (H, W) images (maxpool2.c). */
+void maxpool2_forward_f32(const float *x, float *y, int64_t H, int64_t W, int64_t OH, int64_t OW, int64_t c0,
+                          int64_t c1);
+void maxpool2_backward_f32(const float *x, const float *gy, float *gx, int64_t H, int64_t W, int64_t OH,
+                           int64_t OW, int64_t c0, int64_t c1);
 Tensor *nn_f_avg_pool2d(Tensor *x, int k, int s, int p);
 /* Batch norm with batch statistics over (N, C, ...) (CPU, float): returns y
  * and the batch mean / biased variance (float64) per channel. */

@@ -64,7 +64,8 @@ static inline double sel_double(bool t, double a, double b)
     return a;
 }
 
-/* NaN wins like in PyTorch: "!(v <= m)" takes v when v > m or v is NaN.
+/* NaN wins like in PyTorch: v replaces m when v > m or v is NaN (a NaN
+ * found first stays).
  * Windows fully inside the image (no padding) skip the bounds checks. */
 #define MAXPOOL(T) \
 static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64_t b, int64_t e) \
@@ -84,10 +85,10 @@ static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64
                     const T *r0 = img + h0 * W + w0, *r1 = r0 + W; \
                     int64_t b0 = h0 * W + w0; \
                     T a0 = r0[0], a1 = r0[1], a2 = r1[0], a3 = r1[1]; \
-                    bool t1 = !(a1 <= a0), t3 = !(a3 <= a2); \
+                    bool t1 = a1 > a0 || a1 != a1, t3 = a3 > a2 || a3 != a3; \
                     T m1 = sel_##T(t1, a1, a0), m2 = sel_##T(t3, a3, a2); \
                     int64_t i1 = b0 + t1, i2 = b0 + W + t3; \
-                    bool t = !(m2 <= m1); \
+                    bool t = m2 > m1 || m2 != m2; \
                     m = sel_##T(t, m2, m1); \
                     best = i1 + (int64_t)t * (i2 - i1); \
                 } else { \
@@ -97,7 +98,7 @@ static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64
                     for (int64_t i = i0; i < i1; i++) \
                         for (int64_t j = j0; j < j1; j++) { \
                             T v = img[i * W + j]; \
-                            if (!(v <= m)) { m = v; best = i * W + j; } \
+                            if (v > m || v != v) { m = v; best = i * W + j; } \
                         } \
                 } \
                 yo[oh * g->OW + ow] = m; \
@@ -109,47 +110,32 @@ static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64
 MAXPOOL(float)
 MAXPOOL(double)
 
-/* The usual 2x2 / stride 2 / no padding float pool: a plain per-row loop
- * of selects that gcc vectorises (the generic loop above does not). */
-__attribute__((target_clones("arch=x86-64-v3", "default"), optimize("O3")))
-static void maxpool2_float(const PoolGeom *g, const float *x, float *y, int64_t *idx, int64_t b, int64_t e)
+static bool is_pool2(const PoolGeom *g, DType dt)
 {
-    const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
-    for (int64_t c = b; c < e; c++) {
-        const float *img = x + c * H * W;
-        for (int64_t oh = 0; oh < OH; oh++) {
-            const float *restrict r0 = img + 2 * oh * W, *restrict r1 = r0 + W;
-            float *restrict yo = y + (c * OH + oh) * OW;
-            int64_t *restrict io = idx + (c * OH + oh) * OW;
-            int64_t b0 = 2 * oh * W;
-            for (int64_t ow = 0; ow < OW; ow++) {
-                float a0 = r0[2 * ow], a1 = r0[2 * ow + 1], a2 = r1[2 * ow], a3 = r1[2 * ow + 1];
-                bool t1 = !(a1 <= a0), t3 = !(a3 <= a2);
-                float m1 = t1 ? a1 : a0, m2 = t3 ? a3 : a2;
-                int64_t i1 = b0 + 2 * ow + t1, i2 = b0 + W + 2 * ow + t3;
-                bool t = !(m2 <= m1);
-                yo[ow] = t ? m2 : m1;
-                io[ow] = t ? i2 : i1;
-            }
-        }
-    }
+    return dt == DT_FLOAT32 && g->k == 2 && g->s == 2 && g->p == 0;
 }
 
 static void maxpool_range(int64_t b, int64_t e, void *arg)
 {
     MaxJob *J = arg;
     const PoolGeom *g = J->g;
-    if (J->dt == DT_FLOAT32 && g->k == 2 && g->s == 2 && g->p == 0) maxpool2_float(g, J->x, J->y, J->idx, b, e);
+    if (!J->idx) maxpool2_forward_f32(J->x, J->y, g->H, g->W, g->OH, g->OW, b, e);
     else if (J->dt == DT_FLOAT32) maxpool_float(J->g, J->x, J->y, J->idx, b, e);
     else maxpool_double(J->g, J->x, J->y, J->idx, b, e);
 }
 
 /* The scatter into the argmax, planes [b, e): each plane is its own. */
-typedef struct MaxBwJob { const PoolGeom *g; DType dt; const void *gy; void *gx; const int64_t *idx; } MaxBwJob;
+typedef struct MaxBwJob {
+    const PoolGeom *g; DType dt; const void *gy; void *gx; const int64_t *idx; const void *x;
+} MaxBwJob;
 
 static void maxpool_bw_range(int64_t b, int64_t e, void *arg)
 {
     MaxBwJob *J = arg;
+    if (!J->idx) {
+        maxpool2_backward_f32(J->x, J->gy, J->gx, J->g->H, J->g->W, J->g->OH, J->g->OW, b, e);
+        return;
+    }
     int64_t plane = J->g->H * J->g->W, L = J->g->OH * J->g->OW;
     const int64_t *ix = J->idx;
     if (J->dt == DT_FLOAT32) {
@@ -172,15 +158,23 @@ static void maxpool_bw_range(int64_t b, int64_t e, void *arg)
 static void maxpool_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
 {
     PoolGeom g = pg_load(n);
-    Tensor *idx = n->saved[0];
     Tensor *x = n->inputs[0];
+    /* saved: the argmax, or (2x2 float fast path) the contiguous input */
+    bool pool2 = n->saved[0]->dtype != DT_INT64;
+    Tensor *idx = pool2 ? NULL : n->saved[0], *xs = pool2 ? n->saved[0] : NULL;
     if (!ag_on()) {
         Tensor *gc = t_contig(gr);
         Tensor *gx = t_new(gr->dtype, x->ndim, x->shape, gr->device);
-        MaxBwJob B = { &g, gr->dtype, t_ptr(gc), t_ptr(gx), t_ptr(idx) };
+        MaxBwJob B = { &g, gr->dtype, t_ptr(gc), t_ptr(gx), idx ? t_ptr(idx) : NULL, xs ? t_ptr(xs) : NULL };
         parallel_for(g.NC, gc->numel >= 32768 ? 1 : g.NC, maxpool_bw_range, &B);
         gi[0] = gx;
         return;
+    }
+    if (pool2) {  /* the graph form needs the argmax: find it again */
+        idx = t_new(DT_INT64, 4, gr->shape, gr->device);
+        Tensor *y = t_new(gr->dtype, 4, gr->shape, gr->device);
+        MaxJob J = { &g, gr->dtype, t_ptr(xs), t_ptr(y), t_ptr(idx) };
+        maxpool_range(0, g.NC, &J);
     }
     Tensor *z = tensor_zeros_like(tensor_reshape(tensor_detach(x), g.NC, g.H * g.W));
     Tensor *r = tensor_scatter_add(z, 1, tensor_reshape(idx, g.NC, g.OH * g.OW), tensor_reshape(gr, g.NC, g.OH * g.OW));
@@ -200,12 +194,13 @@ Tensor *nn_f_max_pool2d(Tensor *x, int k, int s, int p)
     Tensor *xc = t_contig(x);
     int64_t shape[4] = { x->shape[0], x->shape[1], g.OH, g.OW };
     Tensor *y = t_new(x->dtype, 4, shape, x->device);
-    Tensor *idx = t_new(DT_INT64, 4, shape, x->device);
-    MaxJob J = { &g, x->dtype, t_ptr(xc), t_ptr(y), t_ptr(idx) };
+    bool pool2 = is_pool2(&g, x->dtype);
+    Tensor *idx = pool2 ? NULL : t_new(DT_INT64, 4, shape, x->device);
+    MaxJob J = { &g, x->dtype, t_ptr(xc), t_ptr(y), idx ? t_ptr(idx) : NULL };
     parallel_for(g.NC, y->numel >= 32768 ? 1 : g.NC, maxpool_range, &J);
     if (ag_needs(x)) {
         Node *n = AG_RECORD(y, rule_MaxPool, x);
-        ag_save(n, idx);
+        ag_save(n, pool2 ? xc : idx);
         pg_store(n, &g);
     }
     return y;
