@@ -1,7 +1,7 @@
 /* Trains the issue's Fashion-MNIST models with the engine, the PyTorch way
  * (loader, forward, loss, zero_grad, backward, step): prints the seconds of
  * each epoch, the test accuracy and the peak memory, for bench/train_bench.py.
- * Usage: train_fashion mlp|cnn EPOCHS BATCH */
+ * Usage: train_fashion mlp|cnn EPOCHS BATCH [SEED] */
 #include <coursdl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,23 +30,24 @@ static double peak_rss_mb(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s mlp|cnn EPOCHS BATCH\n", argv[0]);
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: %s mlp|cnn EPOCHS BATCH [SEED]\n", argv[0]);
         return 2;
     }
     bool cnn = !strcmp(argv[1], "cnn");
     int epochs = atoi(argv[2]);
     int64_t batch = atoll(argv[3]);
+    uint64_t seed = argc == 5 ? strtoull(argv[4], NULL, 10) : 0;
     Dataset *train = datasets_fashion_mnist(NULL, true);
     Dataset *test = datasets_fashion_mnist(NULL, false);
-    manual_seed(0);
+    manual_seed(seed);
     Module *model = cnn
         ? nn_sequential(nn_conv2d(1, 32, 3), nn_relu(), nn_max_pool2d(2), nn_conv2d(32, 64, 3), nn_relu(),
                         nn_max_pool2d(2), nn_flatten(), nn_linear(64 * 5 * 5, 128), nn_relu(), nn_dropout(0.3),
                         nn_linear(128, 10))
         : nn_sequential(nn_flatten(), nn_linear(784, 128), nn_relu(), nn_linear(128, 10));
     Optimizer *opt = optim_adam(nn_parameters(model), .lr = 1e-3);
-    DataLoader *loader = data_loader(train, .batch_size = batch, .shuffle = true, .seed = 0);
+    DataLoader *loader = data_loader(train, .batch_size = batch, .shuffle = true, .seed = seed);
     for (int e = 0; e < epochs; e++) {
         nn_train(model, true);
         double t0 = now();
