@@ -290,11 +290,13 @@ static void convt_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
 }
 static const GradRule rule_ConvT = { "ConvolutionBackward0", convt_bw };
 
-Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int s, int p, int op, int d, int groups)
+Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph, int pw, int op, int dh, int dw,
+                              int groups)
 {
     const char *fn = "nn_conv_transpose2d";
     if (x->ndim == 3)
-        return tensor_squeeze_dim(nn_f_conv_transpose2d(tensor_unsqueeze(x, 0), w, b, s, p, op, d, groups), 0);
+        return tensor_squeeze_dim(nn_f_conv_transpose2d(tensor_unsqueeze(x, 0), w, b, sh, sw, ph, pw, op, dh, dw,
+                                                        groups), 0);
     if (x->ndim != 4)
         error_raise(ERR_SHAPE, "%s: expects input (N, C, H, W), got shape %s", fn, tensor_shape_str(x));
     if (x->shape[1] != w->shape[0])
@@ -304,17 +306,18 @@ Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int s, int p, int
         error_raise(ERR_TYPE, "%s: the input is %s but the weights are %s", fn, dtype_name(x->dtype), dtype_name(w->dtype));
     if (x->device != DEVICE_CPU)
         error_raise(ERR_DEVICE, "%s: convolutions run on the CPU only for now", fn);
-    if (op >= s && op >= d)
-        error_raise(ERR_VALUE, "%s: output_padding (%d) must be smaller than stride (%d) or dilation (%d)", fn, op, s, d);
+    if ((op >= sh && op >= dh) || (op >= sw && op >= dw))
+        error_raise(ERR_VALUE, "%s: output_padding (%d) must be smaller than stride (%d) or dilation (%d)", fn, op,
+                    sh < sw ? sh : sw, dh < dw ? dh : dw);
     ConvGeom g = { 0 };
     g.N = x->shape[0]; g.O = x->shape[1]; g.OH = x->shape[2]; g.OW = x->shape[3];
     g.kh = w->shape[2]; g.kw = w->shape[3]; g.C = w->shape[1] * groups;
-    g.H = (g.OH - 1) * s - 2 * p + d * (g.kh - 1) + op + 1;
-    g.W = (g.OW - 1) * s - 2 * p + d * (g.kw - 1) + op + 1;
+    g.H = (g.OH - 1) * sh - 2 * ph + dh * (g.kh - 1) + op + 1;
+    g.W = (g.OW - 1) * sw - 2 * pw + dw * (g.kw - 1) + op + 1;
     if (g.H <= 0 || g.W <= 0)
         error_raise(ERR_SHAPE, "%s: the output for input %s would be empty (padding %d too large)", fn,
-                    tensor_shape_str(x), p);
-    g.sh = g.sw = s; g.pt = g.pl = p; g.dh = g.dw = d; g.groups = groups;
+                    tensor_shape_str(x), ph > pw ? ph : pw);
+    g.sh = sh; g.sw = sw; g.pt = ph; g.pl = pw; g.dh = dh; g.dw = dw; g.groups = groups;
     DType dt = x->dtype;
     int64_t NL = g.N * g.OH * g.OW, CK = g.C * g.kh * g.kw;
     Tensor *xc = t_contig(x), *wc = t_contig(w);
@@ -350,25 +353,27 @@ Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int s, int p, int
 
 /* ---- layers ---- */
 
-typedef struct ConvImpl { ConvOptions o; bool is1d, transposed; } ConvImpl;
+/* Options resolved per dim (h, w); ph / pw may be NN_PADDING_SAME. */
+typedef struct ConvImpl {
+    int kh, kw, sh, sw, ph, pw, dh, dw, op, groups;
+    bool is1d, transposed;
+} ConvImpl;
 
 static Tensor *conv_fwd(Module *m, Tensor *x)
 {
     ConvImpl *c = m->impl;
     Tensor *w = m->params.tensors[0], *b = m->params.n > 1 ? m->params.tensors[1] : NULL;
     if (c->transposed)
-        return nn_f_conv_transpose2d(x, w, b, c->o.stride, c->o.padding, c->o.output_padding, c->o.dilation,
-                                     c->o.groups);
+        return nn_f_conv_transpose2d(x, w, b, c->sh, c->sw, c->ph, c->pw, c->op, c->dh, c->dw, c->groups);
     if (!c->is1d)
-        return nn_f_conv2d(x, w, b, c->o.stride, c->o.stride, c->o.padding, c->o.padding, c->o.dilation,
-                           c->o.dilation, c->o.groups);
+        return nn_f_conv2d(x, w, b, c->sh, c->sw, c->ph, c->pw, c->dh, c->dw, c->groups);
     /* Conv1d: a conv2d over (N, C, 1, L) with a (O, C/g, 1, k) kernel. */
     bool unbatched = x->ndim == 2;
     if (unbatched) x = tensor_unsqueeze(x, 0);
     if (x->ndim != 3)
         error_raise(ERR_SHAPE, "nn_conv1d: expects input (N, C, L) or (C, L), got shape %s", tensor_shape_str(x));
-    Tensor *y = nn_f_conv2d(tensor_unsqueeze(x, 2), tensor_unsqueeze(w, 2), b, 1, c->o.stride, 0, c->o.padding, 1,
-                            c->o.dilation, c->o.groups);
+    Tensor *y = nn_f_conv2d(tensor_unsqueeze(x, 2), tensor_unsqueeze(w, 2), b, 1, c->sw, 0, c->pw, 1, c->dw,
+                            c->groups);
     y = tensor_squeeze_dim(y, 2);
     return unbatched ? tensor_squeeze_dim(y, 0) : y;
 }
@@ -386,8 +391,17 @@ Tensor *nn_conv_relu_forward(Module *m, Tensor *x)
         error_raise(ERR_VALUE, "nn_forward: the input of %s is NULL", m->type);
     ConvImpl *c = m->impl;
     Tensor *w = m->params.tensors[0], *b = m->params.n > 1 ? m->params.tensors[1] : NULL;
-    return nn_f_conv2d_act(x, w, b, c->o.stride, c->o.stride, c->o.padding, c->o.padding, c->o.dilation,
-                           c->o.dilation, c->o.groups, true);
+    return nn_f_conv2d_act(x, w, b, c->sh, c->sw, c->ph, c->pw, c->dh, c->dw, c->groups, true);
+}
+
+/* A (height, width) pair's value for dim d, or the square value. */
+static int pick(const int hw[2], int d, int square) { return hw[0] || hw[1] ? hw[d] : square; }
+
+/* "3" when both dims agree, else "(3, 5)", like PyTorch's repr. */
+static const char *pair_str(int a, int b)
+{
+    if (a == NN_PADDING_SAME && b == NN_PADDING_SAME) return "same";
+    return a == b ? nn_strf("%d", a) : nn_strf("(%d, %d)", a, b);
 }
 
 static Module *make_conv(const char *type, int64_t in, int64_t out, int k, const ConvOptions *opt, bool is1d,
@@ -396,36 +410,48 @@ static Module *make_conv(const char *type, int64_t in, int64_t out, int k, const
     static const ConvOptions none;
     if (!opt) opt = &none;
     const char *fn = transposed ? "nn_conv_transpose2d" : is1d ? "nn_conv1d" : "nn_conv2d";
+    bool has_hw = opt->kernel_hw[0] || opt->kernel_hw[1] || opt->stride_hw[0] || opt->stride_hw[1] ||
+                  opt->padding_hw[0] || opt->padding_hw[1] || opt->dilation_hw[0] || opt->dilation_hw[1];
+    if (is1d && has_hw)
+        error_raise(ERR_VALUE, "%s: kernel_hw / stride_hw / padding_hw / dilation_hw are for 2-D layers; a Conv1d "
+                    "takes kernel_size, stride, padding and dilation", fn);
     ConvImpl *c = cdl_alloc(sizeof *c);
-    c->o = *opt;
     c->is1d = is1d;
     c->transposed = transposed;
-    if (!c->o.stride) c->o.stride = 1;
-    if (!c->o.dilation) c->o.dilation = 1;
-    if (!c->o.groups) c->o.groups = 1;
-    if (in <= 0 || out <= 0 || k <= 0 || c->o.stride < 1 || c->o.dilation < 1 || c->o.groups < 1 ||
-        (c->o.padding < 0 && c->o.padding != NN_PADDING_SAME) || c->o.output_padding < 0)
+    int stride = opt->stride ? opt->stride : 1, dil = opt->dilation ? opt->dilation : 1;
+    c->kh = pick(opt->kernel_hw, 0, k); c->kw = pick(opt->kernel_hw, 1, k);
+    c->sh = pick(opt->stride_hw, 0, stride); c->sw = pick(opt->stride_hw, 1, stride);
+    c->ph = pick(opt->padding_hw, 0, opt->padding); c->pw = pick(opt->padding_hw, 1, opt->padding);
+    c->dh = pick(opt->dilation_hw, 0, dil); c->dw = pick(opt->dilation_hw, 1, dil);
+    c->op = opt->output_padding;
+    c->groups = opt->groups ? opt->groups : 1;
+    if (in <= 0 || out <= 0 || c->kh <= 0 || c->kw <= 0 || c->sh < 1 || c->sw < 1 || c->dh < 1 || c->dw < 1 ||
+        c->groups < 1 || (c->ph < 0 && c->ph != NN_PADDING_SAME) || (c->pw < 0 && c->pw != NN_PADDING_SAME) ||
+        c->op < 0)
         error_raise(ERR_VALUE, "%s: channels, kernel size, stride, dilation and groups must be positive and padding "
-                    ">= 0 (or NN_PADDING_SAME); got in=%lld out=%lld k=%d stride=%d padding=%d dilation=%d groups=%d",
-                    fn, (long long)in, (long long)out, k, c->o.stride, c->o.padding, c->o.dilation, c->o.groups);
-    if (in % c->o.groups || out % c->o.groups)
+                    ">= 0 (or NN_PADDING_SAME); got in=%lld out=%lld kernel=%s stride=%s padding=%s dilation=%s "
+                    "groups=%d", fn, (long long)in, (long long)out, pair_str(c->kh, c->kw), pair_str(c->sh, c->sw),
+                    pair_str(c->ph, c->pw), pair_str(c->dh, c->dw), c->groups);
+    if (in % c->groups || out % c->groups)
         error_raise(ERR_VALUE, "%s: in_channels (%lld) and out_channels (%lld) must be divisible by groups (%d)",
-                    fn, (long long)in, (long long)out, c->o.groups);
-    if (c->o.padding == NN_PADDING_SAME && (c->o.stride != 1 || transposed))
-        error_raise(ERR_VALUE, "%s: padding=NN_PADDING_SAME needs stride 1 (and a non-transposed conv)", fn);
-    const char *pad = c->o.padding == NN_PADDING_SAME ? "same" : nn_strf("%d", c->o.padding);
+                    fn, (long long)in, (long long)out, c->groups);
+    bool same = c->ph == NN_PADDING_SAME || c->pw == NN_PADDING_SAME;
+    if (same && (c->ph != c->pw || c->sh != 1 || c->sw != 1 || transposed))
+        error_raise(ERR_VALUE, "%s: padding=NN_PADDING_SAME needs stride 1 (and a non-transposed conv), on both "
+                    "dims", fn);
     Module *m = nn_layer_new(type, conv_fwd, c,
-                             nn_strf("%lld, %lld, kernel_size=%d, stride=%d, padding=%s%s%s%s", (long long)in,
-                                     (long long)out, k, c->o.stride, pad,
-                                     c->o.dilation > 1 ? nn_strf(", dilation=%d", c->o.dilation) : "",
-                                     c->o.groups > 1 ? nn_strf(", groups=%d", c->o.groups) : "",
+                             nn_strf("%lld, %lld, kernel_size=%s, stride=%s, padding=%s%s%s%s", (long long)in,
+                                     (long long)out, pair_str(c->kh, c->kw), pair_str(c->sh, c->sw),
+                                     pair_str(c->ph, c->pw),
+                                     c->dh > 1 || c->dw > 1 ? nn_strf(", dilation=%s", pair_str(c->dh, c->dw)) : "",
+                                     c->groups > 1 ? nn_strf(", groups=%d", c->groups) : "",
                                      opt->no_bias ? ", bias=False" : ""));
-    int64_t cg = (transposed ? out : in) / c->o.groups;
-    int64_t shape[4] = { transposed ? in : out, cg, k, k };
+    int64_t cg = (transposed ? out : in) / c->groups;
+    int64_t shape[4] = { transposed ? in : out, cg, c->kh, c->kw };
     int nd = is1d ? 3 : 4;
     if (is1d) shape[2] = k;
-    /* PyTorch: kaiming_uniform(a = sqrt(5)) = U(+-1/sqrt(fan_in)), fan_in = size(1) * k^d; bias the same. */
-    double fan_in = (double)cg * k * (is1d ? 1 : k);
+    /* PyTorch: kaiming_uniform(a = sqrt(5)) = U(+-1/sqrt(fan_in)), fan_in = size(1) * prod(kernel); bias the same. */
+    double fan_in = (double)cg * (is1d ? k : (double)c->kh * c->kw);
     double bound = 1.0 / sqrt(fan_in);
     nn_register_parameter(m, "weight", nn_param_uniform(nd, shape, bound));
     if (!opt->no_bias)

@@ -60,14 +60,17 @@ bool nn_conv_relu_fusable(const Module *conv, const Module *next);
 Tensor *nn_conv_relu_forward(Module *conv, Tensor *x);
 /* Records y as m's last output (shape for nn_summary, call order), as nn_forward does. */
 void nn_note_output(Module *m, const Tensor *y);
-Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int s, int p, int op, int d, int groups);
-Tensor *nn_f_max_pool2d(Tensor *x, int k, int s, int p);
+Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph, int pw, int op, int dh, int dw,
+                              int groups);
+/* A pooling window per dim (h, w): kernel, stride, padding, and ceil_mode. */
+typedef struct PoolSpec { int kh, kw, sh, sw, ph, pw; bool ceil_mode; } PoolSpec;
+Tensor *nn_f_max_pool2d(Tensor *x, const PoolSpec *ps);
 /* The 2x2 / stride 2 / unpadded float32 max-pool over planes [c0, c1) of (H, W) images (maxpool2.c). */
 void maxpool2_forward_f32(const float *x, float *y, int64_t H, int64_t W, int64_t OH, int64_t OW, int64_t c0,
                           int64_t c1);
 void maxpool2_backward_f32(const float *x, const float *gy, float *gx, int64_t H, int64_t W, int64_t OH,
                            int64_t OW, int64_t c0, int64_t c1);
-Tensor *nn_f_avg_pool2d(Tensor *x, int k, int s, int p);
+Tensor *nn_f_avg_pool2d(Tensor *x, const PoolSpec *ps);
 /* Batch norm with batch statistics over (N, C, ...) (CPU, float): returns y
  * and the batch mean / biased variance (float64) per channel. */
 Tensor *nn_f_batch_norm_train(Tensor *x, Tensor *w, Tensor *b, double eps, Tensor **batch_mean, Tensor **batch_var);

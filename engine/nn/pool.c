@@ -10,32 +10,50 @@
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
-typedef struct PoolGeom { int64_t NC, H, W, OH, OW, k, s, p; } PoolGeom;
+/* Per dim (h, w): kernel, stride, padding. With ceil_mode the last window
+ * may pass the bottom / right edge (OH, OW say so). */
+typedef struct PoolGeom { int64_t NC, H, W, OH, OW, kh, kw, sh, sw, ph, pw; } PoolGeom;
 
+/* iv holds ten integers: the eleventh goes to d[0]. */
 static void pg_store(Node *n, const PoolGeom *g)
 {
-    int64_t v[8] = { g->NC, g->H, g->W, g->OH, g->OW, g->k, g->s, g->p };
+    int64_t v[10] = { g->NC, g->H, g->W, g->OH, g->OW, g->kh, g->kw, g->sh, g->sw, g->ph };
     memcpy(n->iv, v, sizeof v);
+    n->d[0] = (double)g->pw;
 }
 
 static PoolGeom pg_load(const Node *n)
 {
-    PoolGeom g = { n->iv[0], n->iv[1], n->iv[2], n->iv[3], n->iv[4], n->iv[5], n->iv[6], n->iv[7] };
+    PoolGeom g = { n->iv[0], n->iv[1], n->iv[2], n->iv[3], n->iv[4], n->iv[5], n->iv[6], n->iv[7], n->iv[8],
+                   n->iv[9], (int64_t)n->d[0] };
     return g;
 }
 
-static PoolGeom pool_geom(const Tensor *x, int k, int s, int p, const char *fn)
+/* Output size like PyTorch's pooling_output_shape: with ceil_mode, rounded
+ * up, but the last window must start inside the input or its left padding. */
+static int64_t pool_out(int64_t in, int64_t k, int64_t s, int64_t p, bool ceil_mode)
+{
+    int64_t span = in + 2 * p - k;
+    int64_t o = (ceil_mode ? (span + s - 1) / s : span / s) + 1;
+    if (ceil_mode && (o - 1) * s >= in + p)
+        o--;
+    return o;
+}
+
+static PoolGeom pool_geom(const Tensor *x, const PoolSpec *ps, const char *fn)
 {
     if (x->ndim != 4)
         error_raise(ERR_SHAPE, "%s: expects input (N, C, H, W), got shape %s", fn, tensor_shape_str(x));
-    if (p * 2 > k)
-        error_raise(ERR_VALUE, "%s: padding (%d) should be at most half the kernel size (%d)", fn, p, k);
-    PoolGeom g = { x->shape[0] * x->shape[1], x->shape[2], x->shape[3], 0, 0, k, s, p };
-    g.OH = (g.H + 2 * p - k) / s + 1;
-    g.OW = (g.W + 2 * p - k) / s + 1;
-    if (g.H + 2 * p < k || g.W + 2 * p < k)
+    if (ps->ph * 2 > ps->kh || ps->pw * 2 > ps->kw)
+        error_raise(ERR_VALUE, "%s: padding (%d, %d) should be at most half the kernel size (%d, %d)", fn, ps->ph,
+                    ps->pw, ps->kh, ps->kw);
+    PoolGeom g = { x->shape[0] * x->shape[1], x->shape[2], x->shape[3], 0, 0, ps->kh, ps->kw, ps->sh, ps->sw,
+                   ps->ph, ps->pw };
+    if (g.H + 2 * g.ph < g.kh || g.W + 2 * g.pw < g.kw)
         error_raise(ERR_SHAPE, "%s: the input of shape %s is smaller than the %dx%d window; the output would be empty "
-                    "(too many pooling layers for this image size?)", fn, tensor_shape_str(x), k, k);
+                    "(too many pooling layers for this image size?)", fn, tensor_shape_str(x), ps->kh, ps->kw);
+    g.OH = pool_out(g.H, g.kh, g.sh, g.ph, ps->ceil_mode);
+    g.OW = pool_out(g.W, g.kw, g.sw, g.pw, ps->ceil_mode);
     return g;
 }
 
@@ -70,17 +88,17 @@ static inline double sel_double(bool t, double a, double b)
 #define MAXPOOL(T) \
 static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64_t b, int64_t e) \
 { \
-    const int64_t H = g->H, W = g->W, k = g->k, s = g->s, p = g->p; \
+    const int64_t H = g->H, W = g->W; \
     for (int64_t c = b; c < e; c++) { \
         const T *img = x + c * H * W; \
         T *yo = y + c * g->OH * g->OW; \
         int64_t *io = idx + c * g->OH * g->OW; \
         for (int64_t oh = 0; oh < g->OH; oh++) { \
-            int64_t h0 = oh * s - p; \
+            int64_t h0 = oh * g->sh - g->ph; \
             for (int64_t ow = 0; ow < g->OW; ow++) { \
-                int64_t w0 = ow * s - p, best; \
+                int64_t w0 = ow * g->sw - g->pw, best; \
                 T m; \
-                if (k == 2 && p == 0) { \
+                if (g->kh == 2 && g->kw == 2 && h0 >= 0 && w0 >= 0 && h0 + 2 <= H && w0 + 2 <= W) { \
                     /* branch-free: random data mispredicts every compare */ \
                     const T *r0 = img + h0 * W + w0, *r1 = r0 + W; \
                     int64_t b0 = h0 * W + w0; \
@@ -92,8 +110,8 @@ static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64
                     m = sel_##T(t, m2, m1); \
                     best = i1 + (int64_t)t * (i2 - i1); \
                 } else { \
-                    int64_t i0 = h0 < 0 ? 0 : h0, i1 = h0 + k < H ? h0 + k : H; \
-                    int64_t j0 = w0 < 0 ? 0 : w0, j1 = w0 + k < W ? w0 + k : W; \
+                    int64_t i0 = h0 < 0 ? 0 : h0, i1 = h0 + g->kh < H ? h0 + g->kh : H; \
+                    int64_t j0 = w0 < 0 ? 0 : w0, j1 = w0 + g->kw < W ? w0 + g->kw : W; \
                     m = img[i0 * W + j0]; best = i0 * W + j0; \
                     for (int64_t i = i0; i < i1; i++) \
                         for (int64_t j = j0; j < j1; j++) { \
@@ -112,7 +130,8 @@ MAXPOOL(double)
 
 static bool is_pool2(const PoolGeom *g, DType dt)
 {
-    return dt == DT_FLOAT32 && g->k == 2 && g->s == 2 && g->p == 0;
+    return dt == DT_FLOAT32 && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->ph == 0 && g->pw == 0 &&
+           2 * g->OH <= g->H && 2 * g->OW <= g->W;  /* no ceil_mode window past the edge */
 }
 
 static void maxpool_range(int64_t b, int64_t e, void *arg)
@@ -182,12 +201,12 @@ static void maxpool_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
 }
 static const GradRule rule_MaxPool = { "MaxPool2DWithIndicesBackward0", maxpool_bw };
 
-Tensor *nn_f_max_pool2d(Tensor *x, int k, int s, int p)
+Tensor *nn_f_max_pool2d(Tensor *x, const PoolSpec *ps)
 {
     const char *fn = "nn_max_pool2d";
     if (x->ndim == 3)
-        return tensor_squeeze_dim(nn_f_max_pool2d(tensor_unsqueeze(x, 0), k, s, p), 0);
-    PoolGeom g = pool_geom(x, k, s, p, fn);
+        return tensor_squeeze_dim(nn_f_max_pool2d(tensor_unsqueeze(x, 0), ps), 0);
+    PoolGeom g = pool_geom(x, ps, fn);
     if (!dtype_is_float(x->dtype) || x->device != DEVICE_CPU)
         error_raise(ERR_TYPE, "%s: needs a floating CPU tensor, got %s on %s", fn, dtype_name(x->dtype),
                     device_name(x->device));
@@ -211,18 +230,22 @@ Tensor *nn_f_max_pool2d(Tensor *x, int k, int s, int p)
 static Tensor *avg_op(Tensor *x, const PoolGeom *g);
 static Tensor *avg_adj_op(Tensor *gy, const PoolGeom *g, const Tensor *like);
 
+/* count_include_pad like PyTorch: the divisor counts the padding, not the
+ * part of a ceil_mode window past the padded edge. */
 #define AVG(T) \
 static void avg_##T(const PoolGeom *g, const T *x, T *y, bool adjoint) \
 { \
-    T inv = (T)(1.0 / (double)(g->k * g->k)); \
     for (int64_t c = 0; c < g->NC; c++) \
         for (int64_t oh = 0; oh < g->OH; oh++) \
             for (int64_t ow = 0; ow < g->OW; ow++) { \
-                int64_t h0 = oh * g->s - g->p, w0 = ow * g->s - g->p, o = (c * g->OH + oh) * g->OW + ow; \
+                int64_t h0 = oh * g->sh - g->ph, w0 = ow * g->sw - g->pw, o = (c * g->OH + oh) * g->OW + ow; \
+                int64_t he = h0 + g->kh < g->H + g->ph ? h0 + g->kh : g->H + g->ph; \
+                int64_t we = w0 + g->kw < g->W + g->pw ? w0 + g->kw : g->W + g->pw; \
+                T inv = (T)(1.0 / (double)((he - h0) * (we - w0))); \
                 T acc = 0; \
                 T go = adjoint ? x[o] * inv : 0; \
-                for (int64_t i = h0 < 0 ? 0 : h0; i < h0 + g->k && i < g->H; i++) \
-                    for (int64_t j = w0 < 0 ? 0 : w0; j < w0 + g->k && j < g->W; j++) { \
+                for (int64_t i = h0 < 0 ? 0 : h0; i < h0 + g->kh && i < g->H; i++) \
+                    for (int64_t j = w0 < 0 ? 0 : w0; j < w0 + g->kw && j < g->W; j++) { \
                         if (adjoint) y[(c * g->H + i) * g->W + j] += go; \
                         else acc += x[(c * g->H + i) * g->W + j]; \
                     } \
@@ -274,12 +297,12 @@ static Tensor *avg_adj_op(Tensor *gy, const PoolGeom *g, const Tensor *like)
     return x;
 }
 
-Tensor *nn_f_avg_pool2d(Tensor *x, int k, int s, int p)
+Tensor *nn_f_avg_pool2d(Tensor *x, const PoolSpec *ps)
 {
     const char *fn = "nn_avg_pool2d";
     if (x->ndim == 3)
-        return tensor_squeeze_dim(nn_f_avg_pool2d(tensor_unsqueeze(x, 0), k, s, p), 0);
-    PoolGeom g = pool_geom(x, k, s, p, fn);
+        return tensor_squeeze_dim(nn_f_avg_pool2d(tensor_unsqueeze(x, 0), ps), 0);
+    PoolGeom g = pool_geom(x, ps, fn);
     if (!dtype_is_float(x->dtype) || x->device != DEVICE_CPU)
         error_raise(ERR_TYPE, "%s: needs a floating CPU tensor, got %s on %s", fn, dtype_name(x->dtype),
                     device_name(x->device));
@@ -288,23 +311,38 @@ Tensor *nn_f_avg_pool2d(Tensor *x, int k, int s, int p)
 
 /* ---- layers ---- */
 
-typedef struct PoolImpl { int k, s, p; int64_t oh, ow; int scale; UpsampleOptions up; } PoolImpl;
+typedef struct PoolImpl { PoolSpec ps; int64_t oh, ow; int scale; UpsampleOptions up; } PoolImpl;
 
-static Tensor *max_fwd(Module *m, Tensor *x) { PoolImpl *c = m->impl; return nn_f_max_pool2d(x, c->k, c->s, c->p); }
-static Tensor *avg_fwd(Module *m, Tensor *x) { PoolImpl *c = m->impl; return nn_f_avg_pool2d(x, c->k, c->s, c->p); }
+static Tensor *max_fwd(Module *m, Tensor *x) { return nn_f_max_pool2d(x, &((PoolImpl *)m->impl)->ps); }
+static Tensor *avg_fwd(Module *m, Tensor *x) { return nn_f_avg_pool2d(x, &((PoolImpl *)m->impl)->ps); }
+
+static int pick(const int hw[2], int d, int square) { return hw[0] || hw[1] ? hw[d] : square; }
+
+static const char *pair_str(int a, int b) { return a == b ? nn_strf("%d", a) : nn_strf("(%d, %d)", a, b); }
 
 static Module *make_pool(const char *type, LayerForward f, int k, const PoolOptions *o)
 {
     static const PoolOptions none;
     if (!o) o = &none;
-    if (k <= 0 || o->stride < 0 || o->padding < 0)
-        error_raise(ERR_VALUE, "nn_%s: kernel_size must be > 0, stride and padding >= 0 (got %d, %d, %d)",
-                    f == max_fwd ? "max_pool2d" : "avg_pool2d", k, o->stride, o->padding);
+    PoolSpec ps = { 0 };
+    ps.kh = pick(o->kernel_hw, 0, k);
+    ps.kw = pick(o->kernel_hw, 1, k);
+    ps.sh = pick(o->stride_hw, 0, o->stride ? o->stride : ps.kh);
+    ps.sw = pick(o->stride_hw, 1, o->stride ? o->stride : ps.kw);
+    if (!ps.sh) ps.sh = ps.kh;  /* a pair with a 0: that dim's kernel size */
+    if (!ps.sw) ps.sw = ps.kw;
+    ps.ph = pick(o->padding_hw, 0, o->padding);
+    ps.pw = pick(o->padding_hw, 1, o->padding);
+    ps.ceil_mode = o->ceil_mode;
+    if (ps.kh <= 0 || ps.kw <= 0 || ps.sh < 0 || ps.sw < 0 || ps.ph < 0 || ps.pw < 0)
+        error_raise(ERR_VALUE, "nn_%s: kernel_size must be > 0, stride and padding >= 0 (got kernel %s, stride %s, "
+                    "padding %s)", f == max_fwd ? "max_pool2d" : "avg_pool2d", pair_str(ps.kh, ps.kw),
+                    pair_str(ps.sh, ps.sw), pair_str(ps.ph, ps.pw));
     PoolImpl *c = cdl_alloc(sizeof *c);
-    c->k = k;
-    c->s = o->stride ? o->stride : k;
-    c->p = o->padding;
-    return nn_layer_new(type, f, c, nn_strf("kernel_size=%d, stride=%d, padding=%d", k, c->s, c->p));
+    c->ps = ps;
+    return nn_layer_new(type, f, c, nn_strf("kernel_size=%s, stride=%s, padding=%s%s", pair_str(ps.kh, ps.kw),
+                                            pair_str(ps.sh, ps.sw), pair_str(ps.ph, ps.pw),
+                                            ps.ceil_mode ? ", ceil_mode=True" : ""));
 }
 
 Module *nn_max_pool2d_(int k, const PoolOptions *o) { return make_pool("MaxPool2d", max_fwd, k, o); }

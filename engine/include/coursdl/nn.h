@@ -159,9 +159,12 @@ typedef struct ConvOptions {
     int groups;          /* default 1; in and out channels must be divisible by it */
     bool no_bias;        /* true: no bias */
     int output_padding;  /* ConvTranspose2d only: extra size on one side (default 0) */
+    /* 2-D layers, when height and width differ (like PyTorch's tuples): (height, width) pairs that override
+     * kernel_size / stride / padding / dilation: .kernel_hw = {3, 5}, .stride_hw = {1, 2}. */
+    int kernel_hw[2], stride_hw[2], padding_hw[2], dilation_hw[2];
 } ConvOptions;
-/* 2-D convolution on (N, C, H, W) (or (C, H, W)), square kernel:
- * nn_conv2d(1, 32, 3, .padding = 1). Output size per dim:
+/* 2-D convolution on (N, C, H, W) (or (C, H, W)): nn_conv2d(1, 32, 3, .padding = 1), or a 3x5 kernel with
+ * nn_conv2d(1, 32, 3, .kernel_hw = {3, 5}). Output size per dim:
  * (H + 2 padding - dilation (k - 1) - 1) / stride + 1. */
 #define nn_conv2d(in_channels, out_channels, kernel_size, ...) \
     nn_conv2d_(in_channels, out_channels, kernel_size, &(ConvOptions){ __VA_ARGS__ })
@@ -181,8 +184,12 @@ Module *nn_conv_transpose2d_(int64_t in_channels, int64_t out_channels, int kern
 typedef struct PoolOptions {
     int stride;   /* default: the kernel size */
     int padding;  /* default 0 (max pool pads with -inf, avg pool with zeros counted) */
+    bool ceil_mode;  /* round the output size up: a last, partial window covers the leftover rows / columns */
+    /* (height, width) pairs that override kernel_size / stride / padding: .kernel_hw = {2, 1} */
+    int kernel_hw[2], stride_hw[2], padding_hw[2];
 } PoolOptions;
-/* Max over k x k windows of (N, C, H, W): nn_max_pool2d(2). */
+/* Max over k x k windows of (N, C, H, W): nn_max_pool2d(2). Output size per dim:
+ * (H + 2 padding - k) / stride + 1, rounded down (up with .ceil_mode = true). */
 #define nn_max_pool2d(kernel_size, ...) nn_max_pool2d_(kernel_size, &(PoolOptions){ __VA_ARGS__ })
 Module *nn_max_pool2d_(int kernel_size, const PoolOptions *options);
 /* Mean over k x k windows: nn_avg_pool2d(2). */
