@@ -1,5 +1,5 @@
-/* Splits: torch's random_split, sklearn's train_test_split (optionally
- * stratified) and KFold. Every split is a permutation from a seeded
+/* Splits: torch's random_split, sklearn's train_test_split and KFold
+ * (both optionally stratified). Every split is a permutation from a seeded
  * generator, so the same seed gives the same parts. */
 #include "internal.h"
 
@@ -43,17 +43,29 @@ static Tensor *pick(Tensor *t, const int64_t *idx, int64_t n)
     return tensor_index_select(t, 0, tensor_to_device(data_index_tensor(idx, n), tensor_device(t)));
 }
 
+/* The n labels of y as class indices (>= 0); *classes gets max + 1. */
+static int64_t *class_labels(Tensor *y, int64_t n, int64_t *classes, const char *fn)
+{
+    if (tensor_numel(y) != n)
+        error_raise(ERR_SHAPE, "%s: .stratify needs one label per sample (%lld), got shape %s", fn, (long long)n,
+                    tensor_shape_str(y));
+    int64_t *lab = GC_MALLOC_ATOMIC((size_t)n * sizeof(int64_t)), k = 0;
+    tensor_to_i64_array(y, lab, n);
+    for (int64_t i = 0; i < n; i++) {
+        if (lab[i] < 0)
+            error_raise(ERR_VALUE, "%s: .stratify needs class indices >= 0 (got %lld)", fn, (long long)lab[i]);
+        if (lab[i] + 1 > k) k = lab[i] + 1;
+    }
+    *classes = k;
+    return lab;
+}
+
 /* Stratified test indices: each class gets its share of n_test (largest
  * remainders first), drawn at random inside the class. */
 static void stratified(Tensor *y, int64_t n, int64_t n_test, Generator *g, int64_t *train, int64_t *test)
 {
-    int64_t *lab = GC_MALLOC_ATOMIC((size_t)n * sizeof(int64_t));
-    tensor_to_i64_array(y, lab, n);
-    int64_t k = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (lab[i] < 0) error_raise(ERR_VALUE, "data_train_test_split: .stratify needs labels >= 0 in y (got %lld)", (long long)lab[i]);
-        if (lab[i] + 1 > k) k = lab[i] + 1;
-    }
+    int64_t k;
+    int64_t *lab = class_labels(y, n, &k, "data_train_test_split");
     int64_t *cnt = GC_MALLOC_ATOMIC((size_t)k * sizeof(int64_t)), *take = GC_MALLOC_ATOMIC((size_t)k * sizeof(int64_t));
     double *frac = GC_MALLOC_ATOMIC((size_t)k * sizeof(double));
     for (int64_t c = 0; c < k; c++) cnt[c] = 0;
@@ -118,10 +130,41 @@ TrainTestSplit *data_train_test_split_(Tensor *x, Tensor *y, const SplitOptions 
     return s;
 }
 
+/* StratifiedKFold: the samples sorted by class (shuffled inside each
+ * class with .shuffle) are dealt to the folds in turn. */
+static Fold *stratified_kfold(int64_t n, int k, const KFoldOptions *o)
+{
+    int64_t classes;
+    int64_t *lab = class_labels(o->stratify, n, &classes, "data_kfold");
+    int64_t *order = o->shuffle ? data_permutation(n, generator_new(o->seed)) : NULL;
+    int64_t *sorted = GC_MALLOC_ATOMIC((size_t)n * sizeof(int64_t)), m = 0;
+    for (int64_t c = 0; c < classes; c++)
+        for (int64_t j = 0; j < n; j++) {
+            int64_t i = order ? order[j] : j;
+            if (lab[i] == c) sorted[m++] = i;
+        }
+    int *fold_of = GC_MALLOC_ATOMIC((size_t)n * sizeof(int));
+    for (int64_t j = 0; j < n; j++) fold_of[sorted[j]] = (int)(j % k);
+    Fold *f = GC_MALLOC((size_t)k * sizeof(Fold));
+    int64_t *tr = GC_MALLOC_ATOMIC((size_t)n * sizeof(int64_t)), *va = GC_MALLOC_ATOMIC((size_t)n * sizeof(int64_t));
+    for (int i = 0; i < k; i++) {
+        int64_t a = 0, b = 0;
+        for (int64_t j = 0; j < n; j++) {
+            if (fold_of[j] == i) va[b++] = j;
+            else tr[a++] = j;
+        }
+        f[i].val = data_index_tensor(va, b);
+        f[i].train = data_index_tensor(tr, a);
+    }
+    return f;
+}
+
 Fold *data_kfold_(int64_t n, int k, const KFoldOptions *o)
 {
     if (k < 2 || n < k)
         error_raise(ERR_VALUE, "data_kfold: k = %d folds for %lld samples; need 2 <= k <= n", k, (long long)n);
+    if (o->stratify)
+        return stratified_kfold(n, k, o);
     int64_t *order = o->shuffle ? data_permutation(n, generator_new(o->seed)) : NULL;
     if (!order) {
         order = GC_MALLOC_ATOMIC((size_t)n * sizeof(int64_t));

@@ -189,6 +189,33 @@ static void test_splits(void)
     CHECK(ok && asc && disjoint);
     Fold *g = data_kfold(5, 5);
     CHECK(tensor_get(g[2].val, 0) == 2 && tensor_numel(g[2].train) == 4);
+
+    /* stratified: 3 classes of 12, 9 and 5 samples in 4 folds; each fold
+     * gets 3, 2-3 and 1-2 of them, every sample is validated once */
+    int64_t cls[26];
+    for (int i = 0; i < 26; i++) cls[i] = i % 5 == 4 ? 2 : (i < 15 ? 0 : 1);
+    int cnt[3] = { 0 };
+    for (int i = 0; i < 26; i++) cnt[cls[i]]++;
+    Tensor *labels = tensor_from_i64(cls, 26);
+    for (int sh = 0; sh < 2; sh++) {
+        Fold *sf = data_kfold(26, 4, .stratify = labels, .shuffle = sh, .seed = 3);
+        int seen[26] = { 0 }, fair = 1, sorted = 1;
+        for (int k = 0; k < 4; k++) {
+            int per[3] = { 0 };
+            CHECK(tensor_numel(sf[k].train) + tensor_numel(sf[k].val) == 26);
+            for (int64_t i = 0; i < tensor_numel(sf[k].val); i++) {
+                int64_t v = (int64_t)tensor_get(sf[k].val, i);
+                seen[v]++;
+                per[cls[v]]++;
+                if (i) sorted &= v > (int64_t)tensor_get(sf[k].val, i - 1);
+            }
+            for (int c = 0; c < 3; c++) fair &= per[c] == cnt[c] / 4 || per[c] == cnt[c] / 4 + 1;
+        }
+        ok = 1;
+        for (int i = 0; i < 26; i++) ok &= seen[i] == 1;
+        CHECK(ok && fair && sorted);
+    }
+    CHECK_RAISES(ERR_SHAPE, "one label per sample", data_kfold(10, 2, .stratify = labels));
 }
 
 static void test_transforms(void)

@@ -124,11 +124,14 @@ typedef struct Fold {
 typedef struct KFoldOptions {
     bool shuffle;
     uint64_t seed;
+    Tensor *stratify;  /* labels (n class indices): every fold keeps the class proportions (StratifiedKFold) */
 } KFoldOptions;
 
 /* sklearn's KFold: k folds over n samples (the first n % k validation folds
  * get one sample more): Fold *f = data_kfold(n, 5, .shuffle = true);
- * f[i].train, f[i].val. */
+ * f[i].train, f[i].val. With .stratify = y, each class is dealt over the
+ * folds in turn, so each fold holds its share of every class (within one
+ * sample) like sklearn's StratifiedKFold. Indices come in ascending order. */
 #define data_kfold(n, k, ...) data_kfold_((n), (k), &(KFoldOptions){ __VA_ARGS__ })
 Fold *data_kfold_(int64_t n, int k, const KFoldOptions *options);
 
