@@ -359,6 +359,14 @@ typedef struct ConvImpl {
     bool is1d, transposed;
 } ConvImpl;
 
+/* A Conv2d layer's forward, with its ReLU fused when relu. */
+static Tensor *conv2d_layer(Module *m, Tensor *x, bool relu)
+{
+    ConvImpl *c = m->impl;
+    Tensor *w = m->params.tensors[0], *b = m->params.n > 1 ? m->params.tensors[1] : NULL;
+    return nn_f_conv2d_act(x, w, b, c->sh, c->sw, c->ph, c->pw, c->dh, c->dw, c->groups, relu);
+}
+
 static Tensor *conv_fwd(Module *m, Tensor *x)
 {
     ConvImpl *c = m->impl;
@@ -366,7 +374,7 @@ static Tensor *conv_fwd(Module *m, Tensor *x)
     if (c->transposed)
         return nn_f_conv_transpose2d(x, w, b, c->sh, c->sw, c->ph, c->pw, c->op, c->dh, c->dw, c->groups);
     if (!c->is1d)
-        return nn_f_conv2d(x, w, b, c->sh, c->sw, c->ph, c->pw, c->dh, c->dw, c->groups);
+        return conv2d_layer(m, x, false);
     /* Conv1d: a conv2d over (N, C, 1, L) with a (O, C/g, 1, k) kernel. */
     bool unbatched = x->ndim == 2;
     if (unbatched) x = tensor_unsqueeze(x, 0);
@@ -389,19 +397,7 @@ Tensor *nn_conv_relu_forward(Module *m, Tensor *x)
     interrupt_check();
     if (!x)
         error_raise(ERR_VALUE, "nn_forward: the input of %s is NULL", m->type);
-    ConvImpl *c = m->impl;
-    Tensor *w = m->params.tensors[0], *b = m->params.n > 1 ? m->params.tensors[1] : NULL;
-    return nn_f_conv2d_act(x, w, b, c->sh, c->sw, c->ph, c->pw, c->dh, c->dw, c->groups, true);
-}
-
-/* A (height, width) pair's value for dim d, or the square value. */
-static int pick(const int hw[2], int d, int square) { return hw[0] || hw[1] ? hw[d] : square; }
-
-/* "3" when both dims agree, else "(3, 5)", like PyTorch's repr. */
-static const char *pair_str(int a, int b)
-{
-    if (a == NN_PADDING_SAME && b == NN_PADDING_SAME) return "same";
-    return a == b ? nn_strf("%d", a) : nn_strf("(%d, %d)", a, b);
+    return conv2d_layer(m, x, true);
 }
 
 static Module *make_conv(const char *type, int64_t in, int64_t out, int k, const ConvOptions *opt, bool is1d,
@@ -419,10 +415,10 @@ static Module *make_conv(const char *type, int64_t in, int64_t out, int k, const
     c->is1d = is1d;
     c->transposed = transposed;
     int stride = opt->stride ? opt->stride : 1, dil = opt->dilation ? opt->dilation : 1;
-    c->kh = pick(opt->kernel_hw, 0, k); c->kw = pick(opt->kernel_hw, 1, k);
-    c->sh = pick(opt->stride_hw, 0, stride); c->sw = pick(opt->stride_hw, 1, stride);
-    c->ph = pick(opt->padding_hw, 0, opt->padding); c->pw = pick(opt->padding_hw, 1, opt->padding);
-    c->dh = pick(opt->dilation_hw, 0, dil); c->dw = pick(opt->dilation_hw, 1, dil);
+    c->kh = nn_pick_hw(opt->kernel_hw, 0, k); c->kw = nn_pick_hw(opt->kernel_hw, 1, k);
+    c->sh = nn_pick_hw(opt->stride_hw, 0, stride); c->sw = nn_pick_hw(opt->stride_hw, 1, stride);
+    c->ph = nn_pick_hw(opt->padding_hw, 0, opt->padding); c->pw = nn_pick_hw(opt->padding_hw, 1, opt->padding);
+    c->dh = nn_pick_hw(opt->dilation_hw, 0, dil); c->dw = nn_pick_hw(opt->dilation_hw, 1, dil);
     c->op = opt->output_padding;
     c->groups = opt->groups ? opt->groups : 1;
     if (in <= 0 || out <= 0 || c->kh <= 0 || c->kw <= 0 || c->sh < 1 || c->sw < 1 || c->dh < 1 || c->dw < 1 ||
@@ -430,8 +426,8 @@ static Module *make_conv(const char *type, int64_t in, int64_t out, int k, const
         c->op < 0)
         error_raise(ERR_VALUE, "%s: channels, kernel size, stride, dilation and groups must be positive and padding "
                     ">= 0 (or NN_PADDING_SAME); got in=%lld out=%lld kernel=%s stride=%s padding=%s dilation=%s "
-                    "groups=%d", fn, (long long)in, (long long)out, pair_str(c->kh, c->kw), pair_str(c->sh, c->sw),
-                    pair_str(c->ph, c->pw), pair_str(c->dh, c->dw), c->groups);
+                    "groups=%d", fn, (long long)in, (long long)out, nn_pair_str(c->kh, c->kw), nn_pair_str(c->sh, c->sw),
+                    nn_pair_str(c->ph, c->pw), nn_pair_str(c->dh, c->dw), c->groups);
     if (in % c->groups || out % c->groups)
         error_raise(ERR_VALUE, "%s: in_channels (%lld) and out_channels (%lld) must be divisible by groups (%d)",
                     fn, (long long)in, (long long)out, c->groups);
@@ -441,9 +437,9 @@ static Module *make_conv(const char *type, int64_t in, int64_t out, int k, const
                     "dims", fn);
     Module *m = nn_layer_new(type, conv_fwd, c,
                              nn_strf("%lld, %lld, kernel_size=%s, stride=%s, padding=%s%s%s%s", (long long)in,
-                                     (long long)out, pair_str(c->kh, c->kw), pair_str(c->sh, c->sw),
-                                     pair_str(c->ph, c->pw),
-                                     c->dh > 1 || c->dw > 1 ? nn_strf(", dilation=%s", pair_str(c->dh, c->dw)) : "",
+                                     (long long)out, nn_pair_str(c->kh, c->kw), nn_pair_str(c->sh, c->sw),
+                                     nn_pair_str(c->ph, c->pw),
+                                     c->dh > 1 || c->dw > 1 ? nn_strf(", dilation=%s", nn_pair_str(c->dh, c->dw)) : "",
                                      c->groups > 1 ? nn_strf(", groups=%d", c->groups) : "",
                                      opt->no_bias ? ", bias=False" : ""));
     int64_t cg = (transposed ? out : in) / c->groups;

@@ -369,11 +369,10 @@ void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void
     ImgJob J = { .g = g, .dt = dt, .x = x, .w = w, .gy = gy, .gx = gx, .need_x = gx != NULL, .need_w = gw != NULL,
                  .need_b = gb != NULL, .cols = (char *)cols, .ymask = ymask, .nb = cols ? nb : chunk_images(g) };
     int64_t chunks = (g->N + J.nb - 1) / J.nb;
-    /* partial sums: GC memory allocated here (on the calling thread), zeroed */
+    /* partial sums, one per chunk (each written whole by its chunk): GC
+     * memory allocated here, on the calling thread */
     if (gw) J.gw_parts = cdl_alloc_atomic((size_t)(chunks * g->O * CKg) * es);
     if (gb) J.gb_parts = cdl_alloc_atomic((size_t)(chunks * g->O) * es);
-    if (gw) memset(J.gw_parts, 0, (size_t)(chunks * g->O * CKg) * es);
-    if (gb) memset(J.gb_parts, 0, (size_t)(chunks * g->O) * es);
     parallel_for_dynamic(chunks, 1, bwd_chunks, &J);
     if (J.failed)
         error_raise(ERR_MEMORY, "nn_conv2d: out of memory for the backward scratch buffers");

@@ -2,13 +2,12 @@
  * backward, without an argmax array: the backward finds each window's
  * argmax again from x with the same compares (cheaper than writing and
  * reading 8-byte indices) and writes every input cell once (gy at the
- * argmax, 0 elsewhere). NaN wins like in PyTorch: b replaces a when
- * b > a or b is NaN (a NaN found first stays); ties keep the first. */
+ * argmax, 0 elsewhere). NaN wins like in PyTorch (NN_MAX_TAKES); ties
+ * keep the first. */
 #include "nn_internal.h"
 
 #include <immintrin.h>
 
-static inline bool takes(float b, float a) { return b > a || b != b; }
 
 /* gcc vectorises this plain loop of selects (O3, AVX2 clone). */
 __attribute__((target_clones("arch=x86-64-v3", "default"), optimize("O3")))
@@ -22,25 +21,24 @@ void maxpool2_forward_f32(const float *x, float *y, int64_t H, int64_t W, int64_
             float *restrict yo = y + (c * OH + oh) * OW;
             for (int64_t ow = 0; ow < OW; ow++) {
                 float a0 = r0[2 * ow], a1 = r0[2 * ow + 1], a2 = r1[2 * ow], a3 = r1[2 * ow + 1];
-                bool t1 = takes(a1, a0), t3 = takes(a3, a2);
+                bool t1 = NN_MAX_TAKES(a1, a0), t3 = NN_MAX_TAKES(a3, a2);
                 float m1 = t1 ? a1 : a0, m2 = t3 ? a3 : a2;
-                bool t = takes(m2, m1);
+                bool t = NN_MAX_TAKES(m2, m1);
                 yo[ow] = t ? m2 : m1;
             }
         }
     }
 }
 
-/* One window row, windows [ow0, OW): bit masks rather than branches (the
+/* One row of windows: bit masks rather than branches (the
  * argmax is random, every branch would mispredict half the time). */
-static void bw_row_scalar(const float *r0, const float *r1, const float *go, float *g0, float *g1, int64_t ow0,
-                          int64_t OW)
+static void bw_row_scalar(const float *r0, const float *r1, const float *go, float *g0, float *g1, int64_t OW)
 {
-    for (int64_t ow = ow0; ow < OW; ow++) {
+    for (int64_t ow = 0; ow < OW; ow++) {
         float a0 = r0[2 * ow], a1 = r0[2 * ow + 1], a2 = r1[2 * ow], a3 = r1[2 * ow + 1];
-        bool t1 = takes(a1, a0), t3 = takes(a3, a2);
+        bool t1 = NN_MAX_TAKES(a1, a0), t3 = NN_MAX_TAKES(a3, a2);
         float m1 = t1 ? a1 : a0, m2 = t3 ? a3 : a2;
-        bool t = takes(m2, m1);
+        bool t = NN_MAX_TAKES(m2, m1);
         uint32_t v, o[4];
         memcpy(&v, go + ow, 4);
         o[0] = v & (0u - (uint32_t)(!t && !t1));
@@ -118,7 +116,7 @@ void maxpool2_backward_f32(const float *x, const float *gy, float *gx, int64_t H
             const float *r0 = img + 2 * oh * W, *r1 = r0 + W, *go = gy + (c * OH + oh) * OW;
             float *g0 = gimg + 2 * oh * W, *g1 = g0 + W;
             if (avx2) bw_row_avx2(r0, r1, go, g0, g1, OW);
-            else bw_row_scalar(r0, r1, go, g0, g1, 0, OW);
+            else bw_row_scalar(r0, r1, go, g0, g1, OW);
             for (int64_t j = 2 * OW; j < W; j++)  /* an odd last column: no window */
                 g0[j] = g1[j] = 0.0f;
         }

@@ -7,6 +7,13 @@
 
 static uint64_t g_call_seq;
 
+const char *nn_pair_str(int h, int w)
+{
+    if (h == NN_PADDING_SAME && w == NN_PADDING_SAME)
+        return "same";
+    return h == w ? nn_strf("%d", h) : nn_strf("(%d, %d)", h, w);
+}
+
 char *nn_strf(const char *fmt, ...)
 {
     va_list ap;

@@ -37,6 +37,13 @@ struct Module {
 Module *nn_layer_new(const char *type, LayerForward fwd, void *impl, const char *extra);
 /* A GC-allocated formatted string. */
 char *nn_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A (height, width) option pair's value for dim d (0 or 1), or square when the pair is unset. */
+static inline int nn_pick_hw(const int hw[2], int d, int square) { return hw[0] || hw[1] ? hw[d] : square; }
+/* "3" when both dims agree, else "(3, 5)" (PyTorch's repr); "same" for NN_PADDING_SAME. */
+const char *nn_pair_str(int h, int w);
+/* Max-pool's rule, PyTorch's: v replaces the running max m when v > m or v
+ * is NaN (so a NaN found first stays). */
+#define NN_MAX_TAKES(v, m) ((v) > (m) || (v) != (v))
 /* A new parameter tensor of the default dtype/device, uniform in [-bound, bound). */
 Tensor *nn_param_uniform(int ndim, const int64_t *shape, double bound);
 /* Fills t (a leaf, maybe requiring grad) from fn without recording. */

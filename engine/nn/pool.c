@@ -82,8 +82,7 @@ static inline double sel_double(bool t, double a, double b)
     return a;
 }
 
-/* NaN wins like in PyTorch: v replaces m when v > m or v is NaN (a NaN
- * found first stays).
+/* NaN wins like in PyTorch (NN_MAX_TAKES).
  * Windows fully inside the image (no padding) skip the bounds checks. */
 #define MAXPOOL(T) \
 static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64_t b, int64_t e) \
@@ -103,10 +102,10 @@ static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64
                     const T *r0 = img + h0 * W + w0, *r1 = r0 + W; \
                     int64_t b0 = h0 * W + w0; \
                     T a0 = r0[0], a1 = r0[1], a2 = r1[0], a3 = r1[1]; \
-                    bool t1 = a1 > a0 || a1 != a1, t3 = a3 > a2 || a3 != a3; \
+                    bool t1 = NN_MAX_TAKES(a1, a0), t3 = NN_MAX_TAKES(a3, a2); \
                     T m1 = sel_##T(t1, a1, a0), m2 = sel_##T(t3, a3, a2); \
                     int64_t i1 = b0 + t1, i2 = b0 + W + t3; \
-                    bool t = m2 > m1 || m2 != m2; \
+                    bool t = NN_MAX_TAKES(m2, m1); \
                     m = sel_##T(t, m2, m1); \
                     best = i1 + (int64_t)t * (i2 - i1); \
                 } else { \
@@ -116,7 +115,7 @@ static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64
                     for (int64_t i = i0; i < i1; i++) \
                         for (int64_t j = j0; j < j1; j++) { \
                             T v = img[i * W + j]; \
-                            if (v > m || v != v) { m = v; best = i * W + j; } \
+                            if (NN_MAX_TAKES(v, m)) { m = v; best = i * W + j; } \
                         } \
                 } \
                 yo[oh * g->OW + ow] = m; \
@@ -316,32 +315,28 @@ typedef struct PoolImpl { PoolSpec ps; int64_t oh, ow; int scale; UpsampleOption
 static Tensor *max_fwd(Module *m, Tensor *x) { return nn_f_max_pool2d(x, &((PoolImpl *)m->impl)->ps); }
 static Tensor *avg_fwd(Module *m, Tensor *x) { return nn_f_avg_pool2d(x, &((PoolImpl *)m->impl)->ps); }
 
-static int pick(const int hw[2], int d, int square) { return hw[0] || hw[1] ? hw[d] : square; }
-
-static const char *pair_str(int a, int b) { return a == b ? nn_strf("%d", a) : nn_strf("(%d, %d)", a, b); }
-
 static Module *make_pool(const char *type, LayerForward f, int k, const PoolOptions *o)
 {
     static const PoolOptions none;
     if (!o) o = &none;
     PoolSpec ps = { 0 };
-    ps.kh = pick(o->kernel_hw, 0, k);
-    ps.kw = pick(o->kernel_hw, 1, k);
-    ps.sh = pick(o->stride_hw, 0, o->stride ? o->stride : ps.kh);
-    ps.sw = pick(o->stride_hw, 1, o->stride ? o->stride : ps.kw);
+    ps.kh = nn_pick_hw(o->kernel_hw, 0, k);
+    ps.kw = nn_pick_hw(o->kernel_hw, 1, k);
+    ps.sh = nn_pick_hw(o->stride_hw, 0, o->stride ? o->stride : ps.kh);
+    ps.sw = nn_pick_hw(o->stride_hw, 1, o->stride ? o->stride : ps.kw);
     if (!ps.sh) ps.sh = ps.kh;  /* a pair with a 0: that dim's kernel size */
     if (!ps.sw) ps.sw = ps.kw;
-    ps.ph = pick(o->padding_hw, 0, o->padding);
-    ps.pw = pick(o->padding_hw, 1, o->padding);
+    ps.ph = nn_pick_hw(o->padding_hw, 0, o->padding);
+    ps.pw = nn_pick_hw(o->padding_hw, 1, o->padding);
     ps.ceil_mode = o->ceil_mode;
     if (ps.kh <= 0 || ps.kw <= 0 || ps.sh < 0 || ps.sw < 0 || ps.ph < 0 || ps.pw < 0)
         error_raise(ERR_VALUE, "nn_%s: kernel_size must be > 0, stride and padding >= 0 (got kernel %s, stride %s, "
-                    "padding %s)", f == max_fwd ? "max_pool2d" : "avg_pool2d", pair_str(ps.kh, ps.kw),
-                    pair_str(ps.sh, ps.sw), pair_str(ps.ph, ps.pw));
+                    "padding %s)", f == max_fwd ? "max_pool2d" : "avg_pool2d", nn_pair_str(ps.kh, ps.kw),
+                    nn_pair_str(ps.sh, ps.sw), nn_pair_str(ps.ph, ps.pw));
     PoolImpl *c = cdl_alloc(sizeof *c);
     c->ps = ps;
-    return nn_layer_new(type, f, c, nn_strf("kernel_size=%s, stride=%s, padding=%s%s", pair_str(ps.kh, ps.kw),
-                                            pair_str(ps.sh, ps.sw), pair_str(ps.ph, ps.pw),
+    return nn_layer_new(type, f, c, nn_strf("kernel_size=%s, stride=%s, padding=%s%s", nn_pair_str(ps.kh, ps.kw),
+                                            nn_pair_str(ps.sh, ps.sw), nn_pair_str(ps.ph, ps.pw),
                                             ps.ceil_mode ? ", ceil_mode=True" : ""));
 }
 
