@@ -99,8 +99,10 @@ static void mm_range(int64_t b, int64_t e, void *arg)
             gemm_rows(J, i, 0, J->M);
 }
 
-void cpu_bmm(Tensor *out, const Tensor *a, const Tensor *b)
+void cpu_bmm(BmmArgs *m)
 {
+    Tensor *out = m->out;
+    const Tensor *a = m->a, *b = m->b;
     MMJob J;
     if (!describe(a, &J.a)) {
         Tensor *c = t_contig((Tensor *)a);
@@ -134,4 +136,19 @@ void cpu_bmm(Tensor *out, const Tensor *a, const Tensor *b)
         else
             parallel_for(B, B, mm_range, &J);
     }
+}
+
+/* Linear: the output starts as the broadcast bias, then one gemm with beta = 1. */
+void cpu_linear(LinearArgs *l)
+{
+    const Tensor *x = l->x, *w = l->w, *b = l->b;
+    int64_t K = w->shape[1], N = w->shape[0], M = N ? l->y->numel / N : 0;
+    size_t es = dtype_size(x->dtype);
+    if (b) {
+        char *yp = t_ptr(l->y);
+        const char *bp = t_ptr(b);
+        for (int64_t i = 0; i < M; i++)
+            memcpy(yp + i * N * es, bp, N * es);
+    }
+    cpu_gemm(x->dtype, false, true, M, N, K, 1.0, t_ptr(x), K, t_ptr(w), K, b ? 1.0 : 0.0, t_ptr(l->y), N);
 }

@@ -17,7 +17,7 @@ typedef struct Generator Generator;
 /* Element types. DT_FLOAT32 (0) is the default. */
 typedef enum DType { DT_FLOAT32 = 0, DT_FLOAT64, DT_INT64, DT_UINT8, DT_BOOL } DType;
 
-/* A device: 0 is the CPU, 1 + k is cuda:k (see device.h). */
+/* A device: a type (cpu, cuda, ref) and an index (see device.h). */
 typedef int Device;
 
 #define TENSOR_MAX_DIMS 8
