@@ -53,7 +53,7 @@ typedef struct Backend {
      * dtypes are in the table's). NULL: every op it has an entry for. */
     bool (*supports)(const OpView *v);
     /* The ops (ops.h): NULL where the CPU runs them instead. */
-#define BACKEND_ENTRY_(ID, name, Args, nout, dts) void (*name)(Args *a);
+#define BACKEND_ENTRY_(ID, name, Args, nout, dts, kind) void (*name)(Args *a);
     BACKEND_OPS(BACKEND_ENTRY_)
     BACKEND_LIST_OPS(BACKEND_ENTRY_)
 #undef BACKEND_ENTRY_
@@ -87,19 +87,52 @@ static inline const Backend *backend_for(Device d)
     return be ? be : backend_of(d);
 }
 
+/* Storage from the device's backend (the CPU's called directly: every op
+ * allocates its output through here). */
+static inline Storage *cpu_alloc(Device device, size_t nbytes, size_t head, void **headp)
+{
+    /* Small tensors: header (head), Storage and data in one GC block, so
+     * that an op allocates once (the few data bytes are scanned too, which
+     * is harmless); others: Storage and data in one pointer-free block. */
+    Storage *s;
+    if (head && nbytes <= 256) {
+        char *block = cdl_alloc(head + 64 + nbytes);  /* zeroed */
+        s = (Storage *)(block + head);
+        *headp = block;
+    } else {
+        s = cdl_alloc_atomic(64 + nbytes);
+        s->version = 0;
+        s->backend_ctx = NULL;
+        if (headp)
+            *headp = NULL;
+    }
+    s->data = (char *)s + 64;  /* data 64 bytes in */
+    s->nbytes = nbytes;
+    s->device = device;
+    s->refs = 1;
+    return s;
+}
+static inline Storage *backend_alloc(Device d, size_t nbytes, size_t head, void **headp)
+{
+    return d == DEVICE_CPU ? cpu_alloc(d, nbytes, head, headp) : backend_for(d)->alloc(d, nbytes, head, headp);
+}
+
 /* The dispatchers: run the op on its tensors' device (all one device). */
-#define BACKEND_DISPATCH_(ID, name, Args, nout, dts) void dev_##name(Args *a);
+#define BACKEND_DISPATCH_(ID, name, Args, nout, dts, kind) void dev_##name(Args *a);
 BACKEND_OPS(BACKEND_DISPATCH_)
 BACKEND_LIST_OPS(BACKEND_DISPATCH_)
 #undef BACKEND_DISPATCH_
 /* Whether the device's own backend runs a call (no copies to the CPU): for
  * fused ops, which the engine writes unfused where they are not. */
-#define BACKEND_NATIVE_(ID, name, Args, nout, dts) bool dev_native_##name(Args *a);
+#define BACKEND_NATIVE_(ID, name, Args, nout, dts, kind) bool dev_native_##name(Args *a);
 BACKEND_OPS(BACKEND_NATIVE_)
 #undef BACKEND_NATIVE_
 
-/* The registered device types other than the CPU, for the conformance test
- * (n written; returns their backends). */
+/* The registered backends other than the CPU that have a device, for the
+ * conformance test (returns how many were written to out). */
 int backend_list(const Backend **out, int cap);
+/* How many calls of op ran on devices of a type other than the CPU, on
+ * their own backend (native) or through the fallback. */
+uint64_t backend_calls(DeviceType type, BackendOp op, bool native);
 
 #endif

@@ -21,7 +21,7 @@ void cpu_gemm(DType dtype, bool ta, bool tb, int64_t M, int64_t N, int64_t K, do
               const void *A, int64_t lda, const void *B, int64_t ldb, double beta, void *C, int64_t ldc);
 
 /* The kernels, one per op of the table (device/ops.h). */
-#define CPU_KERNEL_(ID, name, Args, nout, dts) void cpu_##name(Args *a);
+#define CPU_KERNEL_(ID, name, Args, nout, dts, kind) void cpu_##name(Args *a);
 BACKEND_OPS(CPU_KERNEL_)
 BACKEND_LIST_OPS(CPU_KERNEL_)
 #undef CPU_KERNEL_

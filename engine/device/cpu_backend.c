@@ -207,34 +207,6 @@ void cpu_copy(CopyArgs *a)
 
 static int cpu_device_count(void) { return 1; }
 
-/* Tensors of at most this many bytes get their header, Storage and data in
- * one GC block (one allocation per op; the few data bytes are scanned too,
- * which is harmless). */
-#define SMALL_BYTES 256
-
-static Storage *cpu_alloc(Device device, size_t nbytes, size_t head, void **headp)
-{
-    (void)device;
-    Storage *s;
-    if (head && nbytes <= SMALL_BYTES) {
-        char *block = cdl_alloc(head + 64 + nbytes);  /* zeroed */
-        s = (Storage *)(block + head);
-        *headp = block;
-    } else {
-        /* Header and data in one pointer-free block; data 64 bytes in. */
-        s = cdl_alloc_atomic(64 + nbytes);
-        s->version = 0;
-        s->backend_ctx = NULL;
-        if (headp)
-            *headp = NULL;
-    }
-    s->data = (char *)s + 64;
-    s->nbytes = nbytes;
-    s->device = DEVICE_CPU;
-    s->refs = 1;
-    return s;
-}
-
 static void cpu_release(Storage *s) { cdl_free(s); }
 
 static void cpu_memcpy(Device device, void *dst, const void *src, size_t n)
@@ -257,7 +229,7 @@ const Backend cdl_cpu_backend = {
     .download = cpu_memcpy,
     .synchronize = cpu_synchronize,
     .supports = NULL,
-#define CPU_ENTRY_(ID, name, Args, nout, dts) .name = cpu_##name,
+#define CPU_ENTRY_(ID, name, Args, nout, dts, kind) .name = cpu_##name,
     BACKEND_OPS(CPU_ENTRY_)
     BACKEND_LIST_OPS(CPU_ENTRY_)
 #undef CPU_ENTRY_

@@ -4,63 +4,84 @@
  * refuses the call, on the CPU backend: each tensor is copied to the host
  * (the bytes its elements span, so views keep their strides), the CPU
  * kernel runs on the copies, and the outputs are copied back. */
-#include "backend.h"
+#include "cpu.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
 /* ---- names and dtype rules, from the tables ---- */
 
-#define NAME_(ID, name, Args, nout, dts) #name,
+#define NAME_(ID, name, Args, nout, dts, kind) #name,
 static const char *const g_op_names[OP_COUNT] = { BACKEND_OPS(NAME_) BACKEND_LIST_OPS(NAME_) };
 #undef NAME_
-#define DTS_(ID, name, Args, nout, dts) dts,
+#define DTS_(ID, name, Args, nout, dts, kind) dts,
 static const unsigned g_op_dtypes[OP_COUNT] = { BACKEND_OPS(DTS_) BACKEND_LIST_OPS(DTS_) };
 #undef DTS_
+#define KIND_(ID, name, Args, nout, dts, kind) kind,
+static const OpKind g_op_kinds[OP_COUNT] = { BACKEND_OPS(KIND_) BACKEND_LIST_OPS(KIND_) };
+#undef KIND_
 
 const char *backend_op_name(BackendOp op) { return (unsigned)op < OP_COUNT ? g_op_names[op] : "invalid op"; }
 unsigned backend_op_dtypes(BackendOp op) { return (unsigned)op < OP_COUNT ? g_op_dtypes[op] : 0; }
+OpKind backend_op_kind(BackendOp op) { return (unsigned)op < OP_COUNT ? g_op_kinds[op] : OPK_PLAIN; }
 
 #define EL_NAME_(id, name, kind) name,
 #define EL_INT_(id, name, kind) #kind[0] == 'I',
 static const char *const g_unary_names[U_COUNT] = { UNARY_ARITH_OPS(EL_NAME_) UNARY_CMP_OPS(EL_NAME_) };
-static const bool g_unary_int[U_COUNT] = { UNARY_ARITH_OPS(EL_INT_) UNARY_CMP_OPS(EL_INT_) };
+const bool cdl_unary_takes_int[U_COUNT] = { UNARY_ARITH_OPS(EL_INT_) UNARY_CMP_OPS(EL_INT_) };
 static const char *const g_binary_names[B_COUNT] = { BINARY_ARITH_OPS(EL_NAME_) BINARY_CMP_OPS(EL_NAME_) };
-static const bool g_binary_int[B_COUNT] = { BINARY_ARITH_OPS(EL_INT_) BINARY_CMP_OPS(EL_INT_) };
+const bool cdl_binary_takes_int[B_COUNT] = { BINARY_ARITH_OPS(EL_INT_) BINARY_CMP_OPS(EL_INT_) };
 #undef EL_NAME_
 #undef EL_INT_
 
 const char *unary_op_name(UnaryOp op) { return (unsigned)op < U_COUNT ? g_unary_names[op] : "invalid"; }
-bool unary_op_takes_int(UnaryOp op) { return (unsigned)op < U_COUNT && g_unary_int[op]; }
 const char *binary_op_name(BinaryOp op) { return (unsigned)op < B_COUNT ? g_binary_names[op] : "invalid"; }
-bool binary_op_takes_int(BinaryOp op) { return (unsigned)op < B_COUNT && g_binary_int[op]; }
 
 /* ---- the checks every call goes through ---- */
 
-/* The backend of the call's device, after checking the invariants the
- * engine's ops establish before calling. */
-static const Backend *op_check(const OpView *v)
+/* A broken invariant: names it (never returns). */
+__attribute__((cold, noinline)) static void op_invalid(BackendOp op, Tensor *const *ts, int n, int n_out)
 {
     const Tensor *first = NULL, *rule = NULL;
-    for (int k = 0; k < v->n; k++) {
-        const Tensor *t = v->t[k];
+    for (int k = 0; k < n; k++) {
+        const Tensor *t = ts[k];
         if (!t)
             continue;
         if (!first)
             first = t;
-        else
-            CDL_ASSERT(t->device == first->device, "%s: tensors on %s and %s", g_op_names[v->op],
-                       device_name(first->device), device_name(t->device));
-        if (k >= v->n_out && !rule)
-            rule = t;  /* the first input, else the first output */
+        CDL_ASSERT(t->device == first->device, "%s: tensors on %s and %s", g_op_names[op],
+                   device_name(first->device), device_name(t->device));
+        if (k >= n_out && !rule)
+            rule = t;
+    }
+    CDL_ASSERT(first, "%s: no tensor", g_op_names[op]);
+    CDL_ASSERT(false, "%s does not take %s tensors", g_op_names[op], dtype_name((rule ? rule : first)->dtype));
+}
+
+/* The backend of a call's device, after checking the invariants the
+ * engine's ops establish before calling: every tensor on one device, and
+ * the first input (else the first output) in the op's dtypes. Inlined in
+ * each dispatcher, where the tensor count is a constant. */
+__attribute__((always_inline)) static inline const Backend *op_check(BackendOp op, Tensor *const *ts, int n,
+                                                                    int n_out)
+{
+    const Tensor *first = NULL, *rule = NULL;
+    unsigned differ = 0;
+    for (int k = 0; k < n; k++) {
+        const Tensor *t = ts[k];
+        if (!t)
+            continue;
+        if (!first)
+            first = t;
+        differ |= (unsigned)(t->device ^ first->device);
+        if (k >= n_out && !rule)
+            rule = t;
     }
     if (!rule)
         rule = first;
-    CDL_ASSERT(first, "%s: no tensor", g_op_names[v->op]);
-    CDL_ASSERT(g_op_dtypes[v->op] >> rule->dtype & 1, "%s does not take %s tensors", g_op_names[v->op],
-               dtype_name(rule->dtype));
-    const Backend *be = t_backend(first);
-    return be;
+    if (__builtin_expect(!first || differ || !(g_op_dtypes[op] >> rule->dtype & 1), 0))
+        op_invalid(op, ts, n, n_out);
+    return first->device == DEVICE_CPU ? &cdl_cpu_backend : backend_for(first->device);
 }
 
 /* ---- the fallback to the CPU ---- */
@@ -126,17 +147,37 @@ static bool native(const Backend *be, void *entry, const OpView *v)
     return entry && (!be->supports || be->supports(v));
 }
 
+/* Calls per (device type, op), run natively [1] or through the fallback
+ * [0]; the CPU's are not counted (its calls never fall back). */
+static uint64_t g_calls[DEVTYPE_COUNT][OP_COUNT][2];
+
+uint64_t backend_calls(DeviceType type, BackendOp op, bool native_run)
+{
+    return (unsigned)type < DEVTYPE_COUNT && (unsigned)op < OP_COUNT ? g_calls[type][op][native_run] : 0;
+}
+
+static void count(const Backend *be, BackendOp op, bool native_run)
+{
+    g_calls[be->type][op][native_run]++;
+}
+
 /* The dispatcher of each fixed-tensor op. After the CPU ran on the host
  * copies, scalar outputs of the argument struct (Conv2dArgs.kept...) are
  * handed back with the caller's tensors restored. */
-#define DISPATCH_(ID, name, Args, NOUT, DTS) \
+#define DISPATCH_(ID, name, Args, NOUT, DTS, kind) \
 void dev_##name(Args *a) \
 { \
     enum { N = sizeof a->t / sizeof a->t[0] }; \
     _Static_assert(NOUT >= 1 && NOUT <= N, #name ": outputs must be among its tensors"); \
+    const Backend *be = op_check(OP_##ID, a->t, N, NOUT); \
+    if (be == &cdl_cpu_backend) { \
+        cpu_##name(a); \
+        return; \
+    } \
     OpView v = { OP_##ID, NOUT, N, a->t, a }; \
-    const Backend *be = op_check(&v); \
-    if (native(be, (void *)be->name, &v)) { \
+    bool nat = native(be, (void *)be->name, &v); \
+    count(be, OP_##ID, nat); \
+    if (nat) { \
         be->name(a); \
         return; \
     } \
@@ -150,14 +191,14 @@ void dev_##name(Args *a) \
 bool dev_native_##name(Args *a) \
 { \
     OpView v = { OP_##ID, NOUT, sizeof a->t / sizeof a->t[0], a->t, a }; \
-    const Backend *be = op_check(&v); \
+    const Backend *be = op_check(v.op, v.t, v.n, v.n_out); \
     return native(be, (void *)be->name, &v); \
 }
 BACKEND_OPS(DISPATCH_)
 #undef DISPATCH_
 
 /* The list ops: their tensors are params, state (written) and grads (read). */
-#define LIST_DISPATCH_(ID, name, Args, NOUT, DTS) \
+#define LIST_DISPATCH_(ID, name, Args, NOUT, DTS, kind) \
 void dev_##name(OptimArgs *a) { list_dispatch(OP_##ID, a); }
 
 static void list_dispatch(BackendOp op, OptimArgs *a)
@@ -166,7 +207,7 @@ static void list_dispatch(BackendOp op, OptimArgs *a)
         return;
     int ns = a->n * a->nstate;
     OpView v = { op, a->n, a->n, a->params, a };
-    const Backend *be = op_check(&v);
+    const Backend *be = op_check(op, v.t, v.n, v.n_out);
     Device dev0 = a->params[0]->device;
     for (int i = 0; i < a->n; i++) {
         CDL_ASSERT(a->grads[i]->device == dev0, "%s: the gradient of parameter %d is not on %s", g_op_names[op], i,
@@ -177,12 +218,15 @@ static void list_dispatch(BackendOp op, OptimArgs *a)
     }
     void (*entry)(OptimArgs *) = NULL, (*cpu)(OptimArgs *) = NULL;
     switch (op) {
-#define PICK_(ID, name, Args, nout, dts) case OP_##ID: entry = be->name; cpu = cdl_cpu_backend.name; break;
+#define PICK_(ID, name, Args, nout, dts, kind) case OP_##ID: entry = be->name; cpu = cdl_cpu_backend.name; break;
     BACKEND_LIST_OPS(PICK_)
 #undef PICK_
     default: CDL_ASSERT(false, "op %d is not a list op", (int)op);
     }
-    if (native(be, (void *)entry, &v)) {
+    bool nat = be->type == DEVTYPE_CPU || native(be, (void *)entry, &v);
+    if (be->type != DEVTYPE_CPU)
+        count(be, op, nat);
+    if (nat) {
         entry(a);
         return;
     }

@@ -56,9 +56,10 @@ typedef enum BinaryOp {
 
 /* Names ("exp") and whether int64 inputs compute in int64 (dispatch.c). */
 const char *unary_op_name(UnaryOp op);
-bool unary_op_takes_int(UnaryOp op);
 const char *binary_op_name(BinaryOp op);
-bool binary_op_takes_int(BinaryOp op);
+extern const bool cdl_unary_takes_int[U_COUNT], cdl_binary_takes_int[B_COUNT];
+static inline bool unary_op_takes_int(UnaryOp op) { return (unsigned)op < U_COUNT && cdl_unary_takes_int[op]; }
+static inline bool binary_op_takes_int(BinaryOp op) { return (unsigned)op < B_COUNT && cdl_binary_takes_int[op]; }
 
 typedef enum ReduceOp { R_SUM, R_PROD, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN } ReduceOp;
 
@@ -237,53 +238,57 @@ typedef struct OptimArgs {
 #define DTS_NUM (DTS_FLOAT | 1u << DT_INT64)
 #define DTS_ALL (DTS_NUM | 1u << DT_UINT8 | 1u << DT_BOOL)
 
-/* The table: X(ID, name, Args, outputs, dtypes). "outputs": how many of the
- * first tensors the op writes (the rest it only reads); "dtypes": those the
- * op takes for its first input (its first output when it has no input).
- * The CPU backend runs every op in every dtype listed. */
+/* The table: X(ID, name, Args, outputs, dtypes, kind). "outputs": how many
+ * of the first tensors the op writes (the rest it only reads); "dtypes":
+ * those the op takes for its first input (its first output when it has no
+ * input); "kind": OPK_FUSED for an op the engine calls only where the
+ * device runs it itself (dev_native_<op>), writing it with other ops
+ * elsewhere, else OPK_PLAIN. The CPU backend runs every op in every dtype
+ * listed. */
+typedef enum OpKind { OPK_PLAIN, OPK_FUSED } OpKind;
 #define BACKEND_OPS(X) \
-    X(FILL, fill, FillArgs, 1, DTS_ALL) \
-    X(COPY, copy, CopyArgs, 1, DTS_ALL) \
-    X(UNARY, unary, UnaryArgs, 1, DTS_NUM) \
-    X(BINARY, binary, BinaryArgs, 1, DTS_NUM) \
-    X(WHERE, where, WhereArgs, 1, DTS_ALL) \
-    X(AXPY, axpy, AxpyArgs, 1, DTS_FLOAT) \
-    X(REDUCE, reduce, ReduceArgs, 1, DTS_NUM) \
-    X(BMM, bmm, BmmArgs, 1, DTS_NUM) \
-    X(LINEAR, linear, LinearArgs, 1, DTS_FLOAT) \
-    X(INDEX_SELECT, index_select, IndexArgs, 1, DTS_ALL) \
-    X(INDEX_ADD, index_add, IndexArgs, 1, DTS_ALL) \
-    X(GATHER, gather, IndexArgs, 1, DTS_ALL) \
-    X(SCATTER, scatter, IndexArgs, 1, DTS_ALL) \
-    X(SOFTMAX, softmax, SoftmaxArgs, 1, DTS_FLOAT) \
-    X(SOFTMAX_BWD, softmax_bwd, SoftmaxBwdArgs, 1, DTS_FLOAT) \
-    X(CROSS_ENTROPY, cross_entropy, CrossEntropyArgs, 3, DTS_FLOAT) \
-    X(CROSS_ENTROPY_BWD, cross_entropy_bwd, CrossEntropyBwdArgs, 1, DTS_FLOAT) \
-    X(CONV2D, conv2d, Conv2dArgs, 1, DTS_FLOAT) \
-    X(CONV2D_BWD, conv2d_bwd, Conv2dBwdArgs, 3, DTS_FLOAT) \
-    X(CONV_TRANSPOSE2D, conv_transpose2d, ConvTranspose2dArgs, 1, DTS_FLOAT) \
-    X(CONV_TRANSPOSE2D_BWD, conv_transpose2d_bwd, ConvTranspose2dBwdArgs, 2, DTS_FLOAT) \
-    X(IM2COL, im2col, ColsArgs, 1, DTS_FLOAT) \
-    X(COL2IM, col2im, ColsArgs, 1, DTS_FLOAT) \
-    X(MAX_POOL2D, max_pool2d, MaxPoolArgs, 2, DTS_FLOAT) \
-    X(MAX_POOL2D_BWD, max_pool2d_bwd, MaxPoolBwdArgs, 1, DTS_FLOAT) \
-    X(MAX_POOL2X2, max_pool2x2, MaxPool2x2Args, 1, DTS_F32) \
-    X(MAX_POOL2X2_BWD, max_pool2x2_bwd, MaxPool2x2BwdArgs, 1, DTS_F32) \
-    X(AVG_POOL2D, avg_pool2d, AvgPoolArgs, 1, DTS_FLOAT) \
-    X(AVG_POOL2D_BWD, avg_pool2d_bwd, AvgPoolArgs, 1, DTS_FLOAT) \
-    X(BATCH_NORM, batch_norm, BatchNormArgs, 5, DTS_FLOAT) \
-    X(BATCH_NORM_BWD, batch_norm_bwd, BatchNormBwdArgs, 3, DTS_FLOAT) \
-    X(RANDOM_FILL, random_fill, RandomArgs, 1, DTS_NUM) \
-    X(DROPOUT_MASK, dropout_mask, RandomArgs, 1, DTS_FLOAT)
+    X(FILL, fill, FillArgs, 1, DTS_ALL, OPK_PLAIN) \
+    X(COPY, copy, CopyArgs, 1, DTS_ALL, OPK_PLAIN) \
+    X(UNARY, unary, UnaryArgs, 1, DTS_NUM, OPK_PLAIN) \
+    X(BINARY, binary, BinaryArgs, 1, DTS_NUM, OPK_PLAIN) \
+    X(WHERE, where, WhereArgs, 1, DTS_ALL, OPK_PLAIN) \
+    X(AXPY, axpy, AxpyArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(REDUCE, reduce, ReduceArgs, 1, DTS_NUM, OPK_PLAIN) \
+    X(BMM, bmm, BmmArgs, 1, DTS_NUM, OPK_PLAIN) \
+    X(LINEAR, linear, LinearArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(INDEX_SELECT, index_select, IndexArgs, 1, DTS_ALL, OPK_PLAIN) \
+    X(INDEX_ADD, index_add, IndexArgs, 1, DTS_ALL, OPK_PLAIN) \
+    X(GATHER, gather, IndexArgs, 1, DTS_ALL, OPK_PLAIN) \
+    X(SCATTER, scatter, IndexArgs, 1, DTS_ALL, OPK_PLAIN) \
+    X(SOFTMAX, softmax, SoftmaxArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(SOFTMAX_BWD, softmax_bwd, SoftmaxBwdArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(CROSS_ENTROPY, cross_entropy, CrossEntropyArgs, 3, DTS_FLOAT, OPK_PLAIN) \
+    X(CROSS_ENTROPY_BWD, cross_entropy_bwd, CrossEntropyBwdArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(CONV2D, conv2d, Conv2dArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(CONV2D_BWD, conv2d_bwd, Conv2dBwdArgs, 3, DTS_FLOAT, OPK_PLAIN) \
+    X(CONV_TRANSPOSE2D, conv_transpose2d, ConvTranspose2dArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(CONV_TRANSPOSE2D_BWD, conv_transpose2d_bwd, ConvTranspose2dBwdArgs, 2, DTS_FLOAT, OPK_PLAIN) \
+    X(IM2COL, im2col, ColsArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(COL2IM, col2im, ColsArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(MAX_POOL2D, max_pool2d, MaxPoolArgs, 2, DTS_FLOAT, OPK_PLAIN) \
+    X(MAX_POOL2D_BWD, max_pool2d_bwd, MaxPoolBwdArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(MAX_POOL2X2, max_pool2x2, MaxPool2x2Args, 1, DTS_F32, OPK_FUSED) \
+    X(MAX_POOL2X2_BWD, max_pool2x2_bwd, MaxPool2x2BwdArgs, 1, DTS_F32, OPK_FUSED) \
+    X(AVG_POOL2D, avg_pool2d, AvgPoolArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(AVG_POOL2D_BWD, avg_pool2d_bwd, AvgPoolArgs, 1, DTS_FLOAT, OPK_PLAIN) \
+    X(BATCH_NORM, batch_norm, BatchNormArgs, 5, DTS_FLOAT, OPK_PLAIN) \
+    X(BATCH_NORM_BWD, batch_norm_bwd, BatchNormBwdArgs, 3, DTS_FLOAT, OPK_PLAIN) \
+    X(RANDOM_FILL, random_fill, RandomArgs, 1, DTS_NUM, OPK_PLAIN) \
+    X(DROPOUT_MASK, dropout_mask, RandomArgs, 1, DTS_FLOAT, OPK_PLAIN)
 
 /* Ops over a parameter list (their dtypes: the parameters'). */
 #define BACKEND_LIST_OPS(X) \
-    X(SGD_STEP, sgd_step, OptimArgs, 0, DTS_FLOAT) \
-    X(ADAM_STEP, adam_step, OptimArgs, 0, DTS_FLOAT) \
-    X(RMSPROP_STEP, rmsprop_step, OptimArgs, 0, DTS_FLOAT) \
-    X(ADAGRAD_STEP, adagrad_step, OptimArgs, 0, DTS_FLOAT)
+    X(SGD_STEP, sgd_step, OptimArgs, 0, DTS_FLOAT, OPK_PLAIN) \
+    X(ADAM_STEP, adam_step, OptimArgs, 0, DTS_FLOAT, OPK_PLAIN) \
+    X(RMSPROP_STEP, rmsprop_step, OptimArgs, 0, DTS_FLOAT, OPK_PLAIN) \
+    X(ADAGRAD_STEP, adagrad_step, OptimArgs, 0, DTS_FLOAT, OPK_PLAIN)
 
-#define OPS_ENUM_(ID, name, Args, nout, dts) OP_##ID,
+#define OPS_ENUM_(ID, name, Args, nout, dts, kind) OP_##ID,
 typedef enum BackendOp { BACKEND_OPS(OPS_ENUM_) BACKEND_LIST_OPS(OPS_ENUM_) OP_COUNT } BackendOp;
 #undef OPS_ENUM_
 
@@ -291,5 +296,7 @@ typedef enum BackendOp { BACKEND_OPS(OPS_ENUM_) BACKEND_LIST_OPS(OPS_ENUM_) OP_C
 const char *backend_op_name(BackendOp op);
 /* The dtypes an op takes (a DTS_ set). */
 unsigned backend_op_dtypes(BackendOp op);
+/* Its kind (OPK_FUSED: only run where the device has it). */
+OpKind backend_op_kind(BackendOp op);
 
 #endif

@@ -14,7 +14,7 @@ const Backend *cdl_backends[DEVTYPE_COUNT] = {
 /* Every op must have a CPU entry: the CPU is where the others fall back. */
 __attribute__((constructor)) static void check_cpu_backend(void)
 {
-#define HAS_(ID, name, Args, nout, dts) if (!cdl_cpu_backend.name) abort();
+#define HAS_(ID, name, Args, nout, dts, kind) if (!cdl_cpu_backend.name) abort();
     BACKEND_OPS(HAS_)
     BACKEND_LIST_OPS(HAS_)
 #undef HAS_

@@ -25,9 +25,11 @@ Optimizer *optim_new(const char *name, ParamList *params, double lr, int nbuf, c
     Optimizer *o = cdl_alloc(sizeof(Optimizer));
     o->name = name;
     o->params = params;
-    o->lr = tensor_zeros_dtype(DT_FLOAT64);
+    /* lr and the step counts are host state (read and written by the step) */
+    o->lr = t_new(DT_FLOAT64, 0, NULL, DEVICE_CPU);
     *(double *)t_ptr(o->lr) = lr;
-    o->steps = tensor_zeros_dtype(DT_FLOAT64, params->n);
+    o->steps = t_new(DT_FLOAT64, 1, (int64_t[]){ params->n }, DEVICE_CPU);
+    memset(t_ptr(o->steps), 0, sizeof(double) * (size_t)params->n);
     o->nbuf = nbuf;
     o->step = step;
     o->bufs = cdl_alloc(sizeof(Tensor *) * (size_t)(params->n * (nbuf ? nbuf : 1)));

@@ -124,7 +124,7 @@ Tensor *t_new(DType dtype, int ndim, const int64_t *shape, Device device)
     /* The backend may put the Tensor in its storage's allocation (the CPU
      * does for small tensors: one allocation per op). */
     void *head;
-    Storage *st = backend_for(device)->alloc(device, nbytes, sizeof(Tensor), &head);
+    Storage *st = backend_alloc(device, nbytes, sizeof(Tensor), &head);
     Tensor *t = head ? head : cdl_alloc(sizeof(Tensor));
     t->dtype = dtype;
     t->ndim = ndim;
