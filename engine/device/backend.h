@@ -76,7 +76,12 @@ void backend_register(const Backend *backend);
  * registers the result; false (nothing registered) if the library or the
  * symbol is missing or it found no device. */
 bool backend_load(const char *path);
-/* The backend of a device type, or NULL. */
+/* Sets the function that loads the backend of a type the first time that
+ * type is asked for (backend_of_type), e.g. one that dlopens the CUDA
+ * library only when a program asks about CUDA; it returns NULL when there
+ * is no usable device. */
+void backend_set_loader(DeviceType type, const Backend *(*load)(void));
+/* The backend of a device type (loading it if a loader is set), or NULL. */
 const Backend *backend_of_type(DeviceType type);
 /* The backend of a device (DeviceError if none is registered). */
 const Backend *backend_of(Device device);
@@ -84,7 +89,7 @@ static inline const Backend *backend_for(Device d)
 {
     unsigned type = device_type(d);
     const Backend *be = type < DEVTYPE_COUNT ? cdl_backends[type] : NULL;
-    return be ? be : backend_of(d);
+    return be ? be : backend_of(d);  /* not registered yet: through the loader, or a DeviceError */
 }
 
 /* Storage from the device's backend (the CPU's called directly: every op

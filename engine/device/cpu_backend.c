@@ -4,7 +4,6 @@
 #include "cpu.h"
 #include "../parallel/pool.h"
 
-#include <math.h>
 #include <stdint.h>
 
 #define MAX_OPS 4
@@ -146,10 +145,6 @@ void cpu_fill(FillArgs *a)
 {
     Tensor *out = a->out;
     double value = a->value;
-    if (out->contiguous && value == 0 && !signbit(value)) {
-        memset(t_ptr(out), 0, (size_t)(out->numel * t_esize(out->dtype)));
-        return;
-    }
     union { float f; double d; int64_t i; uint8_t u; } v;
     RowFn fn;
     switch (out->dtype) {

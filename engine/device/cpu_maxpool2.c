@@ -1,9 +1,9 @@
 /* The CPU backend's fused max-pool (entries max_pool2x2 and _bwd): the
- * usual 2x2 / stride 2 / no padding float32 max-pool, without an argmax array: the backward finds each window's
- * argmax again from x with the same compares (cheaper than writing and
- * reading 8-byte indices) and writes every input cell once (gy at the
- * argmax, 0 elsewhere). NaN wins like in PyTorch (NN_MAX_TAKES); ties
- * keep the first. */
+ * usual 2x2 / stride 2 / no padding float32 max-pool without an argmax
+ * array: the backward finds each window's argmax again from x with the same
+ * compares (cheaper than writing and reading 8-byte indices) and writes
+ * every input cell once (gy at the argmax, 0 elsewhere). NaN wins like in
+ * PyTorch (NN_MAX_TAKES); ties keep the first. */
 #include "cpu.h"
 #include "../parallel/pool.h"
 

@@ -48,9 +48,30 @@ bool backend_load(const char *path)
     return true;
 }
 
+/* Loaders run the first time a device type without a backend is asked for
+ * (the CUDA library is opened only when a program asks about CUDA). */
+static const Backend *(*g_loaders[DEVTYPE_COUNT])(void);
+static bool g_tried[DEVTYPE_COUNT];
+
+void backend_set_loader(DeviceType type, const Backend *(*load)(void))
+{
+    if ((unsigned)type < DEVTYPE_COUNT && type != DEVTYPE_CPU) {
+        g_loaders[type] = load;
+        g_tried[type] = false;
+    }
+}
+
 const Backend *backend_of_type(DeviceType type)
 {
-    return (unsigned)type < DEVTYPE_COUNT ? cdl_backends[type] : NULL;
+    if ((unsigned)type >= DEVTYPE_COUNT)
+        return NULL;
+    if (!cdl_backends[type] && g_loaders[type] && !g_tried[type]) {
+        g_tried[type] = true;
+        const Backend *be = g_loaders[type]();
+        if (be)
+            backend_register(be);
+    }
+    return cdl_backends[type];
 }
 
 const Backend *backend_of(Device d)
@@ -69,8 +90,10 @@ const struct Backend *t_backend(const Tensor *t)
 int backend_list(const Backend **out, int cap)
 {
     int n = 0;
-    for (int k = 0; k < DEVTYPE_COUNT; k++)
-        if (k != DEVTYPE_CPU && cdl_backends[k] && cdl_backends[k]->device_count() > 0 && n < cap)
-            out[n++] = cdl_backends[k];
+    for (int k = 0; k < DEVTYPE_COUNT; k++) {
+        const Backend *be = k == DEVTYPE_CPU ? NULL : backend_of_type((DeviceType)k);
+        if (be && be->device_count() > 0 && n < cap)
+            out[n++] = be;
+    }
     return n;
 }
