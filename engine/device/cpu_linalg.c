@@ -40,6 +40,11 @@ static bool describe(const Tensor *x, Operand *o)
     int64_t s1 = R == 1 ? (C > 0 ? C : 1) : x->strides[1], s2 = C == 1 ? 1 : x->strides[2];
     o->base = t_ptr(x);
     o->batch_stride = x->shape[0] == 1 ? 0 : x->strides[0];
+    if (x->numel == 0) {  /* nothing is read (K == 0 gives zeros): any layout */
+        o->trans = false;
+        o->ld = C > 1 ? C : 1;
+        return true;
+    }
     if (s2 == 1 && s1 >= (C > 1 ? C : 1)) {
         o->trans = false;
         o->ld = s1;
