@@ -122,6 +122,8 @@ static void conv_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
         gi[0] = fold_op(group_mm(w2, true, gt, false, g->groups), g);
 }
 static const GradRule rule_Conv = { "ConvolutionBackward0", conv_bw, sizeof(ConvParams) };
+/* A convolution with its ReLU fused: PyTorch's grad_fn of the result is the ReLU's. */
+static const GradRule rule_ConvRelu = { "ReluBackward0", conv_bw, sizeof(ConvParams) };
 
 static void check_conv_args(const Tensor *x, const Tensor *w, int groups, const char *fn)
 {
@@ -191,7 +193,9 @@ Tensor *nn_f_conv2d_act(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph,
     Tensor *y = a.y;
     if (record) {
         ConvParams P = { g, a.kept_chunk, -1, -1 };
-        Node *n = b ? AG_RECORD_P(y, rule_Conv, &P, x, w, b) : AG_RECORD_P(y, rule_Conv, &P, x, w);
+        const GradRule *rule = a.relu ? &rule_ConvRelu : &rule_Conv;
+        Node *n = b ? ag_record(y, rule, 3, (Tensor *[]){ x, w, b }, &P, sizeof P)
+                    : ag_record(y, rule, 2, (Tensor *[]){ x, w }, &P, sizeof P);
         ag_save(n, (Tensor *)a.x);
         ag_save(n, (Tensor *)a.w);
         ConvParams *np = n->params;  /* the slots, now that they are known */
