@@ -1,6 +1,9 @@
 /* The CPU backend's pooling: max-pool keeping the argmax (branch-free 2x2
  * windows inside the image), its scatter backward, and the average pool
  * with its adjoint. Planes run in parallel. */
+/* -O2 (engine/device is built with -O3): rows and windows here are short,
+ * and -O3's vector prologues cost more than they save (callgrind). */
+#pragma GCC optimize("O2")
 #include "cpu.h"
 #include "../parallel/pool.h"
 

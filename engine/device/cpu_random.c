@@ -1,6 +1,9 @@
 /* The CPU backend's random fills and dropout masks: drawn from the
  * generator one element after another in the tensor's element order (the
  * same numbers for the same seed on every run and machine). */
+/* -O2 (engine/device is built with -O3): rows and windows here are short,
+ * and -O3's vector prologues cost more than they save (callgrind). */
+#pragma GCC optimize("O2")
 #include "cpu.h"
 
 static double draw(const RandomArgs *a)

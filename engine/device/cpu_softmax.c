@@ -8,8 +8,8 @@
 /* One fused pass per row: ls = x - max - log(sum(exp(x - max))); softmax
  * is exp(ls). A row whose max is not finite is shifted by 0 (all -inf
  * gives nan, like PyTorch). */
-#define SM_FWD(NAME, T, EXP, LOG) \
-static void NAME(const T *x, T *o, int64_t k1, int64_t r, int64_t k2, bool log_out) \
+#define SM_FWD(NAME, T, EXP, LOG, log_out) \
+static void NAME(const T *x, T *o, int64_t k1, int64_t r, int64_t k2) \
 { \
     for (int64_t i = 0; i < k1; i++) \
         for (int64_t j = 0; j < k2; j++) { \
@@ -25,12 +25,16 @@ static void NAME(const T *x, T *o, int64_t k1, int64_t r, int64_t k2, bool log_o
             else for (int64_t q = 0; q < r; q++) orow[q * k2] = EXP(xr[q * k2] - sh); \
         } \
 }
-SM_FWD(sm_fwd_f32, float, expf, log)
-SM_FWD(sm_fwd_f64, double, exp, log)
+SM_FWD(lsm_fwd_f32, float, expf, log, true)
+SM_FWD(lsm_fwd_f64, double, exp, log, true)
+SM_FWD(sm_fwd_f32, float, expf, log, false)
+SM_FWD(sm_fwd_f64, double, exp, log, false)
 
-/* log: gi = g - exp(y) * sum(g); softmax: gi = y * (g - sum(g * y)). */
-#define SM_BWD(NAME, T, EXP) \
-static void NAME(const T *g, const T *y, T *o, int64_t k1, int64_t r, int64_t k2, bool log_out) \
+/* log: gi = g - exp(y) * sum(g); softmax: gi = y * (g - sum(g * y)).
+ * -O2: rows are short (a few classes) and -O3's unrolling costs more than it
+ * saves (callgrind, the moons MLP). */
+#define SM_BWD(NAME, T, EXP, log_out) \
+__attribute__((optimize("O2"))) static void NAME(const T *g, const T *y, T *o, int64_t k1, int64_t r, int64_t k2) \
 { \
     for (int64_t i = 0; i < k1; i++) \
         for (int64_t j = 0; j < k2; j++) { \
@@ -47,23 +51,29 @@ static void NAME(const T *g, const T *y, T *o, int64_t k1, int64_t r, int64_t k2
             } \
         } \
 }
-SM_BWD(sm_bwd_f32, float, expf)
-SM_BWD(sm_bwd_f64, double, exp)
+SM_BWD(lsm_bwd_f32, float, expf, true)
+SM_BWD(lsm_bwd_f64, double, exp, true)
+SM_BWD(sm_bwd_f32, float, expf, false)
+SM_BWD(sm_bwd_f64, double, exp, false)
 
 void cpu_softmax(SoftmaxArgs *a)
 {
     if (a->x->dtype == DT_FLOAT32)
-        sm_fwd_f32(t_ptr(a->x), t_ptr(a->out), a->k1, a->r, a->k2, a->log);
+        a->log ? lsm_fwd_f32(t_ptr(a->x), t_ptr(a->out), a->k1, a->r, a->k2)
+               : sm_fwd_f32(t_ptr(a->x), t_ptr(a->out), a->k1, a->r, a->k2);
     else
-        sm_fwd_f64(t_ptr(a->x), t_ptr(a->out), a->k1, a->r, a->k2, a->log);
+        a->log ? lsm_fwd_f64(t_ptr(a->x), t_ptr(a->out), a->k1, a->r, a->k2)
+               : sm_fwd_f64(t_ptr(a->x), t_ptr(a->out), a->k1, a->r, a->k2);
 }
 
 void cpu_softmax_bwd(SoftmaxBwdArgs *a)
 {
     if (a->y->dtype == DT_FLOAT32)
-        sm_bwd_f32(t_ptr(a->g), t_ptr(a->y), t_ptr(a->gx), a->k1, a->r, a->k2, a->log);
+        a->log ? lsm_bwd_f32(t_ptr(a->g), t_ptr(a->y), t_ptr(a->gx), a->k1, a->r, a->k2)
+               : sm_bwd_f32(t_ptr(a->g), t_ptr(a->y), t_ptr(a->gx), a->k1, a->r, a->k2);
     else
-        sm_bwd_f64(t_ptr(a->g), t_ptr(a->y), t_ptr(a->gx), a->k1, a->r, a->k2, a->log);
+        a->log ? lsm_bwd_f64(t_ptr(a->g), t_ptr(a->y), t_ptr(a->gx), a->k1, a->r, a->k2)
+               : sm_bwd_f64(t_ptr(a->g), t_ptr(a->y), t_ptr(a->gx), a->k1, a->r, a->k2);
 }
 
 /* ---- cross-entropy ---- */
