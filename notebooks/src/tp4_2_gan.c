@@ -243,7 +243,9 @@ check_passed("pas du discriminateur (G détaché) : %.4f ; pas du générateur (
 // Sans detach, la rétropropagation continuerait à travers G et calculerait des gradients
 // pour ses paramètres : du calcul perdu, et des gradients qui vont dans le sens qui aide D
 // (rendre les faux plus faciles à reconnaître), accumulés dans G. Si on oubliait de les
-// remettre à zéro avant le pas de G, ils fausseraient sa mise à jour.
+// remettre à zéro avant le pas de G, ils fausseraient sa mise à jour. Et ici, comme en
+// PyTorch, le pas de G échouerait même : cette première rétropropagation a libéré le graphe
+// de G (« backward through the graph a second time »), qu'il faudrait recalculer.
 // Au début, D reconnaît facilement les faux : D(G(z)) ≈ 0, et log(1 - D(G(z))) y est
 // presque plat, donc son gradient est minuscule et G n'apprend rien. -log D(G(z)) a le même
 // but (tromper D) mais un gradient fort justement quand G est mauvais : c'est la perte
