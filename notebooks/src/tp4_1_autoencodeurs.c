@@ -661,8 +661,24 @@ plt_show();
 //
 // Ici les données normales sont les chiffres ; les anomalies sont des images de
 // vêtements (Fashion-MNIST, même format 28 × 28) que l'autoencodeur convolutif de la
-// partie 5 n'a jamais vues.
+// partie 5 n'a jamais vues. Le seuil sera choisi sur les données normales seulement.
 //
+// **Question 6.** Que se passerait-il si l'ensemble d'entraînement contenait aussi des
+// vêtements ? Pourquoi fixer le seuil sur les données normales plutôt qu'en regardant les
+// anomalies ?
+
+// %% [solution] id=reponse_anomalies
+// Votre réponse (en commentaire) :
+// ### BEGIN SOLUTION
+// L'autoencodeur apprendrait aussi à reconstruire les vêtements : leur erreur baisserait
+// et ils ne seraient plus détectés. La méthode suppose que les anomalies sont absentes (ou
+// très rares) des données d'entraînement. Quant au seuil : en pratique on ne dispose pas
+// d'exemples d'anomalies (elles sont rares, variées, inconnues d'avance : c'est tout
+// l'intérêt d'une méthode non supervisée). On choisit donc le taux de fausses alertes qu'on
+// accepte sur les données normales (ci-dessous 1 %) et l'on en déduit le seuil.
+// ### END SOLUTION
+
+// %% [markdown]
 // ### À FAIRE
 // `erreurs_par_image` renvoie un tenseur de taille N : pour chaque image, la moyenne sur
 // ses 784 pixels de $(\hat x - x)^2$ (`tensor_mean_dims` sur les dimensions 1, 2 et 3).
@@ -822,21 +838,6 @@ for (int r = 0; r < 8; r++) {
 }
 plt_images(pixels(tensor_stack(choix, 16, 0)), 16, 28, 28, .ncols = 8, .size = 1.2, .titles = titres_choix, .vmin = 0, .vmax = 1);
 plt_show();
-
-// %% [markdown]
-// **Question 6.** Que se passerait-il si l'ensemble d'entraînement contenait aussi des
-// vêtements ? Pourquoi fixer le seuil sur les données normales plutôt qu'en regardant les anomalies ?
-
-// %% [solution] id=reponse_anomalies
-// Votre réponse (en commentaire) :
-// ### BEGIN SOLUTION
-// L'autoencodeur apprendrait aussi à reconstruire les vêtements : leur erreur baisserait
-// et ils ne seraient plus détectés. La méthode suppose que les anomalies sont absentes (ou
-// très rares) des données d'entraînement. Quant au seuil : en pratique on ne dispose pas
-// d'exemples d'anomalies (elles sont rares, variées, inconnues d'avance : c'est tout
-// l'intérêt d'une méthode non supervisée). On choisit donc le taux de fausses alertes qu'on
-// accepte sur les données normales (ici 1 %) et l'on en déduit le seuil.
-// ### END SOLUTION
 
 // %% [markdown]
 // ## Bilan

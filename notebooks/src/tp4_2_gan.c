@@ -402,10 +402,23 @@ check_passed("perte initiale de D %.3f ≈ 2 ln 2 ; à la fin : D %.3f, G %.3f, 
 // La perte d'un GAN ne mesure pas la qualité de ses images. Une idée courante (celle de
 // l'*Inception Score*) : demander à un **classifieur** entraîné sur les vrais chiffres ce
 // qu'il voit. Des chiffres réussis sont classés avec **assurance** (probabilité > 0,9), et
-// un générateur varié produit **toutes les classes** ; un générateur qui ne produit que
-// quelques formes (l'**effondrement de modes**) le trahit par un histogramme concentré.
+// un générateur varié produit **toutes les classes**.
 //
-// On compare le générateur entraîné à un générateur neuf et à de vrais chiffres de test.
+// **Question 4.** Qu'est-ce que l'effondrement de modes (*mode collapse*) d'un GAN ? Où
+// le verrait-on dans ce notebook ?
+
+// %% [solution] id=reponse_modes
+// Votre réponse (en commentaire) :
+// ### BEGIN SOLUTION
+// Le générateur trouve quelques images (par exemple un seul chiffre) qui trompent le
+// discriminateur et se met à ne produire qu'elles, quel que soit z : il « oublie » le reste
+// de la distribution. On le verrait dans la grille par époque (des rangées où tous les
+// chiffres se ressemblent alors que les z diffèrent) et dans la répartition des chiffres
+// reconnus par le classifieur (quelques classes seulement, les autres vides).
+// ### END SOLUTION
+
+// %% [markdown]
+// Le classifieur : un petit réseau dense, 3 époques sur les vrais chiffres (code donné).
 
 // %% [code]
 manual_seed(0);
@@ -414,6 +427,18 @@ nn_fit(classifieur, .x = X_reels, .y = data_y(mnist_train), .epochs = 3, .batch_
 Evaluation *eval_classifieur = nn_evaluate(classifieur, .x = X_test, .y = data_y(mnist_test), .verbose = -1);
 printf("précision du classifieur sur les vrais chiffres de test : %.1f %%\n", 100 * eval_classifieur->accuracy);
 
+// %% [markdown]
+// ### À FAIRE
+// `juger` fait passer des images (N × 784) dans le classifieur et remplit un `Verdict` :
+// * `assurance` : la part des images dont la plus grande probabilité (softmax des logits
+//   de `nn_predict`, sur la dimension 1) dépasse 0,9 ;
+// * `effectifs[c]` : le nombre d'images attribuées au chiffre `c` (celui de plus grande
+//   probabilité).
+//
+// `tensor_max_dim(p, 1, false, &indices)` donne le maximum de chaque ligne et, dans
+// `indices`, sa position.
+
+// %% [solution] id=juger
 typedef struct {
     double assurance;   // part des images classées avec une probabilité > 0.9
     int effectifs[10];  // nombre d'images attribuées à chaque chiffre
@@ -422,13 +447,38 @@ typedef struct {
 Verdict juger(Tensor *images)
 {
     Verdict v = { 0 };
+    // ### BEGIN SOLUTION
     Tensor *classes;
     Tensor *proba_max = tensor_max_dim(tensor_softmax(nn_predict(classifieur, images), 1), 1, false, &classes);
     v.assurance = tensor_item(tensor_mean(tensor_float(tensor_gt_scalar(proba_max, 0.9))));
-    for (int i = 0; i < tensor_size(images, 0); i++) v.effectifs[(int)tensor_get(classes, i)]++;
+    for (int i = 0; i < tensor_size(images, 0); i++)
+        v.effectifs[(int)tensor_get(classes, i)]++;
+    // ### END SOLUTION
     return v;
 }
 
+// %% [check] id=check_juger points=1
+Tensor *vingt = tensor_narrow(X_test, 0, 0, 20);
+Verdict v20 = juger(vingt);
+Tensor *probas20 = tensor_softmax(nn_predict(classifieur, vingt), 1);
+int attendus[10] = { 0 }, surs = 0;
+for (int i = 0; i < 20; i++) {
+    int meilleure = 0;
+    for (int c = 1; c < 10; c++)
+        if (tensor_get(probas20, i, c) > tensor_get(probas20, i, meilleure)) meilleure = c;
+    attendus[meilleure]++;
+    surs += tensor_get(probas20, i, meilleure) > 0.9;
+}
+for (int c = 0; c < 10; c++)
+    assert_true(v20.effectifs[c] == attendus[c], "sur 20 vrais chiffres, %d devraient être attribués au chiffre %d "
+                "(obtenu %d)", attendus[c], c, v20.effectifs[c]);
+assert_close(v20.assurance, surs / 20.0, 1e-6, "part des images classées avec une probabilité > 0.9");
+check_passed("verdict sur 20 vrais chiffres : %.0f %% classés avec assurance", 100 * v20.assurance);
+
+// %% [markdown]
+// On compare le générateur entraîné à un générateur neuf et à de vrais chiffres de test.
+
+// %% [code]
 int classes_presentes(Verdict *v, int n)   // chiffres qui reçoivent au moins 3 % des images
 {
     int k = 0;
@@ -483,20 +533,6 @@ manual_seed(2024);
 plt_images(pixels(nn_predict(G, tensor_randn(40, LATENT))), 40, 28, 28, .ncols = 10, .size = 0.9, .vmin = -1, .vmax = 1);
 plt_suptitle("chiffres générés");
 plt_show();
-
-// %% [markdown]
-// **Question 4.** Qu'est-ce que l'effondrement de modes (*mode collapse*) ? Où le
-// verrait-on dans ce notebook ?
-
-// %% [solution] id=reponse_modes
-// Votre réponse (en commentaire) :
-// ### BEGIN SOLUTION
-// Le générateur trouve quelques images (par exemple un seul chiffre) qui trompent le
-// discriminateur et se met à ne produire qu'elles, quel que soit z : il « oublie » le reste
-// de la distribution. On le verrait dans la grille par époque (des rangées où tous les
-// chiffres se ressemblent alors que les z diffèrent) et dans l'histogramme du classifieur
-// (quelques barres hautes, les autres vides) ; ici les 10 chiffres apparaissent.
-// ### END SOLUTION
 
 // %% [markdown]
 // **À retenir** : un GAN apprend à générer sans jamais comparer une image générée à une
