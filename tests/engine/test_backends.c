@@ -542,9 +542,9 @@ static void b_optim(Ctx *c)
 {
     int64_t s[2] = { size(c, false), size(c, false) };
     for (int k = 0; k < 7; k++) {
-        ParamList *ps = calloc(1, sizeof(ParamList));
-        ps->n = 2;
-        ps->tensors = calloc(2, sizeof(Tensor *));
+        /* on the stack, which the collector scans (malloc'ed memory it does not) */
+        Tensor *pt[2];
+        ParamList list = { .n = 2, .tensors = pt }, *ps = &list;
         for (int i = 0; i < 2; i++)
             ps->tensors[i] = tensor_requires_grad_(tensor_contiguous(input(c, 2 - i, s, NORMAL | NO_GRAD)), true);
         Optimizer *o = k == 0 ? optim_sgd(ps, .lr = 0.1)
@@ -564,8 +564,6 @@ static void b_optim(Ctx *c)
             output(c, st->tensors[i]);
         for (int i = 0; i < 2; i++)
             output(c, ps->tensors[i]);
-        free(ps->tensors);
-        free(ps);
     }
 }
 
