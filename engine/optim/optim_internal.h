@@ -17,12 +17,17 @@
  * incremented). */
 typedef void (*UpdateFn)(Optimizer *o, DType dtype, int64_t n, void *p, const void *g, void **bufs, double step);
 
+/* First bytes of every Optimizer: tells one from a name string (nn_fit's .optimizer). */
+#define OPTIM_MAGIC "\x7f" "OPTIM!"
+
 struct Optimizer {
+    char magic[8];  /* OPTIM_MAGIC */
     const char *name;
     ParamList *params;
     Tensor *lr;     /* 0-dim float64 */
     Tensor *steps;  /* (n params) float64: per-parameter step counts */
     int nbuf;
+    double buf_init;  /* the buffers' starting value */
     const char *bufnames[OPTIM_MAX_BUFS];
     Tensor **bufs;  /* n params * nbuf */
     UpdateFn update;

@@ -24,12 +24,14 @@ Optimizer *optim_new(const char *name, ParamList *params, double lr, int nbuf, c
                         params->names && params->names[i] ? params->names[i] : "?");
     }
     Optimizer *o = cdl_alloc(sizeof(Optimizer));
+    memcpy(o->magic, OPTIM_MAGIC, sizeof o->magic);
     o->name = name;
     o->params = params;
     o->lr = tensor_zeros_dtype(DT_FLOAT64);
     *(double *)t_ptr(o->lr) = lr;
     o->steps = tensor_zeros_dtype(DT_FLOAT64, params->n);
     o->nbuf = nbuf;
+    o->buf_init = buf_init;
     o->update = update;
     o->bufs = cdl_alloc(sizeof(Tensor *) * (size_t)(params->n * (nbuf ? nbuf : 1)));
     for (int k = 0; k < nbuf; k++)
@@ -75,6 +77,17 @@ void optim_step(Optimizer *o)
             error_raise(ERR_SHAPE, "optim_step: parameter %d has shape %s but its gradient has shape %s",
                         i, tensor_shape_str(p), tensor_shape_str(g));
         g = t_contig(t_convert(g, p->dtype));
+        if (o->nbuf && o->bufs[i * o->nbuf]->numel != p->numel) {
+            /* A lazy layer's parameter got its size at its first forward: its state starts now. */
+            if (steps[i] != 0)
+                error_raise(ERR_SHAPE, "optim_step: parameter %d changed shape (now %s) after optimizer steps", i,
+                            tensor_shape_str(p));
+            for (int k = 0; k < o->nbuf; k++) {
+                Tensor *b = t_new(p->dtype, p->ndim, p->shape, p->device);
+                t_backend(b)->fill(b, o->buf_init);
+                o->bufs[i * o->nbuf + k] = b;
+            }
+        }
         for (int k = 0; k < o->nbuf; k++)
             bufs[k] = t_ptr(o->bufs[i * o->nbuf + k]);
         steps[i] += 1;
@@ -120,4 +133,14 @@ ParamList *optim_state(Optimizer *o)
             l->tensors[l->n++] = o->bufs[i * o->nbuf + k];
         }
     return l;
+}
+
+bool optim_is_optimizer(const void *p)
+{
+    /* Byte by byte: a name string ends (NUL) before any byte past it is read. */
+    const char *c = p;
+    for (size_t i = 0; c && i < sizeof OPTIM_MAGIC - 1; i++)
+        if (c[i] != OPTIM_MAGIC[i])
+            return false;
+    return c != NULL;
 }

@@ -239,11 +239,6 @@ Tensor *tensor_logsumexp(Tensor *x, int dim, bool keepdim)
     return keepdim ? r : tensor_squeeze_dim(r, dim);
 }
 
-Tensor *tensor_softmax(Tensor *x, int dim)
-{
-    return tensor_exp(tensor_log_softmax(x, dim));
-}
-
 /* x viewed as (k1, r, k2) around dim (x contiguous). */
 static void split_at(const Tensor *x, int d, int64_t *k1, int64_t *r, int64_t *k2)
 {

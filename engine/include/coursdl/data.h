@@ -80,7 +80,13 @@ DataLoader *data_loader_(Dataset *ds, const LoaderOptions *options);
 /* The next batch of the epoch, or NULL at its end (the call after NULL
  * starts a new epoch). Checks for an interrupt at every batch. */
 Batch *data_next(DataLoader *dl);
-/* Starts a new epoch now (a new order when shuffling). */
+/* The batch data_next would return next, without taking it (like
+ * next(iter(loader)) to look at one batch): training then still sees the
+ * whole epoch, in the same order. Random transforms are drawn again when
+ * the batch is taken. NULL at the end of an epoch. */
+Batch *data_peek(DataLoader *dl);
+/* Starts a new epoch now (a new order when shuffling); right after a
+ * data_peek that began an epoch, that epoch is kept. */
 void data_reset(DataLoader *dl);
 /* Batches per epoch (len(loader)). */
 int64_t data_num_batches(DataLoader *dl);
