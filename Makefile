@@ -16,14 +16,14 @@ PY := $(VENV)/bin/python
 APT_PACKAGES := gcc make pkg-config libtcc-dev tcc libzmq3-dev libjansson-dev \
     libssl-dev libgc-dev libopenblas-dev python3-venv python3-torch \
     libplplot-dev plplot-driver-cairo libcairo2-dev fonts-dejavu-core \
-    dataset-fashion-mnist
+    dataset-fashion-mnist libgraphviz-dev libminizip-dev
 PIP_PACKAGES := jupyterlab jupyter_client nbclient nbconvert nbformat \
     jupyter_kernel_test pytest ipykernel safetensors numpy nbgrader
 
 ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
 ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC))
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
-ENGINE_LIBS := -lgc -lopenblas -lm -lpthread -lplplot -lcairo -lz
+ENGINE_LIBS := -lgc -lopenblas -lm -lpthread -lplplot -lcairo -lz -lgvc -lcgraph -lminizip
 KERNEL_SRC := $(sort $(wildcard kernel/*.c))
 KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
 KERNEL_LIBS := -ltcc -lzmq -ljansson -lcrypto -lgc -ldl -lpthread -lm

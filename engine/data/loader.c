@@ -16,6 +16,7 @@ struct DataLoader {
     int64_t n_order;
     int64_t pos, batch;  /* next sample and batch number */
     bool started;
+    bool peeked;         /* the epoch was begun by data_peek and nothing was taken yet */
 };
 
 int64_t *data_permutation(int64_t n, Generator *gen)
@@ -76,6 +77,11 @@ static int64_t draw_weighted(DataLoader *dl)
 void data_reset(DataLoader *dl)
 {
     if (!dl) error_raise(ERR_VALUE, "data_reset: the loader is NULL");
+    if (dl->peeked && dl->started && dl->pos == 0) {  /* data_peek began this epoch: keep its order */
+        dl->peeked = false;
+        return;
+    }
+    dl->peeked = false;
     int64_t n = data_len(dl->ds);
     if (dl->cum) {
         n = dl->o.num_samples;
@@ -99,14 +105,14 @@ int64_t data_num_batches(DataLoader *dl)
     return dl->o.drop_last ? n / b : (n + b - 1) / b;
 }
 
-Batch *data_next(DataLoader *dl)
+/* The batch at the current position; take: advance past it. */
+static Batch *batch_at(DataLoader *dl, bool take)
 {
-    if (!dl) error_raise(ERR_VALUE, "data_next: the loader is NULL");
     interrupt_check();
     if (!dl->started) data_reset(dl);
     int64_t left = dl->n_order - dl->pos, b = dl->o.batch_size;
     if (left <= 0 || (dl->o.drop_last && left < b)) {
-        dl->started = false;  /* the next call begins a new epoch */
+        if (take) dl->started = false;  /* the next call begins a new epoch */
         return NULL;
     }
     int64_t n = left < b ? left : b;
@@ -115,11 +121,30 @@ Batch *data_next(DataLoader *dl)
     data_gather(dl->ds, idx, n, &bt->x, &bt->y);
     if (dl->o.transform) bt->x = transforms_apply(dl->o.transform, bt->x, dl->gen);
     if (dl->o.target_transform && bt->y) bt->y = transforms_apply(dl->o.target_transform, bt->y, dl->gen);
-    bt->index = dl->batch++;
+    bt->index = dl->batch;
     bt->size = n;
     bt->indices = data_index_tensor(idx, n);
-    dl->pos += n;
+    if (take) {
+        dl->batch++;
+        dl->pos += n;
+        dl->peeked = false;
+    }
     return bt;
+}
+
+Batch *data_next(DataLoader *dl)
+{
+    if (!dl) error_raise(ERR_VALUE, "data_next: the loader is NULL");
+    return batch_at(dl, true);
+}
+
+Batch *data_peek(DataLoader *dl)
+{
+    if (!dl) error_raise(ERR_VALUE, "data_peek: the loader is NULL");
+    bool fresh = !dl->started;
+    Batch *b = batch_at(dl, false);
+    if (fresh) dl->peeked = true;
+    return b;
 }
 
 Dataset *data_loader_dataset(DataLoader *dl)

@@ -17,6 +17,7 @@ const char *coursdl_version(void);
 #include "coursdl/progress.h"
 #include "coursdl/tensor.h"
 #include "coursdl/autograd.h"
+#include "coursdl/graph.h"
 #include "coursdl/random.h"
 #include "coursdl/device.h"
 #include "coursdl/data.h"
@@ -26,8 +27,9 @@ const char *coursdl_version(void);
 #include "coursdl/io.h"
 #include "coursdl/train.h"
 
-/* Out[n] shows a Tensor * like PyTorch, a Module * as its summary, a Figure * as its image. */
+/* Out[n] shows a Tensor * like PyTorch, a Module * as its summary, a Figure * or a Digraph * as its image. */
 #undef COURSDL_OUT_TYPES
-#define COURSDL_OUT_TYPES Tensor *: tensor_display_out, Module *: nn_display_out, Figure *: plt_display_out,
+#define COURSDL_OUT_TYPES Tensor *: tensor_display_out, Module *: nn_display_out, Figure *: plt_display_out, \
+    Digraph *: digraph_display_out,
 
 #endif

@@ -23,6 +23,11 @@ Module *nn_sequential_(Module **layers)
     Module *m = nn_layer_new("Sequential", sequential_fwd, NULL, NULL);
     for (int i = 0; layers && layers[i]; i++)
         nn_sequential_add(m, layers[i]);
+    /* Keras: a model that starts with its Input is built at once (lazy layers get their sizes). */
+    const int64_t *dims;
+    int nd = nn_input_dims(m, &dims);
+    if (nd > 0 && nn_has_uninitialized_params(m))
+        nn_build_shape(m, nd, dims);
     return m;
 }
 
@@ -37,3 +42,57 @@ Module *nn_sequential_add(Module *seq, Module *layer)
 static Tensor *identity_fwd(Module *m, Tensor *x) { (void)m; return x; }
 
 Module *nn_identity(void) { return nn_layer_new("Identity", identity_fwd, NULL, NULL); }
+
+/* ---- ModuleList ---- */
+
+static Tensor *module_list_fwd(Module *m, Tensor *x)
+{
+    (void)x;
+    error_raise(ERR_TYPE, "nn_forward: a ModuleList (%d modules) is not callable; call its modules in your forward: "
+                "nn_forward(nn_module_list_get(list, i), x)", m->nc);
+}
+
+static void check_list(const Module *list, const char *fn)
+{
+    if (!list || list->fwd != module_list_fwd)
+        error_raise(ERR_TYPE, "%s: the first argument must be a ModuleList (from nn_module_list), not %s", fn,
+                    list ? list->type : "NULL");
+}
+
+Module *nn_module_list_(Module **modules)
+{
+    Module *m = nn_layer_new("ModuleList", module_list_fwd, NULL, NULL);
+    for (int i = 0; modules && modules[i]; i++)
+        nn_module_list_append(m, modules[i]);
+    return m;
+}
+
+Module *nn_module_list_append(Module *list, Module *module)
+{
+    check_list(list, "nn_module_list_append");
+    if (!module)
+        error_raise(ERR_VALUE, "nn_module_list_append: the module is NULL");
+    nn_register_module(list, nn_strf("%d", list->nc), module);
+    return list;
+}
+
+Module *nn_module_list_get(Module *list, int i)
+{
+    check_list(list, "nn_module_list_get");
+    int k = i < 0 ? i + list->nc : i;
+    if (k < 0 || k >= list->nc)
+        error_raise(ERR_INDEX, "nn_module_list_get: index %d is out of range for a ModuleList of %d modules", i,
+                    list->nc);
+    return list->children[k];
+}
+
+int nn_module_list_len(Module *list)
+{
+    check_list(list, "nn_module_list_len");
+    return list->nc;
+}
+
+/* ---- nn_compile's settings, kept on the model for the train module ---- */
+
+void *nn_compiled_state(Module *m) { return m ? m->compiled : NULL; }
+void nn_set_compiled_state(Module *m, void *state) { if (m) m->compiled = state; }

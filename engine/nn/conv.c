@@ -125,6 +125,8 @@ static const GradRule rule_Conv = { "ConvolutionBackward0", conv_bw, sizeof(Conv
 /* A convolution with its ReLU fused: PyTorch's grad_fn of the result is the ReLU's. */
 static const GradRule rule_ConvRelu = { "ReluBackward0", conv_bw, sizeof(ConvParams) };
 
+bool nn_node_is_fused_conv_relu(const Node *n) { return n->rule == &rule_ConvRelu; }
+
 static void check_conv_args(const Tensor *x, const Tensor *w, int groups, const char *fn)
 {
     if (x->ndim != 4)
@@ -290,12 +292,60 @@ Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, i
 typedef struct ConvImpl {
     int kh, kw, sh, sw, ph, pw, dh, dw, op, groups;
     bool is1d, transposed;
+    int64_t in, out;  /* in 0: lazy, sized at the first forward */
+    bool bias;
 } ConvImpl;
+
+static const char *conv_extra(const ConvImpl *c)
+{
+    return nn_strf("%lld, %lld, kernel_size=%s, stride=%s, padding=%s%s%s%s", (long long)c->in, (long long)c->out,
+                   c->is1d ? nn_strf("%d", c->kw) : nn_pair_str(c->kh, c->kw), nn_pair_str(c->sh, c->sw),
+                   nn_pair_str(c->ph, c->pw),
+                   c->dh > 1 || c->dw > 1 ? nn_strf(", dilation=%s", nn_pair_str(c->dh, c->dw)) : "",
+                   c->groups > 1 ? nn_strf(", groups=%d", c->groups) : "", c->bias ? "" : ", bias=False");
+}
+
+/* The weight's shape and PyTorch's init bound U(+-1/sqrt(fan_in)), fan_in = size(1) * prod(kernel). */
+static int conv_weight_shape(const ConvImpl *c, int64_t shape[4], double *bound)
+{
+    int64_t cg = (c->transposed ? c->out : c->in) / c->groups;
+    shape[0] = c->transposed ? c->in : c->out;
+    shape[1] = cg;
+    shape[2] = c->is1d ? c->kw : c->kh;
+    shape[3] = c->kw;
+    *bound = 1.0 / sqrt((double)cg * (c->is1d ? c->kw : (double)c->kh * c->kw));
+    return c->is1d ? 3 : 4;
+}
+
+/* A lazy layer's first forward: in_channels from the input, then PyTorch's init. */
+static void conv_materialize(Module *m, Tensor *x)
+{
+    ConvImpl *c = m->impl;
+    const char *fn = c->transposed ? "nn_conv_transpose2d" : c->is1d ? "nn_conv1d" : "nn_conv2d";
+    int batched = c->is1d ? 3 : 4;
+    if (x->ndim != batched && x->ndim != batched - 1)
+        error_raise(ERR_SHAPE, "%s: expects input (N, C, %s) or (C, %s), got shape %s", fn, c->is1d ? "L" : "H, W",
+                    c->is1d ? "L" : "H, W", tensor_shape_str(x));
+    int64_t in = x->shape[x->ndim == batched ? 1 : 0];
+    if (in < 1 || in % c->groups)
+        error_raise(ERR_VALUE, "%s: the input has %lld channels, which groups (%d) must divide", fn, (long long)in,
+                    c->groups);
+    c->in = in;
+    int64_t shape[4];
+    double bound;
+    int nd = conv_weight_shape(c, shape, &bound);
+    nn_lazy_adopt(m->params.tensors[0], nn_param_uniform(nd, shape, bound));
+    if (c->bias)
+        nn_lazy_adopt(m->params.tensors[1], nn_param_uniform(1, (int64_t[]){ c->out }, bound));
+    m->extra = conv_extra(c);
+}
 
 /* A Conv2d layer's forward, with its ReLU fused when relu. */
 static Tensor *conv2d_layer(Module *m, Tensor *x, bool relu)
 {
     ConvImpl *c = m->impl;
+    if (!c->in)
+        conv_materialize(m, x);
     Tensor *w = m->params.tensors[0], *b = m->params.n > 1 ? m->params.tensors[1] : NULL;
     return nn_f_conv2d_act(x, w, b, c->sh, c->sw, c->ph, c->pw, c->dh, c->dw, c->groups, relu);
 }
@@ -303,6 +353,8 @@ static Tensor *conv2d_layer(Module *m, Tensor *x, bool relu)
 static Tensor *conv_fwd(Module *m, Tensor *x)
 {
     ConvImpl *c = m->impl;
+    if (!c->in)
+        conv_materialize(m, x);
     Tensor *w = m->params.tensors[0], *b = m->params.n > 1 ? m->params.tensors[1] : NULL;
     if (c->transposed)
         return nn_f_conv_transpose2d(x, w, b, c->sh, c->sw, c->ph, c->pw, c->op, c->dh, c->dw, c->groups);
@@ -354,13 +406,14 @@ static Module *make_conv(const char *type, int64_t in, int64_t out, int k, const
     c->dh = nn_pick_hw(opt->dilation_hw, 0, dil); c->dw = nn_pick_hw(opt->dilation_hw, 1, dil);
     c->op = opt->output_padding;
     c->groups = opt->groups ? opt->groups : 1;
-    if (in <= 0 || out <= 0 || c->kh <= 0 || c->kw <= 0 || c->sh < 1 || c->sw < 1 || c->dh < 1 || c->dw < 1 ||
+    if (in < 0 || out <= 0 || c->kh <= 0 || c->kw <= 0 || c->sh < 1 || c->sw < 1 || c->dh < 1 || c->dw < 1 ||
         c->groups < 1 || (c->ph < 0 && c->ph != NN_PADDING_SAME) || (c->pw < 0 && c->pw != NN_PADDING_SAME) ||
         c->op < 0)
-        error_raise(ERR_VALUE, "%s: channels, kernel size, stride, dilation and groups must be positive and padding "
-                    ">= 0 (or NN_PADDING_SAME); got in=%lld out=%lld kernel=%s stride=%s padding=%s dilation=%s "
-                    "groups=%d", fn, (long long)in, (long long)out, nn_pair_str(c->kh, c->kw), nn_pair_str(c->sh, c->sw),
-                    nn_pair_str(c->ph, c->pw), nn_pair_str(c->dh, c->dw), c->groups);
+        error_raise(ERR_VALUE, "%s: channels, kernel size, stride, dilation and groups must be positive (in_channels "
+                    "0: taken from the first input) and padding >= 0 (or NN_PADDING_SAME); got in=%lld out=%lld "
+                    "kernel=%s stride=%s padding=%s dilation=%s groups=%d", fn, (long long)in, (long long)out,
+                    nn_pair_str(c->kh, c->kw), nn_pair_str(c->sh, c->sw), nn_pair_str(c->ph, c->pw),
+                    nn_pair_str(c->dh, c->dw), c->groups);
     if (in % c->groups || out % c->groups)
         error_raise(ERR_VALUE, "%s: in_channels (%lld) and out_channels (%lld) must be divisible by groups (%d)",
                     fn, (long long)in, (long long)out, c->groups);
@@ -368,22 +421,23 @@ static Module *make_conv(const char *type, int64_t in, int64_t out, int k, const
     if (same && (c->ph != c->pw || c->sh != 1 || c->sw != 1 || transposed))
         error_raise(ERR_VALUE, "%s: padding=NN_PADDING_SAME needs stride 1 (and a non-transposed conv), on both "
                     "dims", fn);
-    Module *m = nn_layer_new(type, conv_fwd, c,
-                             nn_strf("%lld, %lld, kernel_size=%s, stride=%s, padding=%s%s%s%s", (long long)in,
-                                     (long long)out, nn_pair_str(c->kh, c->kw), nn_pair_str(c->sh, c->sw),
-                                     nn_pair_str(c->ph, c->pw),
-                                     c->dh > 1 || c->dw > 1 ? nn_strf(", dilation=%s", nn_pair_str(c->dh, c->dw)) : "",
-                                     c->groups > 1 ? nn_strf(", groups=%d", c->groups) : "",
-                                     opt->no_bias ? ", bias=False" : ""));
-    int64_t cg = (transposed ? out : in) / c->groups;
-    int64_t shape[4] = { transposed ? in : out, cg, c->kh, c->kw };
-    int nd = is1d ? 3 : 4;
-    if (is1d) shape[2] = k;
-    /* PyTorch: kaiming_uniform(a = sqrt(5)) = U(+-1/sqrt(fan_in)), fan_in = size(1) * prod(kernel); bias the same. */
-    double fan_in = (double)cg * (is1d ? k : (double)c->kh * c->kw);
-    double bound = 1.0 / sqrt(fan_in);
+    if (is1d) c->kw = k;
+    c->in = in;
+    c->out = out;
+    c->bias = !opt->no_bias;
+    Module *m = nn_layer_new(type, conv_fwd, c, conv_extra(c));
+    int64_t shape[4];
+    double bound;
+    int nd = conv_weight_shape(c, shape, &bound);
+    if (in == 0) {  /* lazy: sized and initialised at the first forward */
+        shape[transposed ? 0 : 1] = 0;
+        nn_register_parameter(m, "weight", nn_lazy_placeholder(nd, shape));
+        if (c->bias)
+            nn_register_parameter(m, "bias", nn_lazy_placeholder(1, (int64_t[]){ 0 }));
+        return m;
+    }
     nn_register_parameter(m, "weight", nn_param_uniform(nd, shape, bound));
-    if (!opt->no_bias)
+    if (c->bias)
         nn_register_parameter(m, "bias", nn_param_uniform(1, (int64_t[]){ out }, bound));
     return m;
 }

@@ -8,7 +8,7 @@
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
-typedef struct LinearImpl { int64_t in, out; } LinearImpl;
+typedef struct LinearImpl { int64_t in, out; bool bias; } LinearImpl;
 
 static void linear_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
 {
@@ -57,8 +57,30 @@ Tensor *nn_f_linear(Tensor *x, Tensor *w, Tensor *b)
     return y;
 }
 
+static const char *linear_extra(const LinearImpl *impl)
+{
+    return nn_strf("in_features=%lld, out_features=%lld, bias=%s", (long long)impl->in, (long long)impl->out,
+                   impl->bias ? "True" : "False");
+}
+
+/* A lazy layer's first forward: its in_features, then PyTorch's init. */
+static void linear_materialize(Module *m, Tensor *x)
+{
+    LinearImpl *impl = m->impl;
+    if (x->ndim < 1 || x->shape[x->ndim - 1] < 1)
+        error_raise(ERR_SHAPE, "nn_linear: cannot take the input size from an input of shape %s", tensor_shape_str(x));
+    impl->in = x->shape[x->ndim - 1];
+    double bound = 1.0 / sqrt((double)impl->in);
+    nn_lazy_adopt(m->params.tensors[0], nn_param_uniform(2, (int64_t[]){ impl->out, impl->in }, bound));
+    if (impl->bias)
+        nn_lazy_adopt(m->params.tensors[1], nn_param_uniform(1, (int64_t[]){ impl->out }, bound));
+    m->extra = linear_extra(impl);
+}
+
 static Tensor *linear_fwd(Module *m, Tensor *x)
 {
+    if (((LinearImpl *)m->impl)->in == 0)
+        linear_materialize(m, x);
     return nn_f_linear(x, m->params.tensors[0], m->params.n > 1 ? m->params.tensors[1] : NULL);
 }
 
@@ -73,15 +95,20 @@ Module *nn_linear_(int64_t in, int64_t out, const LinearOptions *o)
 {
     static const LinearOptions none;
     if (!o) o = &none;
-    if (in <= 0 || out <= 0)
-        error_raise(ERR_VALUE, "nn_linear: in_features (%lld) and out_features (%lld) must be positive",
-                    (long long)in, (long long)out);
+    if (in < 0 || out <= 0)
+        error_raise(ERR_VALUE, "nn_linear: in_features (%lld) must be >= 0 (0: taken from the first input) and "
+                    "out_features (%lld) positive", (long long)in, (long long)out);
     LinearImpl *impl = cdl_alloc(sizeof *impl);
     impl->in = in;
     impl->out = out;
-    Module *m = nn_layer_new("Linear", linear_fwd, impl,
-                             nn_strf("in_features=%lld, out_features=%lld, bias=%s", (long long)in,
-                                     (long long)out, o->no_bias ? "False" : "True"));
+    impl->bias = !o->no_bias;
+    Module *m = nn_layer_new("Linear", linear_fwd, impl, linear_extra(impl));
+    if (in == 0) {  /* lazy: sized and initialised at the first forward */
+        nn_register_parameter(m, "weight", nn_lazy_placeholder(2, (int64_t[]){ out, 0 }));
+        if (impl->bias)
+            nn_register_parameter(m, "bias", nn_lazy_placeholder(1, (int64_t[]){ 0 }));
+        return m;
+    }
     /* PyTorch: kaiming_uniform(a = sqrt(5)) = U(+-1/sqrt(fan_in)); bias the same bound. */
     double bound = 1.0 / sqrt((double)in);
     nn_register_parameter(m, "weight", nn_param_uniform(2, (int64_t[]){ out, in }, bound));

@@ -41,12 +41,38 @@ static Tensor *as_float_of(Tensor *t, const Tensor *like)
     return t->dtype == like->dtype ? t : tensor_to_dtype(t, like->dtype);
 }
 
+/* mse as one MseLossBackward0 node (inputs x and y): d/dx = 2 (x - y) g (/ n for the mean),
+ * written with differentiable ops of the inputs (any order). */
+typedef struct MseParams { Reduction reduction; double count; } MseParams;
+
+static void mse_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
+{
+    const MseParams *P = AG_PARAMS(n, MseParams);
+    Tensor *x = ag_on() ? n->inputs[0] : n->saved[0], *y = ag_on() ? n->inputs[1] : n->saved[1];
+    double k = P->reduction == REDUCTION_MEAN ? 2.0 / P->count : 2.0;
+    Tensor *gx = tensor_mul(tensor_mul_scalar(tensor_sub(x, y), k), g);
+    if (need[0]) gi[0] = gx;
+    if (need[1]) gi[1] = tensor_neg(gx);
+}
+static const GradRule rule_Mse = { "MseLossBackward0", mse_bw, sizeof(MseParams) };
+
 Tensor *nn_mse_(Tensor *x, Tensor *y, const LossOptions *o)
 {
     o = opts(o);
     same_shape(x, y, "nn_mse");
-    Tensor *d = tensor_sub(x, as_float_of(y, x));
-    return reduce(tensor_mul(d, d), o);
+    y = as_float_of(y, x);
+    bool node = ag_needs2(x, y) && dtype_is_float(x->dtype);
+    if (node) no_grad_enter();
+    Tensor *d = tensor_sub(x, y);
+    Tensor *out = reduce(tensor_mul(d, d), o);
+    if (node) {
+        no_grad_exit();
+        MseParams P = { o->reduction, (double)(x->numel ? x->numel : 1) };
+        Node *nd = AG_RECORD_P(out, rule_Mse, &P, x, y);
+        ag_save(nd, tensor_detach(x));
+        ag_save(nd, tensor_detach(y));
+    }
+    return out;
 }
 
 Tensor *nn_l1_(Tensor *x, Tensor *y, const LossOptions *o)
@@ -146,6 +172,26 @@ static Tensor *classes_last(Tensor *x)
     return tensor_reshape(tensor_permute_(x, x->ndim, perm), -1, x->shape[1]);
 }
 
+/* nll as one NllLossBackward0 node: saved the targets tt (M) and the
+ * per-sample weights wi (M); the parameters: the reduction, (M, C) and the
+ * mean's divisor. The backward scatters -wi g into the picked entries
+ * (differentiable in g, so higher orders work). */
+typedef struct NllParams { Reduction reduction; int64_t M, C; double div; } NllParams;
+
+static void nll_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
+{
+    if (!need[0])
+        return;
+    const NllParams *P = AG_PARAMS(n, NllParams);
+    Tensor *tt = n->saved[0], *wi = n->saved[1];
+    Tensor *s = P->reduction == REDUCTION_MEAN ? tensor_div_scalar(g, P->div) : g;
+    Tensor *coef = tensor_neg(tensor_mul(wi, s));
+    Tensor *z = tensor_full_shape_dtype(0, wi->dtype, 2, (int64_t[]){ P->M, P->C });
+    if (z->device != wi->device) z = tensor_to_device(z, wi->device);
+    gi[0] = tensor_scatter(z, 1, tensor_unsqueeze(tt, 1), tensor_unsqueeze(coef, 1));
+}
+static const GradRule rule_Nll = { "NllLossBackward0", nll_bw, sizeof(NllParams) };
+
 Tensor *nn_nll_(Tensor *lp, Tensor *t, const LossOptions *o)
 {
     o = opts(o);
@@ -157,6 +203,9 @@ Tensor *nn_nll_(Tensor *lp, Tensor *t, const LossOptions *o)
     check_index_target(lp, t, o, fn);
     Tensor *x2 = classes_last(lp), *t1 = tensor_reshape(t, -1);
     Tensor *w = class_weight(o, lp->shape[1], lp, fn);
+    /* One node unless the class weights themselves need a gradient. */
+    bool node = ag_needs(x2) && !(w && w->requires_grad);
+    if (node) no_grad_enter();
     Tensor *tt = t1, *valid = NULL;
     if (o->use_ignore_index) {
         valid = tensor_ne_scalar(t1, (double)o->ignore_index);
@@ -166,12 +215,23 @@ Tensor *nn_nll_(Tensor *lp, Tensor *t, const LossOptions *o)
     Tensor *wi = w ? tensor_index_select(w, 0, tt) : tensor_ones_like(picked);
     if (valid)
         wi = tensor_mul(wi, tensor_to_dtype(valid, picked->dtype));
-    Tensor *l = tensor_neg(tensor_mul(picked, wi));
+    Tensor *l = tensor_neg(tensor_mul(picked, wi)), *out, *div = NULL;
     if (o->reduction == REDUCTION_NONE)
-        return lp->ndim == 2 ? l : tensor_reshape_shape(l, t->ndim, t->shape);
-    if (o->reduction == REDUCTION_SUM)
-        return tensor_sum(l);
-    return tensor_div(tensor_sum(l), tensor_sum(wi));
+        out = l;
+    else if (o->reduction == REDUCTION_SUM)
+        out = tensor_sum(l);
+    else
+        out = tensor_div(tensor_sum(l), div = tensor_sum(wi));
+    if (node) {
+        no_grad_exit();
+        NllParams P = { o->reduction, x2->shape[0], x2->shape[1], div ? tensor_item(div) : 1 };
+        Node *nd = AG_RECORD_P(out, rule_Nll, &P, x2);
+        ag_save(nd, tt);
+        ag_save(nd, wi);
+    }
+    if (o->reduction == REDUCTION_NONE && lp->ndim != 2)
+        out = tensor_reshape_shape(out, t->ndim, t->shape);
+    return out;
 }
 
 /* ---- cross-entropy: fused ---- */
@@ -232,7 +292,14 @@ static void ce_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
         gi[1] = tensor_mul(d, sv);
     }
 }
-static const GradRule rule_CrossEntropy = { "CrossEntropyLossBackward0", ce_bw, sizeof(CrossEntropyParams) };
+/* PyTorch's cross_entropy is log_softmax then nll_loss: its grad_fn is NllLossBackward0. */
+static const GradRule rule_CrossEntropy = { "NllLossBackward0", ce_bw, sizeof(CrossEntropyParams) };
+static const GradRule rule_CrossEntropyProbs = { "CrossEntropyLossBackward0", ce_bw, sizeof(CrossEntropyParams) };
+
+bool nn_node_is_fused_cross_entropy(const Node *n)
+{
+    return n->rule == &rule_CrossEntropy || n->rule == &rule_CrossEntropyProbs;
+}
 
 Tensor *nn_cross_entropy_(Tensor *logits, Tensor *target, const LossOptions *o)
 {
@@ -282,8 +349,9 @@ Tensor *nn_cross_entropy_(Tensor *logits, Tensor *target, const LossOptions *o)
     Tensor *out = a.out;
     bool tg_grad = !index && target->requires_grad;
     if (ag_on() && (logits->requires_grad || tg_grad)) {
-        Node *nd = tg_grad ? AG_RECORD_P(out, rule_CrossEntropy, &a.p, x, tg)
-                           : AG_RECORD_P(out, rule_CrossEntropy, &a.p, x);
+        const GradRule *rule = index ? &rule_CrossEntropy : &rule_CrossEntropyProbs;
+        Node *nd = tg_grad ? ag_record(out, rule, 2, (Tensor *[]){ x, tg }, &a.p, sizeof a.p)
+                           : ag_record(out, rule, 1, (Tensor *[]){ x }, &a.p, sizeof a.p);
         ag_save(nd, x);
         ag_save(nd, tensor_detach(tg));
         ag_save(nd, a.lse);

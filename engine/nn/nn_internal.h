@@ -31,6 +31,7 @@ struct Module {
     int out_ndim;
     int64_t out_shape[TENSOR_MAX_DIMS];
     uint64_t call_seq;
+    void *compiled;  /* nn_compile's settings (train module), or NULL */
 };
 
 /* A built-in layer: type, forward, config (GC memory or NULL), repr text. */
@@ -70,6 +71,20 @@ Tensor *nn_f_avg_pool2d(Tensor *x, const PoolSpec *ps);
  * variance unbiased). */
 Tensor *nn_f_batch_norm_train(Tensor *x, Tensor *w, Tensor *b, double eps, double momentum, Tensor *running_mean,
                               Tensor *running_var);
+
+/* autograd_graph draws these fused nodes as PyTorch's two: NllLoss over LogSoftmax, Relu over Convolution. */
+bool nn_node_is_fused_cross_entropy(const Node *n);
+bool nn_node_is_fused_conv_relu(const Node *n);
+
+/* Lazy sizes (lazy.c): a placeholder parameter (no elements) of the default dtype / device, and
+ * the first forward giving it its size and values (same Tensor object). */
+Tensor *nn_lazy_placeholder(int ndim, const int64_t *shape);
+void nn_lazy_adopt(Tensor *placeholder, Tensor *value);
+/* The Input layer's sample shape found along the first children (0 when none). */
+int nn_input_dims(Module *m, const int64_t **dims);
+bool nn_is_input(const Module *m);
+/* A forward in eval mode without grad, every module's mode restored after. */
+Tensor *nn_dry_run(Module *m, Tensor *x);
 
 /* The options' "zero means default" rule. */
 static inline double nn_or(double v, double dflt) { return v == 0 ? dflt : v; }

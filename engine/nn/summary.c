@@ -36,7 +36,7 @@ static void collect(Module *m, const char *name, Rows *R, int depth)
 {
     if (depth > 64)
         return;
-    if (m->nc == 0 || m->params.n > 0) {
+    if ((m->nc == 0 || m->params.n > 0) && !nn_is_input(m)) {
         if (R->n == R->cap) {
             int cap = R->cap ? 2 * R->cap : 16;
             Row *r = cdl_alloc(sizeof(Row) * cap);
@@ -88,6 +88,12 @@ char *nn_summary_string_shape(Module *m, int ndim, const int64_t *dims)
     if (!m)
         error_raise(ERR_VALUE, "nn_summary: the module is NULL");
     bool ran = false;
+    const int64_t *input_dims;
+    int input_nd = nn_input_dims(m, &input_dims);
+    if (ndim == 0 && input_nd > 0) {  /* Keras: the Input layer gives the shape */
+        ndim = input_nd;
+        dims = input_dims;
+    }
     if (ndim > 0) {
         int64_t shape[TENSOR_MAX_DIMS];
         if (ndim + 1 > TENSOR_MAX_DIMS)
@@ -149,6 +155,9 @@ char *nn_summary_string_shape(Module *m, int ndim, const int64_t *dims)
     for (int i = 0; i < p->n; i++)
         bytes += (size_t)p->tensors[i]->numel * dtype_size(p->tensors[i]->dtype);
     put(&b, "Params size (MB): %.2f\n%s\n", bytes / (1024.0 * 1024.0), line);
+    if (nn_has_uninitialized_params(m))
+        put(&b, "Some layers take their input size from the first forward (lazy): give the input shape, e.g.\n"
+                "nn_summary(model, 1, 28, 28), or start the model with nn_input(1, 28, 28).\n");
     return b.s;
 }
 

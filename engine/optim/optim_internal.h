@@ -11,12 +11,17 @@
 /* The dispatcher of an algorithm's step (dev_adam_step...). */
 typedef void (*StepFn)(OptimArgs *a);
 
+/* First bytes of every Optimizer: tells one from a name string (nn_fit's .optimizer). */
+#define OPTIM_MAGIC "\x7f" "OPTIM!"
+
 struct Optimizer {
+    char magic[8];  /* OPTIM_MAGIC */
     const char *name;
     ParamList *params;
     Tensor *lr;     /* 0-dim float64 */
     Tensor *steps;  /* (n params) float64: per-parameter step counts */
     int nbuf;
+    double buf_init;  /* the buffers' starting value */
     const char *bufnames[OPTIM_MAX_BUFS];
     Tensor **bufs;  /* n params * nbuf */
     StepFn step;

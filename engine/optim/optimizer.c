@@ -23,6 +23,7 @@ Optimizer *optim_new(const char *name, ParamList *params, double lr, int nbuf, c
                         params->names && params->names[i] ? params->names[i] : "?");
     }
     Optimizer *o = cdl_alloc(sizeof(Optimizer));
+    memcpy(o->magic, OPTIM_MAGIC, sizeof o->magic);
     o->name = name;
     o->params = params;
     /* lr and the step counts are host state (read and written by the step) */
@@ -32,6 +33,7 @@ Optimizer *optim_new(const char *name, ParamList *params, double lr, int nbuf, c
     memset(t_ptr(o->steps), 0, sizeof(double) * (size_t)params->n);
     o->nbuf = nbuf;
     o->step = step;
+    o->buf_init = buf_init;
     o->bufs = cdl_alloc(sizeof(Tensor *) * (size_t)(params->n * (nbuf ? nbuf : 1)));
     for (int k = 0; k < nbuf; k++)
         o->bufnames[k] = bufnames[k];
@@ -108,6 +110,17 @@ void optim_step(Optimizer *o)
             error_raise(ERR_SHAPE, "optim_step: parameter %d has shape %s but its gradient has shape %s",
                         i, tensor_shape_str(p), tensor_shape_str(g));
         t_same_device(p, g, "optim_step");
+        if (nb && o->bufs[i * nb]->numel != p->numel) {
+            /* A lazy layer's parameter got its size at its first forward: its state starts now. */
+            if (steps[i] != 0)
+                error_raise(ERR_SHAPE, "optim_step: parameter %d changed shape (now %s) after optimizer steps", i,
+                            tensor_shape_str(p));
+            for (int k = 0; k < nb; k++) {
+                Tensor *b = t_new(p->dtype, p->ndim, p->shape, p->device);
+                dev_fill(&(FillArgs){ .out = b, .value = o->buf_init });
+                o->bufs[i * nb + k] = b;
+            }
+        }
         state_follows(o, i);
         ps[m] = p;
         gs[m] = t_contig(t_convert(g, p->dtype));
@@ -155,4 +168,14 @@ ParamList *optim_state(Optimizer *o)
             l->tensors[l->n++] = o->bufs[i * o->nbuf + k];
         }
     return l;
+}
+
+bool optim_is_optimizer(const void *p)
+{
+    /* Byte by byte: a name string ends (NUL) before any byte past it is read. */
+    const char *c = p;
+    for (size_t i = 0; c && i < sizeof OPTIM_MAGIC - 1; i++)
+        if (c[i] != OPTIM_MAGIC[i])
+            return false;
+    return c != NULL;
 }

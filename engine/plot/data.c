@@ -46,6 +46,37 @@ double *plt_iota(long n)
     return d;
 }
 
+size_t plt_esize(int dtype)
+{
+    switch (dtype) {
+    case PLT_F32: case PLT_I32: case PLT_U32: return 4;
+    case PLT_U8: case PLT_I8: return 1;
+    case PLT_BOOL: return sizeof(_Bool);
+    case PLT_I16: case PLT_U16: return 2;
+    case PLT_LONG: case PLT_ULONG: return sizeof(long);
+    default: return 8;
+    }
+}
+
+double plt_elem(const void *p, int dtype, long i)
+{
+    switch (dtype) {
+    case PLT_F32: return ((const float *)p)[i];
+    case PLT_I32: return ((const int *)p)[i];
+    case PLT_U8: return ((const unsigned char *)p)[i];
+    case PLT_LONG: return (double)((const long *)p)[i];
+    case PLT_ULONG: return (double)((const unsigned long *)p)[i];
+    case PLT_I64: return (double)((const long long *)p)[i];
+    case PLT_U64: return (double)((const unsigned long long *)p)[i];
+    case PLT_U32: return ((const unsigned int *)p)[i];
+    case PLT_I16: return ((const short *)p)[i];
+    case PLT_U16: return ((const unsigned short *)p)[i];
+    case PLT_I8: return ((const signed char *)p)[i];
+    case PLT_BOOL: return ((const _Bool *)p)[i];
+    default: return ((const double *)p)[i];
+    }
+}
+
 double *plt_copy(const char *fn, const char *what, const void *p, int dtype, long n)
 {
     plt_check_n(fn, n);
@@ -63,13 +94,7 @@ double *plt_copy(const char *fn, const char *what, const void *p, int dtype, lon
         tensor_to_f64_array(t, d, n);
     }
     for (long i = 0; i < n; i++) {
-        switch (dtype) {
-        case PLT_TENSOR: break;
-        case PLT_F32: d[i] = ((const float *)p)[i]; break;
-        case PLT_I32: d[i] = ((const int *)p)[i]; break;
-        case PLT_U8: d[i] = ((const unsigned char *)p)[i]; break;
-        default: d[i] = ((const double *)p)[i]; break;
-        }
+        if (dtype != PLT_TENSOR) d[i] = plt_elem(p, dtype, i);
         if (!isfinite(d[i])) {
             double v = d[i];
             free(d);

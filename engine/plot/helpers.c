@@ -87,12 +87,31 @@ void plt_decision_boundary_(int (*predict)(double x, double y, void *ctx),
 void plt_images_(const void *data, int dtype, int count, int rows, int cols, const ImagesOptions *o)
 {
     const char *fn = "plt_images";
+    if (!data)
+        error_raise(ERR_VALUE, "%s: data is NULL (give count x rows x cols values, or a tensor of images)", fn);
+    Tensor *imgs = NULL;
+    bool rgb = false;
+    if (dtype == PLT_TENSOR) {
+        imgs = plt_tensor_images(fn, (Tensor *)data, false, &rgb);
+        int64_t K = tensor_size(imgs, 0), H = tensor_size(imgs, 2), W = tensor_size(imgs, 3);
+        if ((rows && rows != H) || (cols && cols != W))
+            error_raise(ERR_SHAPE, "%s: the tensor holds %lld x %lld images but rows = %d, cols = %d (give 0, 0 to use "
+                        "its sizes)", fn, (long long)H, (long long)W, rows, cols);
+        if (count > K)
+            error_raise(ERR_VALUE, "%s: count = %d but the tensor holds %lld images", fn, count, (long long)K);
+        if (count <= 0) {
+            if (K > 400)
+                error_raise(ERR_VALUE, "%s: the tensor holds %lld images; show at most 400 (give count, e.g. 64)", fn,
+                            (long long)K);
+            count = (int)K;
+        }
+        rows = (int)H;
+        cols = (int)W;
+    }
     if (count < 1 || count > 400)
         error_raise(ERR_VALUE, "%s: %d images (give 1 to 400)", fn, count);
     if (rows < 1 || cols < 1)
         error_raise(ERR_VALUE, "%s: images of %d x %d pixels (give rows and cols >= 1)", fn, rows, cols);
-    if (!data)
-        error_raise(ERR_VALUE, "%s: data is NULL (give count x rows x cols values)", fn);
     plt_cmap(fn, o->cmap, "gray");
     int nc = o->ncols > 0 ? o->ncols : (int)ceil(sqrt(count));
     if (nc > count) nc = count;
@@ -107,15 +126,20 @@ void plt_images_(const void *data, int dtype, int count, int rows, int cols, con
     }
     double title_h = lines ? ((1 + 1.2 * (lines - 1)) * 10 + 6) / 72 : 0;
     plt_subplots_(nr, nc, &(FigureOptions){ .width = nc * size, .height = nr * (size + title_h) });
-    size_t esize = dtype == PLT_F32 ? 4 : dtype == PLT_I32 ? 4 : dtype == PLT_U8 ? 1 : 8;
+    size_t esize = plt_esize(dtype);
+    ImshowOptions io = { .cmap = o->cmap ? o->cmap : "gray", .vmin = o->vmin, .vmax = o->vmax };
     for (int i = 0; i < nr * nc; i++) {
         Axes *ax = plt_subplot(nr, nc, i + 1);
         ax->axis_off = true;
         if (i >= count)
             continue;
-        const char *img = (const char *)data + (size_t)i * rows * cols * esize;
-        plt_imshow_(img, dtype, rows, cols,
-                    &(ImshowOptions){ .cmap = o->cmap ? o->cmap : "gray", .vmin = o->vmin, .vmax = o->vmax, .ax = ax });
+        io.ax = ax;
+        if (imgs) {
+            plt_image_artist(fn, ax, plt_image_pixels(imgs, i), rows, cols, rgb, &io);
+        } else {
+            const char *img = (const char *)data + (size_t)i * rows * cols * esize;
+            plt_imshow_(img, dtype, rows, cols, &io);
+        }
         if (o->titles && o->titles[i])
             plt_title(o->titles[i], .fontsize = 10, .ax = ax);
     }

@@ -50,6 +50,7 @@ typedef struct Artist {
     double *levels;
     int nlevels;
     bool filled, origin_lower;
+    bool rgb;           /* image: z holds r, g, b in [0, 1] per pixel (no colormap) */
     double extent[4];
     bool mappable;      /* has a colormap a colour bar can show */
     /* text / annotation */
@@ -124,6 +125,15 @@ char *plt_xstrdup(const char *s);
 /* Copies n values of an array of element type dtype into new doubles; raises
  * (naming fn and what) on NULL, n <= 0 or non-finite values. */
 double *plt_copy(const char *fn, const char *what, const void *p, int dtype, long n);
+/* An image artist in ax from z (owned: rows x cols values, or rows x cols x 3 when rgb). */
+void plt_image_artist(const char *fn, Axes *ax, double *z, int rows, int cols, bool rgb, const ImshowOptions *o);
+/* The images of a tensor as (K, C, H, W) float64 with C 1 or 3 (rgb: C 3, values put in [0, 1]). */
+struct Tensor *plt_tensor_images(const char *fn, struct Tensor *t, bool one, bool *rgb);
+/* Pixels of image k of plt_tensor_images' result (owned copy: gray, or r, g, b per pixel). */
+double *plt_image_pixels(struct Tensor *imgs, int64_t k);
+/* Bytes per element of a PLT_* array code, and element i as a double. */
+size_t plt_esize(int dtype);
+double plt_elem(const void *p, int dtype, long i);
 /* 0, 1, ..., n-1. */
 double *plt_iota(long n);
 void plt_check_n(const char *fn, long n);

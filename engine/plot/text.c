@@ -118,15 +118,26 @@ void plt_draw_text(Axes *ax, const AxesLayout *l, const Artist *a, double s)
     double w, h;
     text_size(a->text, a->fontsize * s, &w, &h);
     double dx = x - tx, dy = y - ty, len = hypot(dx, dy);
-    if (len < 1)
-        return;
+    if (len < 1) {  /* the point under the text's centre: a short arrow coming down onto it */
+        tx = x;
+        ty = y - 8 * s;
+        dx = 0;
+        dy = len = 8 * s;
+    }
     double ux = dx / len, uy = dy / len;
     double hw = w / 2 + 3 * s, hh = h / 2 + 3 * s;
     double t0 = fmin(fabs(ux) > 1e-9 ? hw / fabs(ux) : INFINITY, fabs(uy) > 1e-9 ? hh / fabs(uy) : INFINITY);
     double t1 = len - 2 * s;
-    if (t1 <= t0)
+    if (t1 < 1)
+        t1 = len;
+    /* A point at or inside the text's box still gets a short arrow, ending at it. */
+    double shortest = 8 * s;
+    if (t1 - t0 < shortest)
+        t0 = fmax(0, t1 - shortest);
+    if (t1 - t0 < 1)
         return;
-    double head = 8 * s, half = 3 * s, lw = 1 * s;
+    /* The head shrinks on short arrows so that it never overshoots the start. */
+    double head = fmin(8 * s, 0.6 * (t1 - t0)), half = head * 3 / 8, lw = 1 * s;
     double xs[2] = { tx + ux * t0, tx + ux * (t1 - head * 0.8) }, ys[2] = { ty + uy * t0, ty + uy * (t1 - head * 0.8) };
     draw_lines(xs, ys, 2, a->arrow_color, lw, DASH_SOLID);
     double ex = tx + ux * t1, ey = ty + uy * t1, bx = ex - ux * head, by = ey - uy * head;

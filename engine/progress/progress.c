@@ -199,3 +199,22 @@ void progress_close(Progress *p)
     }
     free(p);
 }
+
+void progress_finish(Progress *p, const char *text)
+{
+    if (!p)
+        return;
+    if (!text)
+        text = "";
+    if (p->rich) {
+        DisplayItem item = { "text/plain", text, strlen(text) };
+        if (p->display_id) display_update_bundle(p->display_id, &item, 1);
+        else display_bundle(&item, 1);
+    } else {
+        fprintf(stderr, "\r%*s\r", p->last_len, "");
+        fflush(stderr);
+        printf("%s\n", text);
+        fflush(stdout);
+    }
+    free(p);
+}

@@ -1,6 +1,8 @@
 /* nn_fit / nn_evaluate / nn_predict: Keras's loop over PyTorch-style
  * modules. One pass function serves training and evaluation, so the
- * History's values and nn_evaluate's agree. */
+ * History's values and nn_evaluate's agree. Inputs are cast to the model's
+ * dtype (like Keras); lazy layers get their sizes from the first batch
+ * before an optimizer given by name is made. */
 #include "internal.h"
 
 #include <gc.h>
@@ -9,77 +11,43 @@
 #include <string.h>
 #include <time.h>
 
-enum { L_CUSTOM, L_CE, L_MSE, L_BCEL, L_BCE, L_L1 };
-
-typedef struct Setup {
-    int loss;
-    LossFn fn;
-    bool acc, mae, mse;
-    Device device;
-} Setup;
-
-static Setup setup_of(Module *model, const FitOptions *o, Tensor *y, const char *fn)
+static Tensor *as_input(Tensor *x, const Setup *s)
 {
-    Setup s = { 0 };
-    s.fn = o->loss_fn;
-    const char *l = o->loss;
-    if (s.fn) s.loss = L_CUSTOM;
-    else if (!l) s.loss = y && tensor_dtype(y) == DT_INT64 ? L_CE : L_MSE;
-    else if (!strcmp(l, "cross_entropy") || !strcmp(l, "categorical_crossentropy") || !strcmp(l, "sparse_categorical_crossentropy")) s.loss = L_CE;
-    else if (!strcmp(l, "mse") || !strcmp(l, "mean_squared_error")) s.loss = L_MSE;
-    else if (!strcmp(l, "bce_with_logits") || !strcmp(l, "binary_crossentropy")) s.loss = L_BCEL;
-    else if (!strcmp(l, "bce")) s.loss = L_BCE;
-    else if (!strcmp(l, "l1") || !strcmp(l, "mae")) s.loss = L_L1;
-    else error_raise(ERR_VALUE, "%s: unknown loss \"%s\"; use \"cross_entropy\", \"mse\", \"bce_with_logits\", \"bce\", \"l1\" "
-                     "or .loss_fn = your_function", fn, l);
-    const char *m = o->metrics ? o->metrics : "";
-    s.acc = strstr(m, "acc") != NULL;
-    s.mae = strstr(m, "mae") != NULL;
-    s.mse = strstr(m, "mse") != NULL;
-    ParamList *ps = nn_parameters(model);
-    s.device = ps->n ? tensor_device(ps->tensors[0]) : DEVICE_CPU;
-    return s;
-}
-
-/* The target shaped and typed for an elementwise loss on pred. */
-static Tensor *as_target(Tensor *y, Tensor *pred)
-{
-    if (tensor_dtype(y) != tensor_dtype(pred)) y = tensor_to_dtype(y, tensor_dtype(pred));
-    if (tensor_numel(y) == tensor_numel(pred) && tensor_ndim(y) != tensor_ndim(pred))
-        y = tensor_reshape_shape(y, tensor_ndim(pred), tensor_shape(pred));
-    return y;
+    if (tensor_dtype(x) != s->dtype) x = tensor_to_dtype(x, s->dtype);
+    return tensor_to_device(x, s->device);
 }
 
 static Tensor *loss_of(const Setup *s, Tensor *pred, Tensor *y)
 {
-    static const LossOptions none = { 0 };
-    switch (s->loss) {
-    case L_CE: return nn_cross_entropy_(pred, y, &none);
-    case L_MSE: return nn_mse_(pred, as_target(y, pred), &none);
-    case L_BCEL: return nn_bce_with_logits_(pred, as_target(y, pred), &none);
-    case L_BCE: return nn_bce_(pred, as_target(y, pred), &none);
-    case L_L1: return nn_l1_(pred, as_target(y, pred), &none);
-    default: {
-        Tensor *l = s->fn(pred, y);
-        if (!l || tensor_numel(l) != 1)
-            error_raise(ERR_VALUE, "nn_fit: the loss function must return a one-element tensor (got %s)", l ? tensor_shape_str(l) : "NULL");
-        return l;
-    }
-    }
+    if (!s->loss_fn)
+        return nn_loss_(s->loss_name, pred, y, &(LossOptions){ .from_logits = s->from_logits });
+    Tensor *l = s->loss_fn(pred, y);
+    if (!l || tensor_numel(l) != 1)
+        error_raise(ERR_VALUE, "%s: the loss function must return a one-element tensor (got %s)", s->fn,
+                    l ? tensor_shape_str(l) : "NULL");
+    return l;
 }
 
-/* Correct predictions in a batch. */
+static bool has_accuracy(const Setup *s) { return s->acc || s->info.classification; }
+
+/* Correct predictions in a batch: a threshold for binary outputs, the arg-max otherwise. */
 static int64_t correct(const Setup *s, Tensor *pred, Tensor *y)
 {
-    Tensor *p;
     pred = tensor_detach(pred);
-    if (s->loss == L_BCEL) p = tensor_long(tensor_gt_scalar(tensor_reshape(pred, -1), 0));
-    else if (s->loss == L_BCE) p = tensor_long(tensor_gt_scalar(tensor_reshape(pred, -1), 0.5));
-    else p = metrics_labels(pred);
-    Tensor *t = y;
-    if ((tensor_dtype(y) == DT_FLOAT32 || tensor_dtype(y) == DT_FLOAT64) && tensor_ndim(y) == 2 && tensor_size(y, 1) > 1)
-        t = tensor_argmax_dim(y, 1, false);  /* one-hot targets */
-    t = tensor_long(tensor_reshape(tensor_detach(t), -1));
+    y = tensor_detach(y);
+    bool binary = s->info.binary || (!s->info.classification && (tensor_ndim(pred) == 1 ||
+                                     (tensor_ndim(pred) == 2 && tensor_size(pred, 1) == 1)));
+    Tensor *p, *t;
+    if (binary) {
+        double thr = s->info.input == LOSS_INPUT_LOGITS ? 0 : 0.5;
+        p = tensor_long(tensor_gt_scalar(tensor_reshape(pred, -1), thr));
+        t = tensor_long(tensor_gt_scalar(tensor_reshape(tensor_double(y), -1), 0.5));
+    } else {
+        p = metrics_labels(pred);
+        t = y;
+        if (tensor_ndim(y) == 2 && tensor_size(y, 1) > 1) t = tensor_argmax_dim(y, 1, false);  /* one-hot rows */
+        t = tensor_long(tensor_reshape(t, -1));
+    }
     if (tensor_numel(t) != tensor_numel(p)) return 0;
     return (int64_t)tensor_item(tensor_sum(tensor_eq(p, tensor_to_device(t, tensor_device(p)))));
 }
@@ -90,25 +58,49 @@ static void add_batch(Sums *u, const Setup *s, Tensor *pred, Tensor *y, Tensor *
 {
     u->loss += tensor_item(loss) * (double)n;
     u->n += n;
-    if (s->acc || s->loss == L_CE || s->loss == L_BCEL || s->loss == L_BCE) u->correct += correct(s, pred, y);
+    if (has_accuracy(s)) u->correct += correct(s, pred, y);
     if (s->mae || s->mse) {
-        Tensor *d = tensor_sub(tensor_detach(pred), as_target(y, pred));
+        Tensor *p = tensor_detach(pred), *t = tensor_detach(y);
+        if (tensor_numel(t) == tensor_numel(p)) t = tensor_reshape_shape(t, tensor_ndim(p), tensor_shape(p));
+        else if (tensor_ndim(p) == 2 && tensor_numel(t) == tensor_size(p, 0))  /* class indices: against one-hot rows */
+            t = tensor_to_categorical(t, tensor_size(p, 1));
+        Tensor *d = tensor_sub(p, tensor_to_dtype(t, tensor_dtype(p)));
         u->abs += tensor_item(tensor_sum(tensor_abs(d)));
         u->sq += tensor_item(tensor_sum(tensor_square(d)));
         u->elems += tensor_numel(d);
     }
 }
 
+/* The keys of a pass's numbers, in Keras's order. */
+static void line_of(char *buf, size_t size, const Sums *u, const Setup *s, const char *prefix, bool name_loss)
+{
+    size_t at = strlen(buf);
+    if (!u->n) return;
+    at += (size_t)snprintf(buf + at, size - at, " - %sloss", prefix);
+    if (name_loss && !*prefix) at += (size_t)snprintf(buf + at, size - at, " (%s)", s->loss_name);
+    at += (size_t)snprintf(buf + at, size - at, ": %.4f", u->loss / (double)u->n);
+    if (has_accuracy(s)) at += (size_t)snprintf(buf + at, size - at, " - %saccuracy: %.4f", prefix, (double)u->correct / (double)u->n);
+    if (s->mae) at += (size_t)snprintf(buf + at, size - at, " - %smae: %.4f", prefix, u->abs / (double)u->elems);
+    if (s->mse) snprintf(buf + at, size - at, " - %smse: %.4f", prefix, u->sq / (double)u->elems);
+}
+
 /* One pass over a loader: training when opt is not NULL. */
-static Sums run_pass(Module *model, DataLoader *dl, const Setup *s, Optimizer *opt, Progress *bar)
+static Sums run_pass(Module *model, DataLoader *dl, Setup *s, Optimizer *opt, Progress *bar)
 {
     Sums u = { 0 };
     for (Batch *b; (b = data_next(dl)); ) {
-        if (!b->y) error_raise(ERR_VALUE, "nn_fit: the batches have no targets y; give .y or a dataset with targets");
-        Tensor *x = tensor_to_device(b->x, s->device), *y = tensor_to_device(b->y, s->device);
+        if (!b->y) error_raise(ERR_VALUE, "%s: the batches have no targets y; give .y or a dataset with targets", s->fn);
+        Tensor *x = as_input(b->x, s), *y = tensor_to_device(b->y, s->device);
         if (opt) {
             optim_zero_grad(opt);
             Tensor *pred = nn_forward(model, x);
+            if (s->check_output) {  /* a user module: its output's grad_fn tells what it is */
+                s->check_output = false;
+                const char *gf = tensor_grad_fn_name(pred);
+                OutKind k = train_out_kind_of_grad_fn(gf);
+                train_check_output(s, k, k == OUT_SOFTMAX ? "a softmax" : k == OUT_SIGMOID ? "a sigmoid"
+                                         : k == OUT_LOG_SOFTMAX ? "a log_softmax" : gf ? gf : "?");
+            }
             Tensor *loss = loss_of(s, pred, y);
             tensor_backward(loss);
             optim_step(opt);
@@ -134,7 +126,7 @@ static void record(History *h, int epoch, const char *prefix, const Sums *u, con
     if (!u->n) return;
     snprintf(k, sizeof k, "%sloss", prefix);
     history_put(h, epoch, k, u->loss / (double)u->n);
-    if (s->acc || s->loss == L_CE || s->loss == L_BCEL || s->loss == L_BCE) {
+    if (has_accuracy(s)) {
         snprintf(k, sizeof k, "%saccuracy", prefix);
         history_put(h, epoch, k, (double)u->correct / (double)u->n);
     }
@@ -157,10 +149,31 @@ static void check_xy(Tensor *x, Tensor *y, const char *fn)
                     fn, tensor_shape_str(x), tensor_shape_str(y));
 }
 
+static void check_verbose(int v, const char *fn)
+{
+    if (v < -1 || v > 2)
+        error_raise(ERR_VALUE, "%s: verbose is %d; give 0 (silent), 1 (progress bar and epoch lines) or 2 (epoch "
+                    "lines only), as in Keras", fn, v);
+}
+
+/* Lazy layers get their sizes from the first batch (without consuming it). */
+static void build_from(Module *model, DataLoader *dl, Setup *s)
+{
+    if (!nn_has_uninitialized_params(model)) return;
+    Batch *b = data_peek(dl);
+    if (!b) error_raise(ERR_VALUE, "%s: no data to give the lazy layers their sizes", s->fn);
+    Tensor *x = b->x;
+    if (tensor_ndim(x) < 2) error_raise(ERR_SHAPE, "%s: inputs of shape %s have no sample dims", s->fn, tensor_shape_str(x));
+    nn_build_shape(model, tensor_ndim(x) - 1, tensor_shape(x) + 1);
+    ParamList *ps = nn_parameters(model);
+    s->dtype = ps->n ? tensor_dtype(ps->tensors[0]) : s->dtype;
+}
+
 History *nn_fit_(Module *model, const FitOptions *o)
 {
     const char *fn = "nn_fit";
     if (!model) error_raise(ERR_VALUE, "nn_fit: the model is NULL");
+    check_verbose(o->verbose, fn);
     int epochs = o->epochs ? o->epochs : 1;
     int64_t bs = o->batch_size ? o->batch_size : 32;
     if (epochs < 0 || bs < 0) error_raise(ERR_VALUE, "nn_fit: epochs (%d) and batch_size (%lld) must be positive", epochs, (long long)bs);
@@ -178,7 +191,9 @@ History *nn_fit_(Module *model, const FitOptions *o)
             x = tensor_narrow(x, 0, 0, cut);
             y = tensor_narrow(y, 0, 0, cut);
         }
-        train = data_loader(data_tensor_dataset(x, y), .batch_size = bs, .shuffle = !o->no_shuffle, .seed = o->seed);
+        /* Like PyTorch's RandomSampler and Keras: without a seed, the shuffling follows manual_seed. */
+        uint64_t seed = o->seed ? o->seed : o->no_shuffle ? 0 : (uint64_t)random_int(NULL, 0, INT64_MAX);
+        train = data_loader(data_tensor_dataset(x, y), .batch_size = bs, .shuffle = !o->no_shuffle, .seed = seed);
         y_probe = y;
     } else {
         y_probe = data_y(data_loader_dataset(train));
@@ -187,33 +202,46 @@ History *nn_fit_(Module *model, const FitOptions *o)
         check_xy(o->val_x, o->val_y, fn);
         val = data_loader(data_tensor_dataset(o->val_x, o->val_y), .batch_size = bs);
     }
-    Setup s = setup_of(model, o, y_probe, fn);
-    Optimizer *opt = o->optimizer ? o->optimizer : optim_adam(nn_parameters(model), .lr = 1e-3);
+    Compiled *c = nn_compiled_state(model);
+    Setup s = train_setup(model, o, c, y_probe, fn);
+    build_from(model, train, &s);
+    Optimizer *opt = train_optimizer(o->optimizer, model, fn);
+    if (!opt && c) {
+        if (!c->optimizer && c->optimizer_spec) c->optimizer = train_optimizer(c->optimizer_spec, model, fn);
+        opt = c->optimizer;
+    }
+    if (!opt) {
+        opt = optim_adam(nn_parameters(model), .lr = 1e-3);
+        if (c) c->optimizer = opt;  /* kept, like Keras's compiled optimizer */
+    }
     History *h = history_new();
     callbacks_begin(o->callbacks, val != NULL);
-    bool bar_on = o->verbose == 0 || o->verbose == 1, lines = o->verbose >= 0;
+    bool bar_on = o->verbose == 1, lines = o->verbose >= 1;
     for (int e = 0; e < epochs; e++) {
         interrupt_check();
         double t0 = now();
         char desc[64];
         snprintf(desc, sizeof desc, "Epoch %d/%d", e + 1, epochs);
-        Progress *bar = bar_on ? progress_new(data_num_batches(train), .desc = desc, .unit = "batch", .no_leave = true) : NULL;
+        Progress *bar = bar_on ? progress_new(data_num_batches(train), .desc = desc, .unit = "batch") : NULL;
         nn_train(model, true);
         data_reset(train);
-        Sums tr = run_pass(model, train, &s, opt, bar);
-        if (bar) progress_close(bar);
+        Sums tr = run_pass(model, train, &s, opt, bar), va = { 0 };
         record(h, e, "", &tr, &s);
         if (val) {
             nn_train(model, false);
             data_reset(val);
-            Sums va = run_pass(model, val, &s, NULL, NULL);
+            va = run_pass(model, val, &s, NULL, NULL);
             record(h, e, "val_", &va, &s);
             nn_train(model, true);
         }
-        if (lines) {
-            printf("Epoch %d/%d - %.1fs", e + 1, epochs, now() - t0);
-            for (int k = 0; k < h->n_keys; k++) printf(" - %s: %.4f", h->keys[k], h->values[k][e]);
-            printf("\n");
+        char line[512];
+        snprintf(line, sizeof line, "Epoch %d/%d - %.1fs", e + 1, epochs, now() - t0);
+        line_of(line, sizeof line, &tr, &s, "", e == 0);
+        if (val) line_of(line, sizeof line, &va, &s, "val_", false);
+        if (bar) {
+            progress_finish(bar, line);  /* the bar becomes the epoch's line */
+        } else if (lines) {
+            printf("%s\n", line);
             fflush(stdout);
         }
         if (callbacks_epoch_end(o->callbacks, model, h, e, val != NULL)) {
@@ -228,31 +256,37 @@ History *nn_fit_(Module *model, const FitOptions *o)
 
 Evaluation *nn_evaluate_(Module *model, const FitOptions *o)
 {
+    const char *fn = "nn_evaluate";
     if (!model) error_raise(ERR_VALUE, "nn_evaluate: the model is NULL");
+    check_verbose(o->verbose, fn);
     int64_t bs = o->batch_size ? o->batch_size : 32;
     DataLoader *dl = o->loader;
     if (!dl) {
-        check_xy(o->x, o->y, "nn_evaluate");
+        check_xy(o->x, o->y, fn);
         dl = data_loader(data_tensor_dataset(o->x, o->y), .batch_size = bs);
     }
-    Setup s = setup_of(model, o, o->loader ? data_y(data_loader_dataset(dl)) : o->y, "nn_evaluate");
+    Setup s = train_setup(model, o, nn_compiled_state(model), o->loader ? data_y(data_loader_dataset(dl)) : o->y, fn);
+    s.check_output = false;
+    build_from(model, dl, &s);
     bool was = nn_is_training(model);
     nn_train(model, false);
     data_reset(dl);
-    Sums u = run_pass(model, dl, &s, NULL, NULL);
+    Progress *bar = o->verbose == 1 ? progress_new(data_num_batches(dl), .desc = "Evaluate", .unit = "batch") : NULL;
+    Sums u = run_pass(model, dl, &s, NULL, bar);
     nn_train(model, was);
     Evaluation *ev = GC_MALLOC(sizeof *ev);
     ev->samples = u.n;
     ev->loss = u.n ? u.loss / (double)u.n : NAN;
-    ev->accuracy = u.n && (s.acc || s.loss == L_CE || s.loss == L_BCEL || s.loss == L_BCE) ? (double)u.correct / (double)u.n : NAN;
+    ev->accuracy = u.n && has_accuracy(&s) ? (double)u.correct / (double)u.n : NAN;
     ev->mae = s.mae && u.elems ? u.abs / (double)u.elems : NAN;
     ev->mse = s.mse && u.elems ? u.sq / (double)u.elems : NAN;
-    if (o->verbose > 0) {
-        printf("loss: %.4f", ev->loss);
-        if (!isnan(ev->accuracy)) printf(" - accuracy: %.4f", ev->accuracy);
-        if (!isnan(ev->mae)) printf(" - mae: %.4f", ev->mae);
-        if (!isnan(ev->mse)) printf(" - mse: %.4f", ev->mse);
-        printf("\n");
+    char line[512] = "";
+    line_of(line, sizeof line, &u, &s, "", false);
+    const char *text = line[0] ? line + 3 : "no samples";  /* without the leading " - " */
+    if (bar) {
+        progress_finish(bar, text);
+    } else if (o->verbose == 2) {
+        printf("%s\n", text);
         fflush(stdout);
     }
     return ev;
@@ -264,7 +298,10 @@ Tensor *nn_predict_(Module *model, Tensor *x, const PredictOptions *o)
     if (tensor_ndim(x) < 1) error_raise(ERR_SHAPE, "nn_predict: x is 0-dim; samples must lie along dim 0");
     int64_t bs = o->batch_size ? o->batch_size : 32, n = tensor_size(x, 0);
     ParamList *ps = nn_parameters(model);
-    Device dev = ps->n ? tensor_device(ps->tensors[0]) : DEVICE_CPU;
+    Setup s = { .fn = "nn_predict" };
+    s.device = ps->n ? tensor_device(ps->tensors[0]) : DEVICE_CPU;
+    s.dtype = ps->n ? tensor_dtype(ps->tensors[0]) : tensor_get_default_dtype();
+    if (tensor_dtype(x) != s.dtype) x = tensor_to_dtype(x, s.dtype);
     bool was = nn_is_training(model);
     nn_train(model, false);
     int nb = (int)((n + bs - 1) / bs);
@@ -273,7 +310,7 @@ Tensor *nn_predict_(Module *model, Tensor *x, const PredictOptions *o)
     for (int i = 0; i < nb; i++) {
         interrupt_check();
         int64_t at = (int64_t)i * bs, len = n - at < bs ? n - at : bs;
-        outs[i] = nn_forward(model, tensor_to_device(tensor_narrow(x, 0, at, len), dev));
+        outs[i] = nn_forward(model, tensor_to_device(tensor_narrow(x, 0, at, len), s.device));
     }
     no_grad_exit();
     nn_train(model, was);

@@ -107,6 +107,16 @@ int64_t nn_num_parameters(Module *m, bool trainable_only);
 /* Freezes (false) or unfreezes (true) every parameter of m. */
 void nn_requires_grad_(Module *m, bool requires_grad);
 
+/* Whether some parameter of m still waits for its size: a lazy layer
+ * (nn_linear(0, 128), nn_conv2d(0, 32, 3)) before its first forward. */
+bool nn_has_uninitialized_params(Module *m);
+/* Gives every lazy layer its size now, by a forward on zeros of shape
+ * (2, dims...) in eval mode without grad: nn_build(model, 1, 28, 28)
+ * (like Keras's model.build). A Sequential that starts with nn_input is
+ * built when it is made. */
+#define nn_build(m, ...) nn_build_shape(m, CDL_SHAPE(__VA_ARGS__))
+void nn_build_shape(Module *m, int ndim, const int64_t *dims);
+
 /* ---- summary and display ------------------------------------------------- */
 
 /* Prints a Keras/torchsummary-style table (layer, output shape, parameter
@@ -135,6 +145,27 @@ Module *nn_sequential_(Module **layers);
 Module *nn_sequential_add(Module *seq, Module *layer);
 /* A layer that returns its input. */
 Module *nn_identity(void);
+/* Keras's Input: declares the shape of one sample (without the batch dim)
+ * and checks it at every forward: nn_sequential(nn_input(28, 28),
+ * nn_flatten(), nn_linear(0, 128), ...). A Sequential that starts with it
+ * gets its lazy layers' sizes at once, and nn_summary(model) needs no shape. */
+#define nn_input(...) nn_input_shape(CDL_SHAPE(__VA_ARGS__))
+Module *nn_input_shape(int ndim, const int64_t *dims);
+
+/* PyTorch's ModuleList: modules kept in a list and registered (their
+ * parameters are the owner's, named "layers.0.weight"... when the list is
+ * registered as "layers"); not callable: run its modules in your forward:
+ *     n->layers = nn_register_module(m, "layers", nn_module_list(nn_linear(4, 8), nn_linear(8, 8)));
+ *     for (int i = 0; i < nn_module_list_len(n->layers); i++) x = nn_forward(nn_module_list_get(n->layers, i), x);
+ * An empty one: nn_module_list_(NULL), then nn_module_list_append. */
+#define nn_module_list(...) nn_module_list_((Module *[]){ __VA_ARGS__, NULL })
+Module *nn_module_list_(Module **modules);
+/* Appends a module (named by its position). Returns list. */
+Module *nn_module_list_append(Module *list, Module *module);
+/* The i-th module (negative counts from the end). */
+Module *nn_module_list_get(Module *list, int i);
+/* Number of modules in the list. */
+int nn_module_list_len(Module *list);
 
 /* ---- layers --------------------------------------------------------------- */
 
@@ -143,7 +174,9 @@ typedef struct LinearOptions {
     bool no_bias;  /* true: no bias (bias=False) */
 } LinearOptions;
 /* y = x W^T + b, W (out, in) and b (out) with PyTorch's default init:
- * nn_linear(784, 128) or nn_linear(784, 128, .no_bias = true). x is (..., in). */
+ * nn_linear(784, 128) or nn_linear(784, 128, .no_bias = true). x is (..., in).
+ * in_features 0: lazy (PyTorch's LazyLinear, Keras's Dense(128)), the size
+ * and the initial values come at the first forward: nn_linear(0, 128). */
 #define nn_linear(in_features, out_features, ...) \
     nn_linear_(in_features, out_features, &(LinearOptions){ __VA_ARGS__ })
 Module *nn_linear_(int64_t in_features, int64_t out_features, const LinearOptions *options);
@@ -165,7 +198,9 @@ typedef struct ConvOptions {
 } ConvOptions;
 /* 2-D convolution on (N, C, H, W) (or (C, H, W)): nn_conv2d(1, 32, 3, .padding = 1), or a 3x5 kernel with
  * nn_conv2d(1, 32, 3, .kernel_hw = {3, 5}). Output size per dim:
- * (H + 2 padding - dilation (k - 1) - 1) / stride + 1. */
+ * (H + 2 padding - dilation (k - 1) - 1) / stride + 1. in_channels 0: lazy
+ * (PyTorch's LazyConv2d, Keras's Conv2D(32, (3, 3))), sized at the first
+ * forward: nn_conv2d(0, 32, 3). Conv1d and ConvTranspose2d take 0 too. */
 #define nn_conv2d(in_channels, out_channels, kernel_size, ...) \
     nn_conv2d_(in_channels, out_channels, kernel_size, &(ConvOptions){ __VA_ARGS__ })
 Module *nn_conv2d_(int64_t in_channels, int64_t out_channels, int kernel_size, const ConvOptions *options);
@@ -290,6 +325,8 @@ typedef struct LossOptions {
     Tensor *pos_weight;      /* bce_with_logits: weight of positive examples per class */
     bool use_ignore_index;   /* cross_entropy/nll: skip targets equal to ignore_index */
     int64_t ignore_index;
+    bool from_logits;        /* Keras's cross-entropies: the input is logits, not probabilities */
+    double delta;            /* huber: switch point (0 means 1.0) */
 } LossOptions;
 
 /* Mean squared error: mean((input - target)^2). */
@@ -317,6 +354,63 @@ Tensor *nn_cross_entropy_(Tensor *logits, Tensor *target, const LossOptions *opt
 /* Negative log-likelihood of log-probabilities (N, C) with int64 class indices (N). */
 #define nn_nll(log_probs, target, ...) nn_nll_(log_probs, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_nll_(Tensor *log_probs, Tensor *target, const LossOptions *options);
+
+/* Huber loss (PyTorch's HuberLoss, Keras's "huber"): 0.5 d^2 if |d| <= delta
+ * else delta (|d| - 0.5 delta), d = input - target, delta default 1. */
+#define nn_huber(input, target, ...) nn_huber_(input, target, &(LossOptions){ __VA_ARGS__ })
+Tensor *nn_huber_(Tensor *input, Tensor *target, const LossOptions *options);
+
+/* Keras's losses take probabilities (the output of a final softmax or
+ * sigmoid) unless .from_logits = true; probabilities are normalised to sum
+ * to 1 and clipped to [1e-7, 1 - 1e-7] like Keras. The class dim is dim 1.
+ * Categorical cross-entropy of probabilities (N, C) with one-hot or
+ * probability targets of the same shape (tensor_to_categorical(y, C)):
+ * mean over samples of -sum_c t_c log p_c (.label_smoothing as Keras). */
+#define nn_categorical_crossentropy(probs, target, ...) \
+    nn_categorical_crossentropy_(probs, target, &(LossOptions){ __VA_ARGS__ })
+Tensor *nn_categorical_crossentropy_(Tensor *probs, Tensor *target, const LossOptions *options);
+/* The same with class indices as targets (N) or (N, 1), of any integer dtype
+ * (or whole floats): nn_sparse_categorical_crossentropy(probs, y). */
+#define nn_sparse_categorical_crossentropy(probs, target, ...) \
+    nn_sparse_categorical_crossentropy_(probs, target, &(LossOptions){ __VA_ARGS__ })
+Tensor *nn_sparse_categorical_crossentropy_(Tensor *probs, Tensor *target, const LossOptions *options);
+/* Keras's binary cross-entropy: probabilities clipped to [1e-7, 1 - 1e-7]
+ * (or logits with .from_logits = true), targets 0/1 of the same shape. */
+#define nn_binary_crossentropy(probs, target, ...) \
+    nn_binary_crossentropy_(probs, target, &(LossOptions){ __VA_ARGS__ })
+Tensor *nn_binary_crossentropy_(Tensor *probs, Tensor *target, const LossOptions *options);
+
+/* A loss by its Keras or PyTorch name: nn_loss("sparse_categorical_crossentropy",
+ * probs, y), nn_loss("cross_entropy", logits, y), nn_loss("mse", pred, t).
+ * Keras names (probabilities unless .from_logits): "sparse_categorical_crossentropy",
+ * "categorical_crossentropy", "binary_crossentropy", "mse" / "mean_squared_error",
+ * "mae" / "mean_absolute_error", "huber", and their class names
+ * ("SparseCategoricalCrossentropy"...). PyTorch names: "cross_entropy" (logits),
+ * "nll" (log-probabilities), "bce" (probabilities), "bce_with_logits", "l1",
+ * "smooth_l1", "huber_loss", "mse_loss", and class names ("CrossEntropyLoss"...).
+ * An unknown name is a ValueError listing every accepted name. */
+#define nn_loss(name, input, target, ...) nn_loss_(name, input, target, &(LossOptions){ __VA_ARGS__ })
+Tensor *nn_loss_(const char *name, Tensor *input, Tensor *target, const LossOptions *options);
+
+/* What a loss expects from the model (nn_loss_info). */
+typedef enum LossInput {
+    LOSS_INPUT_LOGITS = 1,  /* raw scores: "cross_entropy", "bce_with_logits", Keras names with from_logits */
+    LOSS_INPUT_PROBS,       /* probabilities (after softmax / sigmoid): Keras's cross-entropies, "bce" */
+    LOSS_INPUT_LOG_PROBS,   /* log-probabilities (after log_softmax): "nll" */
+    LOSS_INPUT_VALUES       /* any values: "mse", "mae", "huber"... */
+} LossInput;
+/* Facts about a loss name. */
+typedef struct LossInfo {
+    const char *name;     /* the canonical name, e.g. "sparse_categorical_crossentropy" */
+    LossInput input;      /* what it expects from the model, given from_logits */
+    bool classification;  /* a cross-entropy (accuracy makes sense) */
+    bool binary;          /* a binary cross-entropy (one probability / logit per output) */
+    bool index_targets;   /* sparse: class indices as targets */
+} LossInfo;
+/* The facts of a loss name (ValueError listing the accepted names if unknown). */
+const LossInfo *nn_loss_info(const char *name, bool from_logits);
+/* Every accepted loss name, comma-separated (a static string). */
+const char *nn_loss_names(void);
 
 /* ---- initialisation (in place, without autograd; each returns t) ------------ */
 

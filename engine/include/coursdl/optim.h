@@ -108,6 +108,9 @@ int64_t optim_step_count(const Optimizer *opt);
 ParamList *optim_params(Optimizer *opt);
 /* The name of the algorithm: "SGD", "Adam", "AdamW", "RMSprop", "Adagrad". */
 const char *optim_name(const Optimizer *opt);
+/* Whether p points to an Optimizer (rather than, say, an optimizer's name:
+ * nn_fit and nn_compile take either). */
+bool optim_is_optimizer(const void *p);
 /* The optimizer's state as named live tensors (see the top of this file):
  * save them to checkpoint; copy values into them to restore. */
 ParamList *optim_state(Optimizer *opt);

@@ -20,12 +20,22 @@ typedef struct Axes Axes;
 struct Tensor;
 
 /* Element type codes of data arrays (recorded by PLT_DTYPE). */
-enum { PLT_F64 = 0, PLT_F32 = 1, PLT_I32 = 2, PLT_U8 = 3, PLT_TENSOR = 4 };
-/* The element type code of an array argument (double when unknown, e.g. NULL).
- * A Tensor * is accepted wherever an array is: n must then be its number of
- * elements (plt_plot(x, y, tensor_numel(x))). */
+enum { PLT_F64 = 0, PLT_F32 = 1, PLT_I32 = 2, PLT_U8 = 3, PLT_TENSOR = 4, PLT_LONG = 5, PLT_ULONG = 6,
+       PLT_I64 = 7, PLT_U64 = 8, PLT_U32 = 9, PLT_I16 = 10, PLT_U16 = 11, PLT_I8 = 12, PLT_BOOL = 13 };
+/* The element type code of an array argument (double when unknown, e.g. NULL):
+ * double, float, int, unsigned, short, long (int64_t), long long, their
+ * unsigned forms, signed / unsigned char (uint8_t) and bool arrays are read
+ * as what they are. A Tensor * is accepted wherever an array is: n must then
+ * be its number of elements (plt_plot(x, y, tensor_numel(x))); images
+ * (plt_imshow, plt_images) take their sizes from it. A C array of images
+ * (uint8_t imgs[25][28][28]) is passed as its first element: &imgs[0][0][0]. */
 #define PLT_DTYPE(p) _Generic((p), float *: PLT_F32, const float *: PLT_F32, \
     int *: PLT_I32, const int *: PLT_I32, unsigned char *: PLT_U8, const unsigned char *: PLT_U8, \
+    long *: PLT_LONG, const long *: PLT_LONG, unsigned long *: PLT_ULONG, const unsigned long *: PLT_ULONG, \
+    long long *: PLT_I64, const long long *: PLT_I64, unsigned long long *: PLT_U64, \
+    const unsigned long long *: PLT_U64, unsigned int *: PLT_U32, const unsigned int *: PLT_U32, \
+    short *: PLT_I16, const short *: PLT_I16, unsigned short *: PLT_U16, const unsigned short *: PLT_U16, \
+    signed char *: PLT_I8, const signed char *: PLT_I8, _Bool *: PLT_BOOL, const _Bool *: PLT_BOOL, \
     struct Tensor *: PLT_TENSOR, const struct Tensor *: PLT_TENSOR, default: PLT_F64)
 
 /* ---- figures and axes ------------------------------------------------------------- */
@@ -203,7 +213,11 @@ typedef struct ImshowOptions {
     Axes *ax;
 } ImshowOptions;
 
-/* Shows a rows x cols array (row-major) as an image: plt_imshow(img, 28, 28, .cmap = "gray"). */
+/* Shows a rows x cols array (row-major) as an image: plt_imshow(img, 28, 28, .cmap = "gray").
+ * A Tensor * gives its own sizes (rows and cols may be 0): (H, W), (1, H, W)
+ * or (1, 1, H, W) through the colormap, (3, H, W), (1, 3, H, W) or (H, W, 3)
+ * as RGB colours (floats in [0, 1], integers in 0..255), any dtype:
+ * plt_imshow(x_train_img, 0, 0, .cmap = "gray"). */
 #define plt_imshow(data, rows, cols, ...) plt_imshow_((data), PLT_DTYPE(data), (rows), (cols), &(ImshowOptions){ __VA_ARGS__ })
 void plt_imshow_(const void *data, int dtype, int rows, int cols, const ImshowOptions *o);
 
@@ -361,7 +375,13 @@ typedef struct ImagesOptions {
 } ImagesOptions;
 
 /* A new figure with a grid of count images of rows x cols pixels each, stored
- * one after the other: plt_images(x, 25, 28, 28, .ncols = 5, .titles = names). */
+ * one after the other: plt_images(x, 25, 28, 28, .ncols = 5, .titles = names).
+ * A Tensor * of N images, any dtype, gives its own sizes (count, rows and
+ * cols may be 0; count > 0 shows the first count): (N, H, W) and (N, 1, H, W)
+ * through the colormap, (N, 3, H, W) in colour (floats in [0, 1], integers
+ * 0..255), (N, C, H, W) with other C as N x C gray images (feature maps,
+ * filters: plt_images(nn_get_parameter(model, "0.weight"), 0, 0, 0)), and
+ * one (H, W) image: plt_images(batch->x, 16, 0, 0, .titles = labels). */
 #define plt_images(data, count, rows, cols, ...) plt_images_((data), PLT_DTYPE(data), (count), (rows), (cols), \
     &(ImagesOptions){ __VA_ARGS__ })
 void plt_images_(const void *data, int dtype, int count, int rows, int cols, const ImagesOptions *o);

@@ -30,5 +30,10 @@ void progress_set_description(Progress *p, const char *desc);
 long progress_count(const Progress *p);
 /* Draws the final state and frees the bar. */
 void progress_close(Progress *p);
+/* Replaces the bar by a final line of text (an epoch's summary, say) and
+ * frees it: in the notebook the bar's display becomes that text, so a
+ * finished bar leaves no empty output behind; in a plain program the bar is
+ * erased and the text printed on stdout. */
+void progress_finish(Progress *p, const char *text);
 
 #endif

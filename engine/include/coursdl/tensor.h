@@ -416,4 +416,50 @@ void tensor_print(const Tensor *t);
 /* Out[n] for a Tensor * (used by display_out). */
 void tensor_display_out(Tensor *t);
 
+/* ---- labels, flips and resizing ------------------------------------------------- */
+
+/* PyTorch's F.one_hot: class indices (any shape, any dtype holding whole
+ * numbers) -> int64 tensor of shape (..., num_classes) with a 1 at each
+ * index; num_classes <= 0 means max + 1: tensor_one_hot(y, 10). */
+Tensor *tensor_one_hot(Tensor *labels, int64_t num_classes);
+/* Keras's to_categorical: the same as float32 rows (what
+ * "categorical_crossentropy" expects); (N, 1) labels give (N, num_classes):
+ * Tensor *y_train_cat = tensor_to_categorical(y_train, 10). */
+Tensor *tensor_to_categorical(Tensor *labels, int64_t num_classes);
+
+/* Options of tensor_bincount; zero means default. */
+typedef struct BincountOptions {
+    Tensor *weights;    /* one weight per value: sums of weights instead of counts (float result) */
+    int64_t minlength;  /* at least this many bins */
+} BincountOptions;
+/* torch.bincount: how many times each value 0..max occurs in a 1-D tensor of
+ * class indices (int64): tensor_bincount(y_train) gives the count of each
+ * class; tensor_bincount(y, .minlength = 10, .weights = w). */
+#define tensor_bincount(x, ...) tensor_bincount_((x), &(BincountOptions){ __VA_ARGS__ })
+Tensor *tensor_bincount_(Tensor *x, const BincountOptions *options);
+
+/* torch.flip: a copy with the elements reversed along the given dims
+ * (differentiable): tensor_flip(images, -1) mirrors (N, C, H, W) images
+ * left-right, tensor_flip(images, -2, -1) turns them upside down. */
+#define tensor_flip(x, ...) tensor_flip_(x, CDL_SHAPE(__VA_ARGS__))
+Tensor *tensor_flip_(Tensor *x, int n, const int64_t *dims);
+
+/* Options of tensor_interpolate; zero means default. */
+typedef struct InterpolateOptions {
+    int64_t size[2];      /* output (height, width): .size = {20, 20} ... */
+    double scale_factor;  /* ... or a factor for both sizes (2: twice as large) */
+    const char *mode;     /* "nearest" (default, like PyTorch) or "bilinear" */
+    bool align_corners;   /* bilinear: the corner pixels' centres are aligned (default false) */
+    bool antialias;       /* bilinear: a shrunk image averages the pixels each output covers (like PIL) */
+} InterpolateOptions;
+/* F.interpolate on images (..., H, W) (e.g. (N, C, H, W)), floating,
+ * differentiable: tensor_interpolate(x, .size = {14, 14}, .mode = "bilinear"),
+ * tensor_interpolate(x, .scale_factor = 2). */
+#define tensor_interpolate(x, ...) tensor_interpolate_((x), &(InterpolateOptions){ __VA_ARGS__ })
+Tensor *tensor_interpolate_(Tensor *x, const InterpolateOptions *options);
+/* torchvision's resize: images (..., H, W) of any dtype to height x width,
+ * bilinear with antialiasing, dtype kept (integers rounded, uint8 kept in
+ * 0..255): tensor_resize(photo, 20, 20). */
+Tensor *tensor_resize(Tensor *x, int64_t height, int64_t width);
+
 #endif

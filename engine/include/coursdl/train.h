@@ -1,10 +1,19 @@
-/* Keras-style training: nn_fit / nn_evaluate / nn_predict on a model, with
- * a live progress bar and a Keras-like line per epoch, a History of the
- * per-epoch losses and metrics (for plt_history_of), and callbacks (early
- * stopping, best checkpoint):
- *     History *h = nn_fit(model, .x = X, .y = y, .epochs = 10, .batch_size = 32,
- *                         .optimizer = optim_adam(nn_parameters(model), .lr = 1e-3),
- *                         .loss = "cross_entropy", .metrics = "accuracy", .validation_split = 0.2);
+/* Keras-style training: nn_compile (optimizer, loss, metrics) then nn_fit /
+ * nn_evaluate / nn_predict on a model, with a live progress bar and a
+ * Keras-like line per epoch, a History of the per-epoch losses and metrics
+ * (for plt_history_of), and callbacks (early stopping, best checkpoint).
+ * Keras's model.compile / fit / evaluate, line by line:
+ *     nn_compile(model, .optimizer = "adam", .loss = "sparse_categorical_crossentropy", .metrics = "accuracy");
+ *     History *history = nn_fit(model, .x = x_train, .y = y_train, .epochs = 5, .batch_size = 32,
+ *                               .val_x = x_test, .val_y = y_test);
+ *     Evaluation *e = nn_evaluate(model, .x = x_test, .y = y_test);   e->loss, e->accuracy
+ * or everything in nn_fit, PyTorch style:
+ *     nn_fit(model, .x = X, .y = y, .optimizer = optim_adam(nn_parameters(model), .lr = 1e-3),
+ *            .loss = "cross_entropy", .metrics = "accuracy", .validation_split = 0.2);
+ * Loss names mean what Keras or PyTorch means (see nn_loss in nn.h): Keras's
+ * cross-entropies take probabilities (a model ending with nn_softmax) unless
+ * .from_logits = true; "cross_entropy" takes logits. When the model's last
+ * layer and the loss disagree, a UserWarning (once) says how to fix it.
  * Same seed, same numbers. */
 #ifndef COURSDL_TRAIN_H
 #define COURSDL_TRAIN_H
@@ -16,6 +25,15 @@
 #include "optim.h"
 #include "data.h"
 
+/* nn_fit / nn_evaluate put their default .verbose = 1 (Keras's) before your
+ * options, so that .verbose = 0 means silent: GCC and Clang would warn that
+ * the field is initialised twice, which is the point here. */
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Winitializer-overrides"
+#elif defined(__GNUC__) && !defined(__TINYC__)
+#pragma GCC diagnostic ignored "-Woverride-init"
+#endif
+
 typedef struct History History;
 typedef struct Callback Callback;
 
@@ -25,28 +43,53 @@ typedef Tensor *(*LossFn)(Tensor *pred, Tensor *target);
 /* A NULL-terminated list of callbacks: .callbacks = CALLBACKS(cb1, cb2). */
 #define CALLBACKS(...) ((Callback *[]){ __VA_ARGS__, NULL })
 
-/* Options of nn_fit; zero means default. */
+/* Options of nn_compile: what nn_fit and nn_evaluate use unless told otherwise. */
+typedef struct CompileOptions {
+    const void *optimizer;  /* an optimizer's name, "adam", "sgd", "rmsprop", "adamw" or "adagrad" (made
+                               with Keras's defaults when training starts), or an Optimizer *
+                               (optim_adam(nn_parameters(model), .lr = 1e-3)) */
+    const char *loss;       /* a loss name (nn_loss in nn.h): "sparse_categorical_crossentropy", "mse"... */
+    LossFn loss_fn;         /* or your own loss function (overrides .loss) */
+    bool from_logits;       /* Keras's cross-entropies: the model outputs logits (no final softmax) */
+    const char *metrics;    /* "accuracy", "mae", "mse", or a list: "accuracy,mae" */
+} CompileOptions;
+
+/* Keras's model.compile: the optimizer, loss and metrics that nn_fit and
+ * nn_evaluate use: nn_compile(model, .optimizer = "adam", .loss =
+ * "sparse_categorical_crossentropy", .metrics = "accuracy"). An optimizer
+ * given by name is made at the first nn_fit (after lazy layers have their
+ * sizes) and kept by later fits, like Keras. Compiling again replaces it all. */
+#define nn_compile(model, ...) nn_compile_((model), &(CompileOptions){ __VA_ARGS__ })
+void nn_compile_(Module *model, const CompileOptions *options);
+
+/* Options of nn_fit; zero means default (or nn_compile's setting). */
 typedef struct FitOptions {
     Tensor *x, *y;            /* training data (samples along dim 0) ... */
     DataLoader *loader;       /* ... or a loader (then batch_size/shuffle are the loader's) */
     int epochs;               /* default 1 */
     int64_t batch_size;       /* default 32 */
-    Optimizer *optimizer;     /* default: Adam (lr 1e-3) over the model's parameters */
-    const char *loss;         /* "cross_entropy" (default for int64 y), "mse" (default otherwise),
-                                 "bce_with_logits", "bce", "l1" */
+    const void *optimizer;    /* an Optimizer * or a name (see CompileOptions); default: nn_compile's,
+                                 else Adam (lr 1e-3) over the model's parameters */
+    const char *loss;         /* a loss name (see nn_loss); default: nn_compile's, else chosen from the
+                                 targets and the last layer: class indices -> "cross_entropy" (or
+                                 "sparse_categorical_crossentropy" after a softmax), one-hot rows ->
+                                 "categorical_crossentropy" (logits or probabilities), others -> "mse" */
     LossFn loss_fn;           /* or your own loss function (overrides .loss) */
-    const char *metrics;      /* "accuracy", "mae", "mse" or a comma list ("accuracy,mae") */
+    bool from_logits;         /* Keras's cross-entropies: the model outputs logits */
+    const char *metrics;      /* "accuracy", "mae", "mse" or a list ("accuracy,mae") */
     double validation_split;  /* the last fraction of x/y held out for validation (like Keras) */
     Tensor *val_x, *val_y;    /* validation data (validation_data=(val_x, val_y)) ... */
     DataLoader *val_loader;   /* ... or a validation loader */
     bool no_shuffle;          /* keep the order of x/y (default: shuffled every epoch) */
-    uint64_t seed;            /* seed of the shuffling */
+    uint64_t seed;            /* seed of the shuffling (default: drawn from the default generator, so
+                                 manual_seed fixes it, like tf.random.set_seed / torch.manual_seed) */
     Callback **callbacks;     /* CALLBACKS(callbacks_early_stopping(...), ...) */
-    int verbose;              /* 0/1: progress bar + one line per epoch; 2: lines only; -1: silent */
+    int verbose;              /* as Keras: 1 (default) a progress bar that becomes the epoch's line,
+                                 2 one line per epoch, 0 (or -1) silent */
 } FitOptions;
 
-/* Trains model; returns the per-epoch History. */
-#define nn_fit(model, ...) nn_fit_((model), &(FitOptions){ __VA_ARGS__ })
+/* Trains model; returns the per-epoch History. The first epoch's line names the loss used. */
+#define nn_fit(model, ...) nn_fit_((model), &(FitOptions){ .verbose = 1, __VA_ARGS__ })
 History *nn_fit_(Module *model, const FitOptions *options);
 
 /* Result of nn_evaluate (NaN for what was not computed). */
@@ -58,10 +101,12 @@ typedef struct Evaluation {
     int64_t samples;
 } Evaluation;
 
-/* Loss (and metrics) of model on data, in eval mode, without grad:
- * Evaluation *e = nn_evaluate(model, .x = Xt, .y = yt, .metrics = "accuracy"); e->accuracy.
- * Uses x/y or loader, batch_size, loss/loss_fn, metrics and verbose of FitOptions. */
-#define nn_evaluate(model, ...) nn_evaluate_((model), &(FitOptions){ __VA_ARGS__ })
+/* Loss (and metrics) of model on data, in eval mode, without grad, with
+ * nn_compile's loss and metrics unless given:
+ * Evaluation *e = nn_evaluate(model, .x = Xt, .y = yt); e->accuracy.
+ * Uses x/y or loader, batch_size, loss/loss_fn/from_logits, metrics and
+ * verbose (1, the default: a progress bar that becomes the result line; 0 silent). */
+#define nn_evaluate(model, ...) nn_evaluate_((model), &(FitOptions){ .verbose = 1, __VA_ARGS__ })
 Evaluation *nn_evaluate_(Module *model, const FitOptions *options);
 
 /* Options of nn_predict; zero means default. */
@@ -70,7 +115,8 @@ typedef struct PredictOptions {
 } PredictOptions;
 
 /* The model's outputs for x, batch by batch, in eval mode without grad
- * (the model's training mode is restored after). */
+ * (the model's training mode is restored after); x is converted to the
+ * model's dtype (uint8 pixels stay 0..255: scale them first). */
 #define nn_predict(model, x, ...) nn_predict_((model), (x), &(PredictOptions){ __VA_ARGS__ })
 Tensor *nn_predict_(Module *model, Tensor *x, const PredictOptions *options);
 
@@ -88,8 +134,17 @@ int history_num_keys(const History *h);
 const char *history_key(const History *h, int i);
 /* Epoch (from 1) at which early stopping stopped training, or 0. */
 int history_stopped_epoch(const History *h);
-/* Plots loss / val_loss and accuracy / val_accuracy curves with plt_history. */
-void plt_history_of(const History *h);
+/* Options of plt_history_of; zero means default. */
+typedef struct HistoryPlotOptions {
+    bool logy;            /* losses (and mae / mse) on a log scale */
+    const char *title;    /* a title above the panels */
+    const char *metrics;  /* only these quantities, e.g. "loss,accuracy" (default: all, one panel per
+                             quantity with its val_ curve) */
+} HistoryPlotOptions;
+/* The training curves of a History: one panel per quantity (loss, accuracy,
+ * mae, mse...) with its validation curve: plt_history_of(h), plt_history_of(h, .logy = true). */
+#define plt_history_of(h, ...) plt_history_of_((h), &(HistoryPlotOptions){ __VA_ARGS__ })
+void plt_history_of_(const History *h, const HistoryPlotOptions *options);
 
 /* ---- callbacks ------------------------------------------------------------------ */
 
