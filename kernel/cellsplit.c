@@ -14,10 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { T_IDENT, T_NUM, T_STR, T_CHR, T_PUNCT, T_PP };
 enum { E_NONE, E_STR, E_CHR, E_COMMENT, E_OOM };
 
-typedef struct Tok { int kind, start, end, line, end_line; } Tok;
+typedef CToken Tok;
 
 typedef struct Ctx {
     const char *s;
@@ -26,12 +25,14 @@ typedef struct Ctx {
     int n, cap;
     int *match;                 /* index of the partner bracket, -1 otherwise */
     const char *const *type_names;
+    const char *const *macro_names;
     char **ctypes;              /* typedef names defined earlier in this cell */
     int nct, capct;
     ItemList *out;
     int capitems;
     int oom;
     int err_kind, err_line, err_pos;
+    unsigned lex;               /* CELL_LEX_* flags */
 } Ctx;
 
 /* ---- keyword sets (read-only tables) ---- */
@@ -75,10 +76,10 @@ static int teq(const Ctx *c, int i, const char *w)
 
 static int is_p(const Ctx *c, int i, const char *w)
 {
-    return i >= 0 && i < c->n && c->t[i].kind == T_PUNCT && teq(c, i, w);
+    return i >= 0 && i < c->n && c->t[i].kind == TOK_PUNCT && teq(c, i, w);
 }
 
-static int is_ident(const Ctx *c, int i) { return i >= 0 && i < c->n && c->t[i].kind == T_IDENT; }
+static int is_ident(const Ctx *c, int i) { return i >= 0 && i < c->n && c->t[i].kind == TOK_IDENT; }
 
 static int is_kw(const Ctx *c, int i, const char *w) { return is_ident(c, i) && teq(c, i, w); }
 
@@ -115,6 +116,11 @@ static int known_type(const Ctx *c, int i)
     for (int k = 0; k < c->nct; k++)
         if (teq(c, i, c->ctypes[k])) return 1;
     return 0;
+}
+
+static int known_macro(const Ctx *c, int i)
+{
+    return c->macro_names && in_set(c, i, c->macro_names);
 }
 
 static char *xstrndup(Ctx *c, const char *s, size_t l)
@@ -166,7 +172,7 @@ static char *bdone(Ctx *c, Buf *b)
 
 /* ---- tokenizer ---- */
 
-static int push_tok(Ctx *c, int kind, int start, int end, int line, int end_line)
+static int push_tok(Ctx *c, TokKind kind, int start, int end, int line, int end_line)
 {
     if (c->n == c->cap) {
         int nc = c->cap ? c->cap * 2 : 256;
@@ -295,17 +301,20 @@ static int tokenize(Ctx *c)
         if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v') { p++; continue; }
         int sl = splice_len(s, c->len, p);
         if (sl) { p += sl; line++; continue; }
-        if (ch == '/' && p + 1 < c->len && s[p + 1] == '*') {
-            if (skip_block_comment(c, &p, &line)) return -1;
+        if (ch == '/' && p + 1 < c->len && (s[p + 1] == '*' || s[p + 1] == '/')) {
+            int start = p, sline = line;
+            if (s[p + 1] == '/') skip_line_comment(c, &p, &line);
+            else if (skip_block_comment(c, &p, &line)) return -1;
+            if ((c->lex & CELL_LEX_COMMENTS) && push_tok(c, TOK_COMMENT, start, p, sline, line)) return -1;
             continue;
         }
-        if (ch == '/' && p + 1 < c->len && s[p + 1] == '/') { skip_line_comment(c, &p, &line); continue; }
-        int start = p, sline = line, kind;
-        if (ch == '#' && bol) {
+        int start = p, sline = line;
+        TokKind kind;
+        if (ch == '#' && bol && !(c->lex & CELL_LEX_DIRECTIVES)) {
             if (scan_directive(c, &p, &line)) return -1;
             int end = p;
             while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r')) end--;
-            if (push_tok(c, T_PP, start, end, sline, line)) return -1;
+            if (push_tok(c, TOK_PP, start, end, sline, line)) return -1;
             bol = 0;
             continue;
         }
@@ -319,9 +328,9 @@ static int tokenize(Ctx *c)
             if (prefix) {
                 char q = s[p];
                 if (scan_quoted(c, &p, &line, q)) return -1;
-                kind = q == '"' ? T_STR : T_CHR;
+                kind = q == '"' ? TOK_STR : TOK_CHR;
             } else {
-                kind = T_IDENT;
+                kind = TOK_IDENT;
             }
         } else if (isdigit((unsigned char)ch) || (ch == '.' && p + 1 < c->len && isdigit((unsigned char)s[p + 1]))) {
             p++;
@@ -335,13 +344,13 @@ static int tokenize(Ctx *c)
                 else
                     break;
             }
-            kind = T_NUM;
+            kind = TOK_NUM;
         } else if (ch == '"' || ch == '\'') {
             if (scan_quoted(c, &p, &line, ch)) return -1;
-            kind = ch == '"' ? T_STR : T_CHR;
+            kind = ch == '"' ? TOK_STR : TOK_CHR;
         } else {
             p += punct_len(s, c->len, p);
-            kind = T_PUNCT;
+            kind = TOK_PUNCT;
         }
         if (push_tok(c, kind, start, p, sline, line)) return -1;
     }
@@ -383,7 +392,7 @@ static int pair_brackets(Ctx *c, char *err, size_t errlen, int *err_line)
     int suspect = -1;  /* first '{' closed by a '}' indented less than its line */
     for (int i = 0; i < c->n; i++) {
         c->match[i] = -1;
-        if (c->t[i].kind != T_PUNCT || tlen(c, i) != 1) continue;
+        if (c->t[i].kind != TOK_PUNCT || tlen(c, i) != 1) continue;
         char ch = c->s[c->t[i].start];
         if (ch == '(' || ch == '[' || ch == '{') {
             stack[sp++] = i;
@@ -498,14 +507,14 @@ static int canon_space(const Ctx *c, const Join *j, int i, int nword, const char
 static void join_tok(Ctx *c, Join *j, int i, int as_at)
 {
     const Tok *t = &c->t[i];
-    if (t->kind == T_PP) {  /* a directive must stay on its own line */
+    if (t->kind == TOK_PP) {  /* a directive must stay on its own line */
         if (j->b.n) bputs(c, &j->b, "\n");
         bputtok(c, &j->b, i);
         bputs(c, &j->b, "\n");
         j->prev = -1;
         return;
     }
-    int nword = as_at || t->kind != T_PUNCT;
+    int nword = as_at || t->kind != TOK_PUNCT;
     char np[4] = "";
     if (!nword && tlen(c, i) < 4) memcpy(np, c->s + t->start, (size_t)tlen(c, i)), np[tlen(c, i)] = 0;
     if (j->prev >= 0) {
@@ -717,6 +726,7 @@ static void emit_func(Ctx *c, int i0, const Spec *sp, const Decl *d, int body, i
     if (!it) return;
     blank_spec(c, it->text, i0, sp);
     it->name = tokstr(c, d->name);
+    it->name_off = c->t[d->name].start - c->t[i0].start;
     Join j;
     join_init(&j, 0);
     if (implicit) bputs(c, &j.b, "int ");
@@ -927,6 +937,11 @@ static int stmt_end(const Ctx *c, int i, int *ok)
         return simple_end(c, j, ok);
     }
     if (is_ident(c, i) && !is_keyword(c, i) && is_p(c, i + 1, ":")) return stmt_end(c, i + 2, ok);  /* label */
+    /* A macro that opens a block (`no_grad { ... }`, `REPEAT(3) { ... }`):
+     * the statement ends with the block, not at the next ';'. */
+    if (is_ident(c, i) && !is_keyword(c, i) && is_p(c, i + 1, "{")) return c->match[i + 1] + 1;
+    if (is_ident(c, i) && !is_keyword(c, i) && is_p(c, i + 1, "(") && is_p(c, c->match[i + 1] + 1, "{"))
+        return c->match[c->match[i + 1] + 1] + 1;
     return simple_end(c, i, ok);
 }
 
@@ -961,11 +976,28 @@ static int looks_decl(const Ctx *c, int i)
     return 0;
 }
 
+/* `f(...) {` with no return type is a (K&R-style) function definition
+ * only when the parentheses hold a parameter list: nothing, `void`, or
+ * declarations. `REPEAT(3) {` or `with_scope(x) {` is a macro opening a block. */
+static int params_declared(const Ctx *c, int open)
+{
+    int close = c->match[open];
+    if (close == open + 1) return 1;
+    for (int p = open + 1; p < close; p = c->match[p] >= 0 && is_opener(c, p) ? c->match[p] + 1 : p + 1) {
+        /* every parameter starts with a specifier or a known type */
+        int starts = p == open + 1 || is_p(c, p - 1, ",");
+        if (starts && !(is_spec_kw(c, p) || known_type(c, p) || is_p(c, p, "...") ||
+                        (is_ident(c, p) && (is_ident(c, p + 1) || is_p(c, p + 1, "*")))))
+            return 0;
+    }
+    return 1;
+}
+
 static void split_items(Ctx *c)
 {
     int i = 0;
     while (i < c->n && !c->oom) {
-        if (c->t[i].kind == T_PP) {
+        if (c->t[i].kind == TOK_PP) {
             Item *it = slice_item(c, ITEM_PREPROC, i, i);
             if (it) {
                 /* macro name of #define / #undef */
@@ -987,7 +1019,7 @@ static void split_items(Ctx *c)
         } else if (looks_decl(c, i)) {
             i = parse_decl(c, i, 0);
         } else if (is_ident(c, i) && !is_keyword(c, i) && is_p(c, i + 1, "(") &&
-                   is_p(c, c->match[i + 1] + 1, "{")) {
+                   is_p(c, c->match[i + 1] + 1, "{") && !known_macro(c, i) && params_declared(c, i + 1)) {
             i = parse_decl(c, i, 1);
         } else {
             int ok = 1;
@@ -1019,6 +1051,20 @@ void itemlist_free(ItemList *list)
     list->n = 0;
 }
 
+int cell_tokenize(const char *code, unsigned flags, CToken **out, int *n)
+{
+    Ctx c;
+    memset(&c, 0, sizeof c);
+    c.s = code ? code : "";
+    size_t len = strlen(c.s);
+    c.len = len > INT_MAX / 2 ? INT_MAX / 2 : (int)len;
+    c.lex = flags;
+    int rc = tokenize(&c);
+    *out = c.t;
+    *n = c.n;
+    return rc < 0 ? -1 : 0;
+}
+
 static void ctx_free(Ctx *c)
 {
     free(c->t);
@@ -1027,7 +1073,7 @@ static void ctx_free(Ctx *c)
     free(c->ctypes);
 }
 
-int cellsplit(const char *code, const char *const *type_names, ItemList *out, char *err, size_t errlen,
+int cellsplit(const char *code, const CellNames *known, ItemList *out, char *err, size_t errlen,
               int *err_line)
 {
     Ctx c;
@@ -1043,7 +1089,8 @@ int cellsplit(const char *code, const char *const *type_names, ItemList *out, ch
         return -1;
     }
     c.len = (int)len;
-    c.type_names = type_names;
+    c.type_names = known ? known->types : NULL;
+    c.macro_names = known ? known->macros : NULL;
     c.out = out;
     if (tokenize(&c) < 0) {
         if (c.err_kind == E_OOM) set_err(err, errlen, err_line, 1, "out of memory");
@@ -1084,7 +1131,7 @@ CompleteStatus cellsplit_is_complete(const char *code, char *indent, size_t inde
     int sp = 0;
     CompleteStatus st = CODE_COMPLETE;
     for (int i = 0; i < c.n && st == CODE_COMPLETE; i++) {
-        if (c.t[i].kind != T_PUNCT || tlen(&c, i) != 1) continue;
+        if (c.t[i].kind != TOK_PUNCT || tlen(&c, i) != 1) continue;
         char ch = c.s[c.t[i].start];
         if (ch == '(' || ch == '[' || ch == '{') stack[sp++] = ch;
         else if (ch == ')' || ch == ']' || ch == '}') {

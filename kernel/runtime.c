@@ -53,6 +53,8 @@ static _Noreturn void cell_assert_fail(const char *assertion, const char *file, 
                                        const char *function)
 {
     fflush(stdout);
+    if (!strncmp(function, "__cdl_fn_", 9))  /* a cell function's code name (session.c) */
+        function += 9;
     if (file && !strcmp(file, "cell"))
         guard_fail("Aborted", "Assertion failed: %s (cell line %u, in %s)", assertion, line,
                    strcmp(function, "__cdl_run") ? function : "the cell's statements");

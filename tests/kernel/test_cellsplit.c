@@ -30,7 +30,10 @@ static int n_pass, n_fail;
                                g_ ? g_ : "(null)", w_ ? w_ : "(null)"); } \
     } while (0)
 
-static const char *const TYPES[] = {"Tensor", "size_t", "FILE", "uint8_t", "Module", NULL};
+static const char *const TYPE_LIST[] = {"Tensor", "size_t", "FILE", "uint8_t", "Module", NULL};
+static const char *const MACRO_LIST[] = {"REPEAT", NULL};
+static const CellNames KNOWN = {TYPE_LIST, MACRO_LIST};
+#define TYPES (&KNOWN)
 
 /* splits, reporting a failure (and returning an empty list) on error */
 static ItemList split(const char *code, int line)
