@@ -644,14 +644,21 @@ static char *build_source(const Plan *p, ExprMode expr_mode)
             sb_printf(&b, "%s\n", it->proto);
         }
     }
+    /* arrays sized by their initializer last: the size's expression may
+     * name any variable of the cell */
     for (int i = 0; i < L->n; i++) {
         const Item *it = &L->items[i];
         if (it->kind == ITEM_DECL) {
             emit_line(&b, it->line);
             sb_printf(&b, "%s\n", it->text);
-        } else if (it->kind == ITEM_VAR) {
+        } else if (it->kind == ITEM_VAR && !(p->new_storage[i] && it->init && is_incomplete_array(it->storage_key))) {
             emit_var_decl(&b, it, p->new_storage[i]);
         }
+    }
+    for (int i = 0; i < L->n; i++) {
+        const Item *it = &L->items[i];
+        if (it->kind == ITEM_VAR && p->new_storage[i] && it->init && is_incomplete_array(it->storage_key))
+            emit_var_decl(&b, it, true);
     }
     for (int i = 0; i < L->n; i++)
         if (L->items[i].kind == ITEM_FUNC)
