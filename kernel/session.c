@@ -1094,6 +1094,8 @@ void cell_result_free(CellResult *r)
     free(r->evalue);
     free_strs(r->traceback, r->n_traceback);
     free(r->warnings);
+    free(r->page_plain);
+    free(r->page_markdown);
     memset(r, 0, sizeof *r);
 }
 
@@ -1320,13 +1322,56 @@ char *session_prelude_text(void)
     return sb_take(&b);
 }
 
-void session_each_name(void (*fn)(const char *name, const char *kind, void *ctx), void *ctx)
+static char *g_found_decl;  /* session_find_symbol's last declaration */
+
+static bool symbols_of(void (*fn)(const Symbol *sym, void *ctx), void *ctx, const char *only, Symbol *found)
 {
-    for (int i = 0; i < S.n_vars; i++)
-        fn(S.vars[i].name, "variable", ctx);
-    for (int i = 0; i < S.n_funcs; i++)
-        fn(S.funcs[i].name, "function", ctx);
-    for (int i = 0; i < S.n_entries; i++)
-        for (int k = 0; k < S.entries[i].n_defines; k++)
-            fn(S.entries[i].defines[k], "name", ctx);
+    for (int i = 0; i < S.n_vars; i++) {
+        const Var *v = &S.vars[i];
+        if (only && strcmp(v->name, only))
+            continue;
+        char *d = subst(v->type_key, v->name);
+        Symbol sym = { v->name, SYM_VARIABLE, d, v->type_key, v->addr };
+        if (found) {
+            free(g_found_decl);
+            g_found_decl = d;
+            *found = sym;
+            return true;
+        }
+        fn(&sym, ctx);
+        free(d);
+    }
+    for (int i = 0; i < S.n_funcs; i++) {
+        const Func *f = &S.funcs[i];
+        if (only && strcmp(f->name, only))
+            continue;
+        Symbol sym = { f->name, SYM_FUNCTION, f->proto ? f->proto : f->name, NULL, NULL };
+        if (found) { *found = sym; return true; }
+        fn(&sym, ctx);
+    }
+    for (int i = 0; i < S.n_entries; i++) {
+        const Entry *e = &S.entries[i];
+        if (e->var_name || !e->key || !strncmp(e->key, "sym:", 4))
+            continue;  /* variables and functions came above */
+        SymbolKind kind = !strncmp(e->key, "macro:", 6) ? SYM_MACRO
+                        : !strncmp(e->key, "type:enum{", 10) ? SYM_CONSTANT : SYM_TYPE;
+        for (int k = 0; k < e->n_defines; k++) {
+            if (only && strcmp(e->defines[k], only))
+                continue;
+            Symbol sym = { e->defines[k], kind, e->text, NULL, NULL };
+            if (found) { *found = sym; return true; }
+            fn(&sym, ctx);
+        }
+    }
+    return false;
+}
+
+void session_each_symbol(void (*fn)(const Symbol *sym, void *ctx), void *ctx)
+{
+    symbols_of(fn, ctx, NULL, NULL);
+}
+
+bool session_find_symbol(const char *name, Symbol *out)
+{
+    return symbols_of(NULL, NULL, name, out);
 }
