@@ -15,6 +15,7 @@
 #include "history.h"
 #include "kernel.h"
 #include "magics.h"
+#include "stdin.h"
 #include "strbuf.h"
 
 void reply(void *sock, const Msg *req, const char *msg_type, json_t *content)
@@ -137,7 +138,9 @@ static void execute(void *sock, Msg *req)
     pthread_mutex_unlock(&K.iopub_lock);
 
     CellResult r;
+    stdin_begin_cell(req, json_is_true(json_object_get(c, "allow_stdin")));
     magics_execute(code, count, &r);
+    stdin_end_cell();
     capture_flush();
     if (r.warnings && !silent)
         pub_stream("stderr", r.warnings, strlen(r.warnings));
