@@ -897,6 +897,14 @@ static char *receiver_type(const char *code, size_t p)
     return b.len ? sb_take(&b) : (sb_free(&b), NULL);
 }
 
+/* Is the '.' at byte p part of a number ("1.", "2.5")? */
+static bool number_before(const char *code, size_t p)
+{
+    size_t s = p;
+    while (s > 0 && id_char(code[s - 1])) s--;
+    return s < p && isdigit((unsigned char)code[s]);
+}
+
 json_t *help_complete(const char *code, int cursor_pos)
 {
     size_t c = byte_offset(code, cursor_pos);
@@ -905,7 +913,7 @@ json_t *help_complete(const char *code, int cursor_pos)
     char *prefix = strndup(code + s, c - s);
     Matches m = { NULL, 0, 0, prefix, strlen(prefix) };
     bool member = false;
-    if (s >= 1 && code[s - 1] == '.' && !(s >= 2 && isdigit((unsigned char)code[s - 2]))) {
+    if (s >= 1 && code[s - 1] == '.' && !number_before(code, s - 1)) {
         char *ty = receiver_type(code, s - 1);
         if (ty) add_members(&m, ty);
         free(ty);

@@ -101,4 +101,6 @@ def test_struct_members_after_dot_and_arrow(kc):
     assert complete(kc, "mp.mx + mpp->my")["matches"] == ["my"]
     r = complete(kc, "mopts.")
     assert {"lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad"} <= set(r["matches"])
-    assert "x" not in complete(kc, "1.")["matches"]  # a number, not a member
+    assert complete(kc, "1.")["matches"] == []  # a number, not a member
+    run_ok(kc, "MPoint mp2 = { 1, 2, 3 };")
+    assert complete(kc, "mp2.")["matches"] == ["mlabel", "mx", "my"]  # a name ending in a digit
