@@ -6,6 +6,7 @@
  * right. Item texts are slices of the original source, so comments and
  * columns inside an item survive; keys are rebuilt from tokens. */
 #include "cellsplit.h"
+#include "strbuf.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -141,34 +142,8 @@ static char *raw(Ctx *c, int a, int b)
     return xstrndup(c, c->s + c->t[a].start, (size_t)(c->t[b].end - c->t[a].start));
 }
 
-typedef struct Buf { char *p; size_t n, cap; } Buf;
-
-static void bput(Ctx *c, Buf *b, const char *s, size_t l)
-{
-    if (c->oom) return;
-    if (b->n + l + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 64;
-        while (nc < b->n + l + 1) nc *= 2;
-        char *q = realloc(b->p, nc);
-        if (!q) { c->oom = 1; return; }
-        b->p = q;
-        b->cap = nc;
-    }
-    memcpy(b->p + b->n, s, l);
-    b->n += l;
-    b->p[b->n] = 0;
-}
-
-static void bputs(Ctx *c, Buf *b, const char *s) { bput(c, b, s, strlen(s)); }
-
-static void bputtok(Ctx *c, Buf *b, int i) { bput(c, b, c->s + c->t[i].start, (size_t)tlen(c, i)); }
-
-static char *bdone(Ctx *c, Buf *b)
-{
-    if (c->oom) { free(b->p); return NULL; }
-    if (!b->p) return xstrndup(c, "", 0);
-    return b->p;
-}
+/* The kernel's one string builder (strbuf.h) builds keys and texts. */
+static void bputtok(const Ctx *c, StrBuf *b, int i) { sb_putn(b, c->s + c->t[i].start, (size_t)tlen(c, i)); }
 
 /* ---- tokenizer ---- */
 
@@ -472,7 +447,7 @@ static Item *slice_item(Ctx *c, ItemKind kind, int a, int b)
  * had whitespace or comments. canon mode: spacing fixed by the token kinds,
  * so the same type written two ways gives the same key. */
 typedef struct Join {
-    Buf b;
+    StrBuf b;
     int canon;
     int prev;        /* last token joined, -1 at start */
     int prev_word;
@@ -508,9 +483,9 @@ static void join_tok(Ctx *c, Join *j, int i, int as_at)
 {
     const Tok *t = &c->t[i];
     if (t->kind == TOK_PP) {  /* a directive must stay on its own line */
-        if (j->b.n) bputs(c, &j->b, "\n");
+        if (j->b.len) sb_puts(&j->b, "\n");
         bputtok(c, &j->b, i);
-        bputs(c, &j->b, "\n");
+        sb_puts(&j->b, "\n");
         j->prev = -1;
         return;
     }
@@ -519,9 +494,9 @@ static void join_tok(Ctx *c, Join *j, int i, int as_at)
     if (!nword && tlen(c, i) < 4) memcpy(np, c->s + t->start, (size_t)tlen(c, i)), np[tlen(c, i)] = 0;
     if (j->prev >= 0) {
         int sp = j->canon ? canon_space(c, j, i, nword, np) : t->start > c->t[j->prev].end;
-        if (sp) bputs(c, &j->b, " ");
+        if (sp) sb_puts(&j->b, " ");
     }
-    if (as_at) bputs(c, &j->b, "@");
+    if (as_at) sb_puts(&j->b, "@");
     else bputtok(c, &j->b, i);
     j->prev = i;
     j->prev_word = nword;
@@ -654,7 +629,7 @@ static char *build_key(Ctx *c, const Spec *sp, const Decl *d, int skip_body, int
         if (i == tc) continue;
         join_tok(c, &j, i, i == d->name);
     }
-    return bdone(c, &j.b);
+    return sb_take(&j.b);
 }
 
 /* specifiers as one line, optionally without the tagged body or the
@@ -679,22 +654,22 @@ static void blank_spec(const Ctx *c, char *text, int base_tok, const Spec *sp)
 
 static char *tag_key(Ctx *c, const Spec *sp)
 {
-    Buf b = {0};
+    StrBuf b = {0};
     bputtok(c, &b, sp->tag_kw);
-    bputs(c, &b, " ");
+    sb_puts(&b, " ");
     bputtok(c, &b, sp->tag_name);
-    return bdone(c, &b);
+    return sb_take(&b);
 }
 
 /* "enum{A,B,C}" from the enumerator names */
 static char *enum_key(Ctx *c, int open, int close)
 {
-    Buf b = {0};
+    StrBuf b = {0};
     int expect = 1, first = 1;
-    bputs(c, &b, "enum{");
+    sb_puts(&b, "enum{");
     for (int i = open + 1; i < close; i++) {
         if (expect && is_ident(c, i)) {
-            if (!first) bputs(c, &b, ",");
+            if (!first) sb_puts(&b, ",");
             bputtok(c, &b, i);
             first = 0;
             expect = 0;
@@ -702,8 +677,8 @@ static char *enum_key(Ctx *c, int open, int close)
         if (is_p(c, i, ",")) expect = 1;
         else if (is_opener(c, i)) i = c->match[i];
     }
-    bputs(c, &b, "}");
-    return bdone(c, &b);
+    sb_puts(&b, "}");
+    return sb_take(&b);
 }
 
 static void add_ctype(Ctx *c, int i)
@@ -729,15 +704,15 @@ static void emit_func(Ctx *c, int i0, const Spec *sp, const Decl *d, int body, i
     it->name_off = c->t[d->name].start - c->t[i0].start;
     Join j;
     join_init(&j, 0);
-    if (implicit) bputs(c, &j.b, "int ");
+    if (implicit) sb_puts(&j.b, "int ");
     join_spec(c, &j, sp, 0, 1);
     for (int i = d->start; i < d->end; i++) join_tok(c, &j, i, 0);
-    bputs(c, &j.b, ";");
-    it->proto = bdone(c, &j.b);
+    sb_puts(&j.b, ";");
+    it->proto = sb_take(&j.b);
     int open = d->name + 1;
     join_init(&j, 0);
     for (int i = open + 1; i < c->match[open]; i++) join_tok(c, &j, i, 0);
-    it->params = bdone(c, &j.b);
+    it->params = sb_take(&j.b);
 }
 
 static void emit_var(Ctx *c, int i0, const Spec *sp, const Decl *d, int first, int split)
@@ -757,16 +732,16 @@ static void emit_var(Ctx *c, int i0, const Spec *sp, const Decl *d, int first, i
         Join j;
         join_init(&j, 0);
         join_spec(c, &j, sp, split, 0);
-        Buf *b = &j.b;
-        if (b->n) bputs(c, b, " ");
+        StrBuf *b = &j.b;
+        if (b->len) sb_puts(b, " ");
         char *dt = raw(c, d->start, d->end - 1);
-        if (dt) bputs(c, b, dt);
+        if (dt) sb_puts(b, dt);
         free(dt);
         if (d->eq >= 0) {
-            bputs(c, b, " = ");
-            if (it->init) bputs(c, b, it->init);
+            sb_puts(b, " = ");
+            if (it->init) sb_puts(b, it->init);
         }
-        it->text = bdone(c, b);
+        it->text = sb_take(b);
     }
     it->type_key = build_key(c, sp, d, split, 0);
     it->storage_key = build_key(c, sp, d, split, 1);
@@ -788,13 +763,13 @@ static void emit_decl(Ctx *c, int i0, int term, const Spec *sp, const Decl *d, i
         Join j;
         join_init(&j, 0);
         join_spec(c, &j, sp, split, isfunc);
-        if (j.b.n) bputs(c, &j.b, " ");
+        if (j.b.len) sb_puts(&j.b, " ");
         int stop = d->init_e > d->init_s ? d->init_e : d->end;
         char *dt = raw(c, d->start, stop - 1);
-        if (dt) bputs(c, &j.b, dt);
+        if (dt) sb_puts(&j.b, dt);
         free(dt);
-        bputs(c, &j.b, ";");
-        it->text = bdone(c, &j.b);
+        sb_puts(&j.b, ";");
+        it->text = sb_take(&j.b);
     }
     it->name = tokstr(c, d->name);
 }
@@ -879,12 +854,12 @@ static int parse_decl(Ctx *c, int i0, int implicit)
                 /* `struct P {...} p;`: the type goes to the prelude on its own */
                 Item *it = new_item(c, ITEM_TYPE, c->t[sp.tag_kw].line, c->t[sp.body_close].end_line);
                 if (it) {
-                    Buf b = {0};
+                    StrBuf b = {0};
                     char *def = raw(c, sp.tag_kw, sp.body_close);
-                    if (def) bputs(c, &b, def);
+                    if (def) sb_puts(&b, def);
                     free(def);
-                    bputs(c, &b, ";");
-                    it->text = bdone(c, &b);
+                    sb_puts(&b, ";");
+                    it->text = sb_take(&b);
                     it->name = tag_key(c, &sp);
                 }
             }
