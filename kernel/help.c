@@ -499,9 +499,23 @@ static char *example_of(const char *name, const char *comment)
 {
     const char *ex = strstr(comment, "Example:");
     if (ex) {
+        /* the lines after it, dedented */
         ex += 8;
-        while (*ex == ' ' || *ex == '\n') ex++;
-        return xstrdup(ex);
+        while (*ex == ' ') ex++;
+        if (*ex == '\n') ex++;
+        size_t indent = 0;
+        while (ex[indent] == ' ') indent++;
+        StrBuf b;
+        sb_init(&b);
+        for (const char *p = ex; *p;) {
+            size_t k = 0;
+            while (k < indent && p[k] == ' ') k++;
+            p += k;
+            const char *nl = strchr(p, '\n');
+            sb_putn(&b, p, nl ? (size_t)(nl + 1 - p) : strlen(p));
+            p = nl ? nl + 1 : p + strlen(p);
+        }
+        return sb_take(&b);
     }
     size_t n = strlen(name);
     for (const char *p = strstr(comment, name); p; p = strstr(p + 1, name)) {
@@ -528,11 +542,20 @@ static void page_code(Page *pg, const char *code)
     sb_printf(&pg->plain, "%s\n\n", code);
 }
 
+/* A doc comment's text, without its "Example:" part (shown on its own);
+ * its lines kept as lines in markdown. */
 static void page_text(Page *pg, const char *text)
 {
     if (!text || !*text) return;
-    sb_printf(&pg->md, "%s\n\n", text);
-    sb_printf(&pg->plain, "%s\n\n", text);
+    const char *ex = strstr(text, "Example:");
+    size_t n = ex ? (size_t)(ex - text) : strlen(text);
+    while (n && isspace((unsigned char)text[n - 1])) n--;
+    if (!n) return;
+    for (size_t i = 0; i < n; i++)
+        if (text[i] == '\n') sb_puts(&pg->md, "  \n");
+        else sb_putc(&pg->md, text[i]);
+    sb_puts(&pg->md, "\n\n");
+    sb_printf(&pg->plain, "%.*s\n\n", (int)n, text);
 }
 
 static void page_options(Page *pg, const Doc *opts)
@@ -561,7 +584,12 @@ static void page_example(Page *pg, const char *example)
 {
     if (!example) return;
     sb_printf(&pg->md, "**Example**\n\n```c\n%s\n```\n", example);
-    sb_printf(&pg->plain, "Example:\n  %s\n", example);
+    sb_puts(&pg->plain, "Example:\n");
+    for (const char *p = example; *p;) {
+        const char *nl = strchr(p, '\n');
+        sb_printf(&pg->plain, "  %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+        p = nl ? nl + 1 : p + strlen(p);
+    }
 }
 
 static bool render_engine_doc(const Doc *d, Page *pg)

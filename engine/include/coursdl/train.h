@@ -45,7 +45,16 @@ typedef struct FitOptions {
     int verbose;              /* 0/1: progress bar + one line per epoch; 2: lines only; -1: silent */
 } FitOptions;
 
-/* Trains model; returns the per-epoch History. */
+/* Trains model; returns the per-epoch History.
+ * Arguments: the model and options: the data (.x and .y, or .loader), the
+ * .loss (by name: "cross_entropy" for int64 y, else "mse"), .optimizer (default Adam),
+ * .epochs, .batch_size, .metrics ("accuracy"), .validation_split ...
+ * Returns the History (Out[n] shows a table of epochs x metrics;
+ * plt_history_of(h) plots it).
+ * Errors: ShapeError when x and y do not have the same number of samples.
+ * Example:
+ *   History *h = nn_fit(net, .x = X, .y = y, .epochs = 10, .metrics = "accuracy");
+ *   h */
 #define nn_fit(model, ...) nn_fit_((model), &(FitOptions){ __VA_ARGS__ })
 History *nn_fit_(Module *model, const FitOptions *options);
 
