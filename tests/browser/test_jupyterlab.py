@@ -197,7 +197,7 @@ def test_run_all_of_a_course_notebook(browser, lab):
     n = sum(c["cell_type"] == "code" for c in json.loads((lab.root / name).read_text())["cells"])
     assert n > 5
     code_cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-CodeCell")
-    expect(code_cells).to_have_count(n)
+    expect(code_cells).to_have_count(n, timeout=TIMEOUT)  # cells render progressively
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
     # every code cell ends with its execution count (none left at [*] or [ ])
