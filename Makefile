@@ -16,9 +16,9 @@ PY := $(VENV)/bin/python
 APT_PACKAGES := gcc make pkg-config libtcc-dev tcc libzmq3-dev libjansson-dev \
     libssl-dev libgc-dev libopenblas-dev python3-venv python3-torch \
     libplplot-dev plplot-driver-cairo libcairo2-dev fonts-dejavu-core \
-    dataset-fashion-mnist libgraphviz-dev libminizip-dev
+    dataset-fashion-mnist libgraphviz-dev libminizip-dev chromium
 PIP_PACKAGES := jupyterlab jupyter_client nbclient nbconvert nbformat \
-    jupyter_kernel_test pytest ipykernel safetensors numpy nbgrader
+    jupyter_kernel_test pytest ipykernel safetensors numpy nbgrader playwright notebook
 
 ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
 ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC))
@@ -99,7 +99,16 @@ $(BUILD)/tests/kernel/%: tests/kernel/%.c $(filter-out $(BUILD)/kernel/main.o,$(
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DCDL_ROOT='"$(ROOT)"' -Ikernel $< $(filter-out $(BUILD)/kernel/main.o,$(KERNEL_OBJ)) -o $@ \
 	    -L$(BUILD) -Wl,--no-as-needed -lcoursdl -Wl,--as-needed -Wl,-rpath,'$(ROOT)/$(BUILD)' -rdynamic $(KERNEL_LIBS)
 
-test: deps build kernelspec $(ENGINE_TESTS) $(ENGINE_TESTS:$(BUILD)/tests/engine/%=$(BUILD)/tests/engine-san/%) $(KERNEL_CTESTS)
+# Tools the Python tests drive: cellrun runs cells through the cell model
+# in process (the differential test against gcc).
+TEST_TOOLS := $(BUILD)/tools/cellrun
+
+$(BUILD)/tools/%: tests/kernel/%.c $(filter-out $(BUILD)/kernel/main.o,$(KERNEL_OBJ)) $(BUILD)/libcoursdl.so
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DCDL_ROOT='"$(ROOT)"' -Ikernel $< $(filter-out $(BUILD)/kernel/main.o,$(KERNEL_OBJ)) -o $@ \
+	    -L$(BUILD) -Wl,--no-as-needed -lcoursdl -Wl,--as-needed -Wl,-rpath,'$(ROOT)/$(BUILD)' -rdynamic $(KERNEL_LIBS)
+
+test: deps build kernelspec $(ENGINE_TESTS) $(ENGINE_TESTS:$(BUILD)/tests/engine/%=$(BUILD)/tests/engine-san/%) $(KERNEL_CTESTS) $(TEST_TOOLS)
 	@$(PY) tests/run_all.py
 
 # ---- kernelspec and running -------------------------------------------------

@@ -129,14 +129,13 @@ void magics_execute(const char *code, int number, CellResult *r)
     while (*p == ' ' || *p == '\t' || *p == '\n') p++;
     char *word = help_query_word(p);
     if (word) {
-        char *doc = help_lookup(word);
-        if (doc) {
-            printf("%s\n", doc);
+        /* shown by the front end's pager (an execute_reply payload), as
+         * IPython's ?name is */
+        if (help_page(word, &r->page_plain, &r->page_markdown))
             r->ok = true;
-            free(doc);
-        } else {
-            usage_error(r, "no documentation for '%s' (is it an engine function? try completion with Tab)", word);
-        }
+        else
+            usage_error(r, "no documentation for '%s' (is it an engine function or a name of this notebook? "
+                        "try completion with Tab)", word);
         free(word);
         return;
     }
@@ -151,9 +150,12 @@ void magics_execute(const char *code, int number, CellResult *r)
             char ws[32], cs[32];
             format_duration(ws, sizeof ws, w);
             format_duration(cs, sizeof cs, c);
-            capture_flush();
-            printf("CPU time: %s\nWall time: %s\n", cs, ws);
-            fflush(stdout);
+            /* a cell that did not compile did not run: nothing to time */
+            if (r->ok || strcmp(r->ename, "CompileError")) {
+                capture_flush();
+                printf("CPU time: %s\nWall time: %s\n", cs, ws);
+                fflush(stdout);
+            }
         } else if (!strncmp(first, "%%writefile", 11) && (!first[11] || first[11] == ' ')) {
             write_file(first + 11, body, r);
         } else {

@@ -15,6 +15,7 @@
 #include "coursdl.h"
 #include "engine_api.h"
 #include "guard.h"
+#include "stdin.h"
 
 static void on_engine_error(ErrorKind kind, const char *message, void *ctx)
 {
@@ -53,6 +54,8 @@ static _Noreturn void cell_assert_fail(const char *assertion, const char *file, 
                                        const char *function)
 {
     fflush(stdout);
+    if (!strncmp(function, "__cdl_fn_", 9))  /* a cell function's code name (session.c) */
+        function += 9;
     if (file && !strcmp(file, "cell"))
         guard_fail("Aborted", "Assertion failed: %s (cell line %u, in %s)", assertion, line,
                    strcmp(function, "__cdl_run") ? function : "the cell's statements");
@@ -216,6 +219,7 @@ static const JitExtern g_externs[] = {
     { "sleep", (void *)cell_sleep, 0 },
     { "usleep", (void *)cell_usleep, 0 },
     { "nanosleep", (void *)cell_nanosleep, 0 },
+    { "read", (void *)stdin_cell_read, 0 },  /* read(0, ...): the notebook's input (stdin.c) */
 };
 
 int runtime_externs(const JitExtern **out)
