@@ -238,6 +238,10 @@ static int cell_kill(pid_t pid, int sig)
         errno = EPERM;
         return -1;
     }
+    if (pid == getpid() && guard_owns_signal(sig)) {
+        guard_raised(sig, (uintptr_t)__builtin_return_address(0));
+        return 0;
+    }
     return kill(pid, sig);
 }
 
@@ -250,6 +254,10 @@ static int cell_raise(int sig)
 {
     if ((sig == SIGKILL || sig == SIGSTOP) && !guard_in_forked_child())
         refuse_signal("raise", sig);
+    if (guard_owns_signal(sig)) {
+        guard_raised(sig, (uintptr_t)__builtin_return_address(0));
+        return 0;
+    }
     return raise(sig);
 }
 
@@ -257,6 +265,10 @@ static int cell_pthread_kill(pthread_t t, int sig)
 {
     if ((sig == SIGKILL || sig == SIGSTOP) && !guard_in_forked_child())
         refuse_signal("pthread_kill", sig);
+    if (pthread_equal(t, pthread_self()) && guard_owns_signal(sig) && !guard_on_cell_thread()) {
+        guard_raised(sig, (uintptr_t)__builtin_return_address(0));
+        return 0;
+    }
     return pthread_kill(t, sig);
 }
 
@@ -265,7 +277,7 @@ static _Noreturn void cell_abort(void)
     fflush(stdout);
     /* As abort(): SIGABRT first (a handler of the cell may run), then the
      * end of the cell, never the end of the process. */
-    raise(SIGABRT);
+    guard_raised(SIGABRT, (uintptr_t)__builtin_return_address(0));
     guard_fail("Aborted", "abort() was called");
 }
 

@@ -46,7 +46,7 @@ enum { LAND_FAILED = 1, LAND_FINISHED, LAND_RETURNED };
  * [reserve: PROT_NONE, catches frames that jump over a small guard]
  * [the stack, read/write, grows down]
  * [top guard: PROT_NONE, catches writes that ran up past every frame] */
-#define BOTTOM_RESERVE ((size_t)64 << 20)
+#define BOTTOM_RESERVE ((size_t)1 << 30)
 #define TOP_GUARD ((size_t)64 << 10)
 static uintptr_t g_stack_lo, g_stack_hi;   /* the usable stack */
 static ucontext_t g_cell_uc;
@@ -117,24 +117,37 @@ static int code_kind(uintptr_t a)
     return 0;
 }
 
+/* A word on the stack that points into cell code just after a call
+ * instruction (TinyCC's: call rel32, call *%reg), not a pointer to a
+ * cell's data. */
+static bool is_cell_return(uintptr_t w)
+{
+    if (!g_in_cell(w) || !g_in_cell(w - 5))
+        return false;
+    const unsigned char *c = (const unsigned char *)w;
+    return c[-5] == 0xe8 || (c[-2] == 0xff && (c[-1] & 0xf8) == 0xd0);
+}
+
 /* Is the thread parked in a system call that our signal cut short (it
  * returns EINTR), called from cell code through libc only? Then no lock of
  * the kernel, the engine or the collector is held, and jumping out is as
  * safe as from cell code: read on an empty pipe, pause, sem_wait, waitpid...
  * Anything else in between (the runtime's own wrappers, the engine) polls
  * the interrupt flag itself. */
-static bool blocked_in_cell_syscall(const ucontext_t *uc)
+static bool blocked_in_cell_syscall(const ucontext_t *uc, int sig)
 {
     const unsigned char *pc = (const unsigned char *)uc->uc_mcontext.gregs[REG_RIP];
     long rax = (long)uc->uc_mcontext.gregs[REG_RAX];
-    if (code_kind((uintptr_t)pc) != 1 || rax != -EINTR || pc[-2] != 0x0f || pc[-1] != 0x05)
+    /* EINTR: cut short by our signal; EPIPE: the write that raised SIGPIPE. */
+    bool stopped = rax == -EINTR || (sig == SIGPIPE && rax == -EPIPE);
+    if (code_kind((uintptr_t)pc) != 1 || !stopped || pc[-2] != 0x0f || pc[-1] != 0x05)
         return false;
     const uintptr_t *sp = (const uintptr_t *)uc->uc_mcontext.gregs[REG_RSP];
     if ((uintptr_t)sp < g_stack_lo || (uintptr_t)sp >= g_stack_hi)
         return false;
     for (int i = 0; i < 256 && (uintptr_t)(sp + i) < g_stack_hi; i++) {
         uintptr_t w = sp[i];
-        if (g_in_cell(w))
+        if (is_cell_return(w))
             return true;
         if (code_kind(w) == 2)
             return false;
@@ -161,7 +174,7 @@ static void fill_stack_frames(GuardOutcome *o, uintptr_t sp, uintptr_t top)
     if (sp >= top || top - sp > ((uintptr_t)1 << 30))
         return;
     for (uintptr_t *p = (uintptr_t *)sp; (uintptr_t)p < top && o->n_frames < GUARD_MAX_FRAMES; p++)
-        if (g_in_cell(*p))
+        if (is_cell_return(*p))
             o->frames[o->n_frames++] = *p;
 }
 
@@ -328,10 +341,13 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
             ename = "BufferOverflow";
             evalue = "a write ran past the top of the cell's stack: an array overflow in a local "
                      "variable wrote over every frame above it";
-        } else if (addr < lo && addr + ((uintptr_t)64 << 20) >= lo) {
+        } else if (addr < lo && addr + BOTTOM_RESERVE >= lo) {
             ename = "StackOverflow";
             evalue = "the stack is exhausted (infinite or too deep recursion, or a huge local array?)";
             overflow = true;
+        } else if (addr == pc) {
+            evalue = "a jump to an invalid address: a NULL or wrong function pointer, or a return "
+                     "address overwritten by an array overflow";
         } else if (addr < 4096) {
             evalue = "NULL pointer dereference";
         } else if (si->si_code == SI_KERNEL && addr == 0) {
@@ -380,6 +396,11 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
      * mapped stack: reading from it would fault again, inside the handler. */
     if (!overflow)
         fill_stack_frames(o, sp, g_stack_hi);
+    if (sig == SIGSEGV && addr == pc && o->n_frames) {
+        /* A call through a bad pointer: where it was called from. */
+        o->pc = o->frames[0];
+        o->pc_in_cell = true;
+    }
     land(LAND_FAILED);
 }
 
@@ -389,7 +410,7 @@ static void act_on(int sig, ucontext_t *uc)
 {
     uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     bool in_cell = g_in_cell(pc);
-    if (in_cell || blocked_in_cell_syscall(uc)) {
+    if (in_cell || blocked_in_cell_syscall(uc, sig)) {
         char buf[256];
         GuardOutcome *o = g_out;
         set_outcome(o, signal_ename(sig), signal_evalue(sig, buf, sizeof buf));
@@ -634,6 +655,13 @@ bool guard_run(void (*fn)(void), GuardOutcome *out)
     g_armed = 0;
     if (guard_in_forked_child())
         child_exit(how);
+    int pending = g_pending;
+    if (pending && !out->failed) {
+        /* A signal that came while the cell was inside libc, which then
+         * ended before the next safe point. */
+        char buf[256];
+        set_outcome(out, signal_ename(pending), signal_evalue(pending, buf, sizeof buf));
+    }
     g_pending = 0;
     interrupt_clear();
     if (!out->failed && g_thread_fault) {
@@ -694,6 +722,29 @@ _Noreturn void guard_fail_at(uintptr_t pc, const char *ename, const char *fmt, .
     o->pc = pc;
     o->pc_in_cell = g_in_cell(pc);
     o->from_signal = o->pc_in_cell;  /* so that the report names the function */
+    land(LAND_FAILED);
+}
+
+void guard_raised(int sig, uintptr_t pc)
+{
+    if (!g_armed || !is_main() || guard_in_forked_child() || cellsig_action(sig) != CELLSIG_DEFAULT) {
+        raise(sig);
+        return;
+    }
+    char buf[256];
+    const char *ename = signal_ename(sig), *evalue = signal_evalue(sig, buf, sizeof buf);
+    switch (sig) {
+    case SIGSEGV: ename = "SegmentationFault"; evalue = "raise(SIGSEGV)"; break;
+    case SIGBUS: ename = "BusError"; evalue = "raise(SIGBUS)"; break;
+    case SIGILL: ename = "IllegalInstruction"; evalue = "raise(SIGILL)"; break;
+    case SIGFPE: ename = "FloatingPointError"; evalue = "raise(SIGFPE)"; break;
+    case SIGABRT: ename = "Aborted"; evalue = "abort() was called"; break;
+    }
+    GuardOutcome *o = g_out;
+    set_outcome(o, ename, evalue);
+    o->pc = pc;
+    o->pc_in_cell = g_in_cell(pc);
+    o->from_signal = o->pc_in_cell;
     land(LAND_FAILED);
 }
 

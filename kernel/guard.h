@@ -53,6 +53,12 @@ _Noreturn void guard_fail(const char *ename, const char *fmt, ...) __attribute__
 _Noreturn void guard_fail_at(uintptr_t pc, const char *ename, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A cell sends itself sig (raise, kill(getpid(), ...), abort) from pc: a
+ * signal the kernel owns ends the cell at once, as the signal would have
+ * ended a program; with a handler of the cell, or outside a cell, the
+ * signal is raised for real. */
+void guard_raised(int sig, uintptr_t pc);
+
 /* Ends the running cell without error (exit(0)). */
 _Noreturn void guard_finish(void);
 

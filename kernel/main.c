@@ -23,6 +23,7 @@
 #include "help.h"
 #include "jit.h"
 #include "kernel.h"
+#include "options.h"
 #include "runtime.h"
 #include "session.h"
 
@@ -152,9 +153,6 @@ static void set_tcc_lib(void)
         jit_set_tcc_lib(dir);
     else
         klog("no %s: cells run without bounds checks", probe);
-    const char *env = getenv("COURSDL_BOUNDS");
-    if (env && !strcmp(env, "0"))
-        bounds_set_enabled(false);
 }
 
 /* The engine, the collector and the cell machinery, loaded at the first
@@ -182,6 +180,7 @@ static void load_engine(void)
     snprintf(kernel_inc, sizeof kernel_inc, "%s/kernel/include", K.root);
     runtime_init();
     set_tcc_lib();
+    options_from_env();
     session_init(engine_inc, kernel_inc);
     help_init(engine_inc, kernel_inc);
     publish_install_sink();
