@@ -53,6 +53,10 @@ void cellproc_after_cell(void)
             ;
     }
     g_n_children = 0;
+    /* Children that ended but were never waited for (popen without pclose,
+     * a fork without waitpid) would stay as zombies. */
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
 }
 
 /* ---- exec: never in the kernel ------------------------------------------------------------ */
