@@ -72,8 +72,7 @@ int options_magic(const char *line, char *msg, size_t cap)
             return -1;
         }
         bounds_set_enabled(on);
-        snprintf(msg, cap, on ? "Bounds checks on: array accesses of the cells compiled from now on are checked.\n"
-                              : "Bounds checks off: cells compiled from now on run at full speed, unchecked.\n");
+        msg[0] = 0;  /* silent, as a notebook's setup line should be */
         return 1;
     }
     if ((arg = word_after(line, "%output_limit"))) {
@@ -91,10 +90,7 @@ int options_magic(const char *line, char *msg, size_t cap)
             return -1;
         }
         publish_set_output_limit((size_t)n);
-        if (n)
-            snprintf(msg, cap, "A cell now shows at most %lld bytes of text output.\n", n);
-        else
-            snprintf(msg, cap, "A cell's text output is no longer limited.\n");
+        msg[0] = 0;
         return 1;
     }
     return 0;

@@ -8,7 +8,8 @@
 #include <stddef.h>
 
 /* Applies a magic line ("%bounds off"). Returns 0 when `line` is not one of
- * these magics, 1 when applied (msg: what changed), -1 on a usage error (msg). */
+ * these magics, 1 when applied (msg: what to print; "" when an option was
+ * set, silently), -1 on a usage error (msg). */
 int options_magic(const char *line, char *msg, size_t cap);
 
 /* "10MB", "500 KB", "1048576", "0", "none" -> bytes; -1 when not a size. */

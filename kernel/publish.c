@@ -102,7 +102,9 @@ void pub_stream(const char *name, const char *text, size_t len)
     if (parent) {
         size_t n = len;
         if (g_limit) {
-            size_t room = g_sent < g_limit ? g_limit - g_sent : 0;
+            /* Once something was dropped, nothing after it is shown: the
+             * output keeps its order, a gap would mislead. */
+            size_t room = g_sent < g_limit && !g_dropped ? g_limit - g_sent : 0;
             n = fitting(text, len, room);
             g_dropped += len - n;
         }
