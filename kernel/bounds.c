@@ -1,6 +1,7 @@
 #include "bounds.h"
 
 #include <gc.h>
+#include <gc/gc_mark.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "celldebug.h"
 #include "coursdl.h"
 #include "engine_api.h"
 #include "guard.h"
@@ -22,7 +24,9 @@ typedef struct Region {
     size_t size;
     const char *name;     /* globals: the variable's name, or NULL */
     RegionKind kind;
-    uintptr_t gc_no;      /* heap regions: the collection they were looked up in */
+    uintptr_t gc_no;      /* heap regions: the g_gc_epoch they were looked up in */
+    uintptr_t owner;      /* locals: an address in the function that owns them */
+    long frame_off;       /* locals: their offset from that function's frame pointer */
 } Region;
 
 #define CACHE_WAYS 4
@@ -44,6 +48,19 @@ static Region *g_glob;
 static int g_n_glob, g_cap_glob;
 
 static bool g_enabled = true;
+
+/* Bumped at the start of every collection: a heap region looked up before
+ * may have been reclaimed and its memory reused by a block of another size. */
+static volatile uintptr_t g_gc_epoch;
+static GC_start_callback_proc g_prev_start_cb;
+static bool g_cb_set;
+
+static void on_gc_start(void)
+{
+    g_gc_epoch++;
+    if (g_prev_start_cb)
+        g_prev_start_cb();
+}
 
 bool bounds_enabled(void) { return g_enabled; }
 void bounds_set_enabled(bool on) { g_enabled = on; }
@@ -88,7 +105,7 @@ static void pop_below(BoundsThread *b, uintptr_t limit)
         }
 }
 
-static void push_local(BoundsThread *b, uintptr_t lo, size_t size)
+static void push_local(BoundsThread *b, uintptr_t lo, size_t size, uintptr_t owner, long frame_off)
 {
     if (b->n == b->cap) {
         int cap = b->cap ? b->cap * 2 : 256;
@@ -104,7 +121,7 @@ static void push_local(BoundsThread *b, uintptr_t lo, size_t size)
         b->r[i] = b->r[i - 1];
         i--;
     }
-    b->r[i] = (Region){ lo, size, NULL, REGION_LOCAL, 0 };
+    b->r[i] = (Region){ lo, size, NULL, REGION_LOCAL, 0, owner, frame_off };
 }
 
 /* Largest lo <= p in an array sorted by decreasing (locals) or increasing
@@ -131,7 +148,7 @@ static bool find(BoundsThread *b, uintptr_t p, Region *out)
 {
     for (int i = 0; i < CACHE_WAYS; i++) {
         const Region *c = &b->cache[i];
-        if (p - c->lo <= c->size && (c->kind != REGION_HEAP || c->gc_no == GC_get_gc_no())) {
+        if (p - c->lo <= c->size && (c->kind != REGION_HEAP || c->gc_no == g_gc_epoch)) {
             *out = *c;
             return true;
         }
@@ -146,7 +163,12 @@ static bool find(BoundsThread *b, uintptr_t p, Region *out)
         void *base = GC_base((void *)p);
         if (!base)
             return false;
-        heap = (Region){ (uintptr_t)base, GC_size(base), NULL, REGION_HEAP, GC_get_gc_no() };
+        if (!g_cb_set) {
+            g_prev_start_cb = GC_get_start_callback();
+            GC_set_start_callback(on_gc_start);
+            g_cb_set = true;
+        }
+        heap = (Region){ (uintptr_t)base, GC_size(base), NULL, REGION_HEAP, g_gc_epoch, 0, 0 };
         r = &heap;
     }
     *out = *r;
@@ -163,9 +185,14 @@ static void describe_region(const Region *r, size_t elem, char *buf, size_t cap)
     if (elem > 1 && r->size % elem == 0)
         snprintf(count, sizeof count, " = %zu elements of %zu bytes", r->size / elem, elem);
     switch (r->kind) {
-    case REGION_LOCAL:
-        snprintf(buf, cap, "a local array of %zu bytes%s", r->size, count);
+    case REGION_LOCAL: {
+        char name[128];
+        if (r->owner && celldebug_local_name(r->owner, r->frame_off, name, sizeof name))
+            snprintf(buf, cap, "'%s' (a local array of %zu bytes%s)", name, r->size, count);
+        else
+            snprintf(buf, cap, "a local array of %zu bytes%s", r->size, count);
         break;
+    }
     case REGION_GLOBAL:
         if (r->name)
             snprintf(buf, cap, "'%s' (%zu bytes%s)", r->name, r->size, count);
@@ -248,15 +275,16 @@ INDIR(16)
 /* Entered with the table of the function's local arrays (pairs frame
  * offset, size; 0 ends it) and, from the assembly below, the function's
  * frame pointer. */
-__attribute__((visibility("hidden"))) void cdl_bound_local_new_impl(const size_t *table, uintptr_t fp);
+__attribute__((visibility("hidden"))) void cdl_bound_local_new_impl(const size_t *table, uintptr_t fp,
+                                                                     uintptr_t ret);
 __attribute__((visibility("hidden"))) void cdl_bound_local_delete_impl(const size_t *table, uintptr_t fp);
 
-void cdl_bound_local_new_impl(const size_t *table, uintptr_t fp)
+void cdl_bound_local_new_impl(const size_t *table, uintptr_t fp, uintptr_t ret)
 {
     BoundsThread *b = this_thread();
     pop_below(b, fp);  /* frames a longjmp or a fault abandoned */
     for (const size_t *t = table; t[0]; t += 2)
-        push_local(b, fp + t[0], t[1]);
+        push_local(b, fp + t[0], t[1], ret - 1, (long)t[0]);
 }
 
 void cdl_bound_local_delete_impl(const size_t *table, uintptr_t fp)
@@ -275,6 +303,7 @@ __asm__(".text\n"
         ".type cdl_bound_local_new, @function\n"
         "cdl_bound_local_new:\n"
         "  mov %rbp, %rsi\n"
+        "  mov (%rsp), %rdx\n"
         "  jmp cdl_bound_local_new_impl\n"
         ".size cdl_bound_local_new, .-cdl_bound_local_new\n"
         ".globl cdl_bound_local_delete\n"
@@ -297,7 +326,7 @@ static void bound_new_region(void *p, size_t size)
 {
     BoundsThread *b = this_thread();
     pop_below(b, (uintptr_t)p);
-    push_local(b, (uintptr_t)p, size);
+    push_local(b, (uintptr_t)p, size, 0, 0);
 }
 
 static void bound_setjmp(void *env) { (void)env; }
@@ -473,7 +502,7 @@ static void add_global(uintptr_t lo, size_t size, const char *name)
         g_glob[i] = g_glob[i - 1];
         i--;
     }
-    g_glob[i] = (Region){ lo, size, name ? xstrdup(name) : NULL, REGION_GLOBAL, 0 };
+    g_glob[i] = (Region){ lo, size, name ? xstrdup(name) : NULL, REGION_GLOBAL, 0, 0, 0 };
     __atomic_store_n(&g_n_glob, g_n_glob + 1, __ATOMIC_RELEASE);
 }
 

@@ -701,6 +701,9 @@ _Noreturn void guard_fail(const char *ename, const char *fmt, ...)
     } else {
         set_outcome(g_out, ename, msg);
     }
+    /* Where in the cell: the nearest cell frame on the stack (an engine
+     * error raised inside tensor_matmul called from line 7). */
+    fill_stack_frames(g_out, (uintptr_t)__builtin_frame_address(0), g_stack_hi);
     land(LAND_FAILED);
 }
 
@@ -719,8 +722,8 @@ _Noreturn void guard_fail_at(uintptr_t pc, const char *ename, const char *fmt, .
     }
     GuardOutcome *o = g_out;
     set_outcome(o, ename, msg);
-    o->pc = pc;
-    o->pc_in_cell = g_in_cell(pc);
+    o->pc = pc - 1;  /* inside the call instruction: its line, its function */
+    o->pc_in_cell = g_in_cell(o->pc);
     o->from_signal = o->pc_in_cell;  /* so that the report names the function */
     land(LAND_FAILED);
 }

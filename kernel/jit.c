@@ -1,6 +1,7 @@
 #include "jit.h"
 
 #include "bounds.h"
+#include "celldebug.h"
 
 #include <gc.h>
 #include <libtcc.h>
@@ -179,25 +180,36 @@ static void register_bounds(JitUnit *u)
     }
 }
 
-int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *out, JitDiags *diags)
+struct TCCState *jit_new_state(bool bounds, bool debug, int output_type)
 {
-    memset(out, 0, sizeof *out);
     TCCState *s = tcc_new();
     if (!s)
-        return -1;
-    bool bounds = bounds_enabled() && g_tcc_lib;
+        return NULL;
     if (bounds) {
         /* Its bcheck.o and bt-log.o are empty: the kernel is the runtime (bounds.h). */
         tcc_set_lib_path(s, g_tcc_lib);
     }
-    /* -std=c11 must come before the output type (DESIGN.md). */
-    tcc_set_options(s, bounds ? "-std=c11 -Wall -Wno-unused-function -b" : "-std=c11 -Wall -Wno-unused-function");
-    tcc_set_output_type(s, TCC_OUTPUT_MEMORY);
-    tcc_set_error_func(s, diags, on_diag);
+    /* -std=c11 must come before the output type (DESIGN.md). -g changes no
+     * code (-b implies it): only debug information is added. */
+    tcc_set_options(s, bounds ? "-std=c11 -Wall -Wno-unused-function -b"
+                       : debug ? "-std=c11 -Wall -Wno-unused-function -g"
+                       : "-std=c11 -Wall -Wno-unused-function");
+    tcc_set_output_type(s, output_type);
     if (g_engine_include)
         tcc_add_include_path(s, g_engine_include);
     if (g_kernel_include)
         tcc_add_include_path(s, g_kernel_include);
+    return s;
+}
+
+int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *out, JitDiags *diags)
+{
+    memset(out, 0, sizeof *out);
+    bool bounds = bounds_enabled() && g_tcc_lib;
+    TCCState *s = jit_new_state(bounds, false, TCC_OUTPUT_MEMORY);
+    if (!s)
+        return -1;
+    tcc_set_error_func(s, diags, on_diag);
     int rc = -1;
     char *marked = NULL;
     if (bounds) {
@@ -234,6 +246,7 @@ int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *ou
     tcc_list_symbols(s, &ctx, on_symbol);
     if (bounds)
         register_bounds(out);
+    celldebug_keep(out, source, ext, n_ext, bounds);
     rc = 0;
 done:
     free(marked);

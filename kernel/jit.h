@@ -57,6 +57,12 @@ int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *ou
 
 void *jit_symbol(const JitUnit *u, const char *name);
 
+/* A TinyCC state set up as cells are compiled (options, include paths, the
+ * bounds runtime's folder), for output_type (TCC_OUTPUT_MEMORY, _OBJ);
+ * debug adds -g (implied by bounds). */
+struct TCCState;
+struct TCCState *jit_new_state(bool bounds, bool debug, int output_type);
+
 /* Memory in the code arena (64-byte aligned, read/write/execute), for
  * function entry stubs. */
 void *jit_arena_alloc(size_t size);

@@ -14,6 +14,7 @@
 
 #include "bounds.h"
 #include "capture.h"
+#include "celldebug.h"
 #include "cellfd.h"
 #include "cellproc.h"
 #include "cellsig.h"
@@ -375,9 +376,21 @@ static void before_cell(void)
     g_cell_number = K.execution_count;
 }
 
+/* "... at cell line 7": the line of the cell code where it happened. */
+static void add_line(GuardOutcome *out)
+{
+    uintptr_t at = out->pc_in_cell ? out->pc : out->n_frames ? out->frames[0] - 1 : 0;
+    int line;
+    if (!at || strstr(out->evalue, "cell line") || !celldebug_line(at, &line))
+        return;
+    size_t n = strlen(out->evalue);
+    snprintf(out->evalue + n, sizeof out->evalue - n, " at cell line %d", line);
+}
+
 static void after_cell(GuardOutcome *out)
 {
-    (void)out;
+    if (out->failed)
+        add_line(out);
     /* What the cell may have changed: fds 1 and 2, stdout, children. */
     capture_restore_std();
     cellproc_after_cell();
