@@ -102,11 +102,22 @@ size_t utf8_clean(const char *in, size_t n, int keep_tail, char **out, size_t *o
     return i;
 }
 
+static CaptureDrop g_drop;
+
+void capture_set_drop(CaptureDrop drop) { g_drop = drop; }
+
 /* Emits the pending bytes (lock held). */
 static void emit_pending(int final)
 {
     if (g_pending_stream < 0 || g_pending.len == 0)
         return;
+    if (g_drop && g_drop(g_pending.len)) {
+        /* A flood past the cell's cap: counted, not cleaned or sent. */
+        g_pending.len = 0;
+        g_pending.s[0] = 0;
+        g_last_emit = now_ns();
+        return;
+    }
     char *clean;
     size_t clean_len;
     size_t used = utf8_clean(g_pending.s, g_pending.len, !final, &clean, &clean_len);

@@ -10,6 +10,11 @@
 
 typedef void (*CaptureEmit)(const char *stream, const char *text, size_t len, void *ctx);
 
+/* Asked before text is emitted: true when the receiver drops it anyway
+ * (it counted n bytes), so the text is not even decoded. */
+typedef bool (*CaptureDrop)(size_t n);
+void capture_set_drop(CaptureDrop drop);
+
 /* Redirects fds 1 and 2; starts the reader and flusher threads. */
 int capture_start(CaptureEmit emit, void *ctx);
 

@@ -30,6 +30,8 @@ void pub_stream(const char *name, const char *text, size_t len);
 void publish_cell_begin(void);
 void publish_cell_end(void);
 void publish_set_output_limit(size_t bytes);
+/* Lets the capture skip text the cap drops anyway. */
+void publish_install_drop(void);
 size_t publish_output_limit(void);
 /* The capture emitter (same, with the capture context argument). */
 void pub_stream_emit(const char *name, const char *text, size_t len, void *ctx);

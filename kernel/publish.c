@@ -95,6 +95,19 @@ static size_t fitting(const char *text, size_t len, size_t room)
     return n;
 }
 
+/* The capture asks before decoding text: past the cap, just count it. */
+static bool drop_stream(size_t n)
+{
+    pthread_mutex_lock(&K.iopub_lock);
+    bool full = K.out_parent && g_limit && g_dropped;
+    if (full)
+        g_dropped += n;
+    pthread_mutex_unlock(&K.iopub_lock);
+    return full;
+}
+
+void publish_install_drop(void) { capture_set_drop(drop_stream); }
+
 void pub_stream(const char *name, const char *text, size_t len)
 {
     pthread_mutex_lock(&K.iopub_lock);
