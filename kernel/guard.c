@@ -693,9 +693,11 @@ _Noreturn void guard_fail(const char *ename, const char *fmt, ...)
         fprintf(stderr, "coursdl-kernel: %s outside a cell: %s\n", ename, msg);
         abort();
     }
-    /* The engine reports a pending signal as an interrupt: name the signal. */
+    /* A signal is pending: the error is most likely its consequence (the
+     * engine's safe point raising "interrupted", a read cut short by it):
+     * report the signal. */
     int pending = g_pending;
-    if (!strcmp(ename, "KeyboardInterrupt") && pending && pending != SIGINT) {
+    if (pending) {
         char buf[256];
         set_outcome(g_out, signal_ename(pending), signal_evalue(pending, buf, sizeof buf));
     } else {
