@@ -148,7 +148,10 @@ static bool find(BoundsThread *b, uintptr_t p, Region *out)
 {
     for (int i = 0; i < CACHE_WAYS; i++) {
         const Region *c = &b->cache[i];
-        if (p - c->lo <= c->size && (c->kind != REGION_HEAP || c->gc_no == g_gc_epoch)) {
+        /* One past the end belongs to a local or global array (TinyCC pads
+         * them); a heap block's end is the next block's start. */
+        bool in = c->kind == REGION_HEAP ? p - c->lo < c->size && c->gc_no == g_gc_epoch : p - c->lo <= c->size;
+        if (in) {
             *out = *c;
             return true;
         }

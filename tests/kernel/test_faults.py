@@ -308,3 +308,18 @@ def test_errors_name_the_cell_line(km, kc):
     _, err, _ = run_error(kc, "void ln_crash2(void) {\n\n  *(volatile int *)0 = 1;\n}\nln_crash2();")
     assert "cell line 3" in err["evalue"], err["evalue"]
     run_ok(kc, "%bounds on")
+
+
+def test_bounds_adjacent_heap_blocks(km, kc):
+    """A heap block's end is its neighbour's start: accessing the neighbour
+    right after the first block is no overflow (a false positive once)."""
+    code = (
+        "size_t GC_size(const void *);\n"
+        "double *ab_b[64]; for (int i = 0; i < 64; i++) ab_b[i] = malloc(24);\n"
+        "int ab_pairs = 0;\n"
+        "for (int i = 0; i < 64; i++) for (int j = 0; j < 64; j++)\n"
+        "  if ((char *)ab_b[j] == (char *)ab_b[i] + GC_size(ab_b[i])) {\n"
+        "    ab_b[i][2] = 1; ab_b[j][0] = 2; ab_b[j][1] = ab_b[i][2]; ab_pairs++; }\n"
+        "ab_pairs > 0"
+    )
+    assert out(kc, code) == "1"
