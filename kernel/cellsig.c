@@ -48,12 +48,6 @@ void cellsig_call(int sig, siginfo_t *si, void *uc)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-void cellsig_reset(void)
-{
-    for (int s = 0; s < _NSIG; s++)
-        g_disp[s].action = CELLSIG_DEFAULT;
-}
-
 /* ---- the wrappers ----------------------------------------------------------------- */
 
 static void describe(int sig, struct sigaction *old)

@@ -29,7 +29,4 @@ void cellsig_call(int sig, siginfo_t *si, void *uc);
 /* The wrappers cells are linked against (signal, sigaction, sigprocmask...). */
 int cellsig_externs(const JitExtern **out);
 
-/* Forgets every disposition a cell set (%reset, tests). */
-void cellsig_reset(void);
-
 #endif
