@@ -240,19 +240,19 @@ def check_case(kc, pid: int, case: Case) -> list[str]:
     problems = []
     if case.setup:
         reply, msgs = run(kc, case.setup)
-        if reply["content"]["status"] != "ok":
+        if reply["content"].get("status") != "ok":
             return [f"setup failed: {summarize(msgs)}"]
     reply, msgs = run(kc, case.code, timeout=case.timeout)
     c = reply["content"]
-    got = c["status"] if c["status"] != "error" else c.get("ename")
+    got = c.get("status", "no status") if c.get("status") != "error" else c.get("ename")
     case.extra["got"] = got
     if "status" not in c:
         problems.append("execute_reply without status")
     if case.expect == "ok":
-        if c["status"] != "ok":
+        if c.get("status") != "ok":
             problems.append(f"expected ok, got {got}: {c.get('evalue', '')[:200]}")
     else:
-        if c["status"] != "error" or got not in case.expect:
+        if c.get("status") != "error" or got not in case.expect:
             problems.append(f"expected {'/'.join(case.expect)}, got {got}: {c.get('evalue', '')[:200]}")
         errs = errors(msgs)
         if len(errs) != 1 or errs[0]["ename"] != c.get("ename"):
@@ -263,7 +263,7 @@ def check_case(kc, pid: int, case: Case) -> list[str]:
         problems.append(f"{case.stdout_has!r} not in stdout {stdout_of(msgs)[:200]!r}")
     if case.after:
         reply2, msgs2 = run(kc, case.after)
-        if reply2["content"]["status"] != "ok":
+        if reply2["content"].get("status") != "ok":
             problems.append(f"after-cell failed: {summarize(msgs2)}")
         if case.after_out and case.after_out not in stdout_of(msgs2) + stderr_of(msgs2):
             problems.append(f"after-cell printed {stdout_of(msgs2) + stderr_of(msgs2)!r}")
@@ -272,7 +272,7 @@ def check_case(kc, pid: int, case: Case) -> list[str]:
                             "fm_m ? (long)getpid() * 1000000L + fm_sentinel : -1L")
     res = execute_results(msgs3)
     expected = str(pid * 1000000 + 271828)
-    if reply3["content"]["status"] != "ok" or not res or res[0]["data"]["text/plain"] != expected:
+    if reply3["content"].get("status") != "ok" or not res or res[0]["data"]["text/plain"] != expected:
         problems.append(f"fresh cell: {summarize(msgs3)} {res[:1]} (expected {expected})")
     if stdout_of(msgs3) != "fresh\n":
         problems.append(f"fresh cell printed {stdout_of(msgs3)!r}")
