@@ -255,7 +255,7 @@ def check_case(kc, pid: int, case: Case) -> list[str]:
         if c.get("status") != "error" or got not in case.expect:
             problems.append(f"expected {'/'.join(case.expect)}, got {got}: {c.get('evalue', '')[:200]}")
         errs = errors(msgs)
-        if len(errs) != 1 or errs[0]["ename"] != c.get("ename"):
+        if len(errs) != 1 or errs[0].get("ename") != c.get("ename"):
             problems.append(f"expected one error message: {summarize(msgs)}")
         if case.evalue_has and case.evalue_has not in c.get("evalue", ""):
             problems.append(f"{case.evalue_has!r} not in evalue {c.get('evalue', '')[:200]!r}")
