@@ -36,7 +36,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 all: build
 
-build: $(BUILD)/libcoursdl.so $(BUILD)/coursdl-kernel
+build: $(BUILD)/libcoursdl.so $(BUILD)/coursdl-kernel $(BUILD)/tcclib/bcheck.o
 
 # ---- dependencies -----------------------------------------------------------
 deps: apt-deps venv
@@ -59,7 +59,12 @@ $(VENV)/.installed: Makefile
 	@touch $@
 
 # ---- engine -----------------------------------------------------------------
-$(BUILD)/%.o: %.c $(wildcard engine/include/*.h engine/include/coursdl/*.h kernel/*.h engine/*/*.h)
+$(BUILD)/%.o: %.c $(wildcard engine/include/*.h engine/include/coursdl/*.h engine/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# Kernel objects also depend on the kernel's headers (the engine's do not).
+$(BUILD)/kernel/%.o: kernel/%.c $(wildcard engine/include/*.h engine/include/coursdl/*.h kernel/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -84,6 +89,16 @@ $(BUILD)/coursdl-kernel: $(KERNEL_OBJ) $(BUILD)/libcoursdl.so
 	$(CC) -o $@ $(KERNEL_OBJ) -rdynamic $(KERNEL_LIBS)
 
 $(BUILD)/kernel/%.o: BASE_CFLAGS += -DCDL_ROOT='"$(ROOT)"'
+
+# TinyCC's library folder for cells compiled with bounds checks (-b): its
+# runtime objects are empty, the kernel implements them (kernel/bounds.h).
+TCC_SYSLIB := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/tcc /usr/lib/tcc /usr/local/lib/tcc))
+$(BUILD)/tcclib/bcheck.o: kernel/tcclib/empty.c
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $@
+	cp $@ $(dir $@)bt-log.o
+	ln -sfn $(TCC_SYSLIB)/libtcc1.a $(dir $@)libtcc1.a
+	ln -sfn $(TCC_SYSLIB)/include $(dir $@)include
 
 # ---- tests ------------------------------------------------------------------
 $(BUILD)/tests/engine/%: tests/engine/%.c $(BUILD)/libcoursdl.so $(wildcard tests/engine/*.h)

@@ -20,6 +20,13 @@
 
 void reply(void *sock, const Msg *req, const char *msg_type, json_t *content)
 {
+    if (!content) {
+        /* json_pack failed (a string that is not UTF-8): a reply must still
+         * carry a status, or clients wait or fail on a missing key. */
+        klog("could not encode a %s", msg_type);
+        content = json_pack("{s:s, s:s, s:s, s:[s]}", "status", "error", "ename", "InternalError", "evalue",
+                            "the kernel could not encode its reply", "traceback", "InternalError");
+    }
     if (wire_send(&K.wire, sock, req, true, msg_type, content, NULL) < 0)
         klog("cannot send %s", msg_type);
 }
@@ -136,12 +143,14 @@ static void execute(void *sock, Msg *req)
     pthread_mutex_lock(&K.iopub_lock);
     K.out_parent = silent ? NULL : req;
     pthread_mutex_unlock(&K.iopub_lock);
+    publish_cell_begin();
 
     CellResult r;
     stdin_begin_cell(req, json_is_true(json_object_get(c, "allow_stdin")));
     magics_execute(code, count, &r);
     stdin_end_cell();
-    capture_flush();
+    publish_cell_end();  /* flushes the output; tells what the cap dropped */
+    cell_result_clean_utf8(&r);
     if (r.warnings && !silent)
         pub_stream("stderr", r.warnings, strlen(r.warnings));
 

@@ -8,6 +8,7 @@
 
 #include "capture.h"
 #include "help.h"
+#include "options.h"
 #include "strbuf.h"
 
 static const char *const MAGICS_HELP =
@@ -16,6 +17,8 @@ static const char *const MAGICS_HELP =
     "  %prelude    the declarations every cell sees (includes, types, prototypes)\n"
     "  %reset      forget every variable, function and declaration\n"
     "  %lsmagic    this list\n"
+    "  %bounds on|off       check array bounds in the cells compiled next (on by default)\n"
+    "  %output_limit SIZE   the most text a cell shows (1MB by default; 0: no limit)\n"
     "Cell magics (first line):\n"
     "  %%time            run the cell and print its wall and CPU time\n"
     "  %%writefile PATH  write the rest of the cell to PATH\n"
@@ -62,7 +65,14 @@ static bool line_magic(const char *line, CellResult *r)
 {
     char *name = trim(line, strlen(line));
     bool ok = true;
-    if (!strcmp(name, "%who")) {
+    char msg[512];
+    int opt = options_magic(name, msg, sizeof msg);
+    if (opt > 0) {
+        fputs(msg, stdout);
+    } else if (opt < 0) {
+        usage_error(r, "%s", msg);
+        ok = false;
+    } else if (!strcmp(name, "%who")) {
         char *v = session_describe_vars();
         fputs(*v ? v : "No persistent variables.\n", stdout);
         free(v);

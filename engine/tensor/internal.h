@@ -121,6 +121,9 @@ int t_wrap_dim(int dim, int ndim, const char *fn);
 const char *t_shape_str(int ndim, const int64_t *shape);
 /* Checks ndim <= 8 and sizes >= 0 (-1 allowed when allow_infer). */
 void t_check_shape(int ndim, const int64_t *dims, const char *fn);
+/* The number of elements of a shape of sizes >= 0; a ValueError naming fn
+ * when it does not fit in int64. */
+int64_t t_check_numel(int ndim, const int64_t *dims, const char *fn);
 /* Pointer to the first element. */
 /* Bytes per element (dtype_size without the range check or the call). */
 static inline int64_t t_esize(DType d)

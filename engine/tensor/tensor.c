@@ -113,14 +113,28 @@ void t_check_shape(int ndim, const int64_t *dims, const char *fn)
         if (dims[i] < 0)
             error_raise(ERR_SHAPE, "%s: negative size %lld in shape %s; sizes must be >= 0",
                         fn, (long long)dims[i], t_shape_str(ndim, dims));
+    t_check_numel(ndim, dims, fn);
+}
+
+int64_t t_check_numel(int ndim, const int64_t *dims, const char *fn)
+{
+    int64_t n = 1;
+    bool zero = false;
+    for (int i = 0; i < ndim; i++)
+        zero |= dims[i] == 0;
+    for (int i = 0; i < ndim && !zero; i++)
+        if (__builtin_mul_overflow(n, dims[i], &n))
+            error_raise(ERR_VALUE, "%s: shape %s has more elements than an int64 can count (the product of "
+                        "the sizes overflows); check the sizes", fn, t_shape_str(ndim, dims));
+    return zero ? 0 : n;
 }
 
 Tensor *t_new(DType dtype, int ndim, const int64_t *shape, Device device)
 {
-    int64_t n = 1;
-    for (int i = ndim - 1; i >= 0; i--)
-        n *= shape[i];
-    size_t nbytes = (size_t)n * g_dtype_size[dtype];
+    int64_t n = t_check_numel(ndim, shape, "tensor");
+    size_t nbytes;
+    if (__builtin_mul_overflow((size_t)n, (size_t)g_dtype_size[dtype], &nbytes))
+        error_raise(ERR_VALUE, "tensor: shape %s needs more bytes than memory can address", t_shape_str(ndim, shape));
     /* The backend may put the Tensor in its storage's allocation (the CPU
      * does for small tensors: one allocation per op). */
     void *head;
