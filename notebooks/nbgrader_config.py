@@ -15,9 +15,11 @@ if _bin not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
 
 # Solutions are delimited by "### BEGIN SOLUTION" / "### END SOLUTION" comment
-# lines and replaced by a C comment in the student version (what `make notebooks`
-# also produces).
+# lines and replaced by a C comment in the student version; the answers to the
+# questions (markdown cells graded by hand) by a text stub: what `make notebooks`
+# also produces.
 c.ClearSolutions.code_stub = {"c": "// À FAIRE : écrivez votre code ici"}
+c.ClearSolutions.text_stub = "*À FAIRE : écrivez votre réponse ici.*"
 c.ClearSolutions.begin_solution_delimeter = "BEGIN SOLUTION"
 c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
 

@@ -166,12 +166,16 @@ class Graded:
     def feedback(self, who, name):
         return self.course / "feedback" / who / name / f"{name}.html"
 
-    def scores(self, who, name):
-        """{grade_id: (score, max_score)} of the graded cells, from nbgrader's gradebook."""
+    def grades(self, who, name):
+        """{grade_id: (score, max_score, cell_type, needs_manual_grade)}, from nbgrader's gradebook."""
         from nbgrader.api import Gradebook
         with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
             nb = gb.find_submission_notebook(name, name, who)
-            return {g.name: (g.score, g.max_score) for g in nb.grades}
+            return {g.name: (g.score, g.max_score, g.cell.cell_type, g.needs_manual_grade) for g in nb.grades}
+
+    def scores(self, who, name):
+        """{grade_id: (score, max_score)} of the checks graded automatically (code cells)."""
+        return {k: v[:2] for k, v in self.grades(who, name).items() if v[2] == "code"}
 
 
 def error_names(cell):
