@@ -26,7 +26,7 @@ RUNTIME_APT_PACKAGES := gcc make libc6-dev libtcc-dev tcc libzmq3-dev libjansson
     libcairo2-dev fonts-dejavu-core zlib1g-dev
 # Debian packages the project builds, tests and benchmarks with.
 APT_PACKAGES := $(RUNTIME_APT_PACKAGES) pkg-config python3-venv python3-torch \
-    dataset-fashion-mnist debootstrap sudo
+    dataset-fashion-mnist debootstrap
 PIP_PACKAGES := jupyterlab jupyter_client nbclient nbconvert nbformat \
     jupyter_kernel_test pytest ipykernel safetensors numpy nbgrader
 # What `make run` needs to open JupyterLab (a venv made by `make test` has it too).

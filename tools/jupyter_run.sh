@@ -18,24 +18,20 @@ pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 
-# The server's own record names the port it bound (the next free one when
-# $port is taken).
+# The server's own record (runtime dir, jpserver-PID.json) names the port it
+# bound (the next free one when $port is taken).
+runtime=$(JUPYTER_PATH=$jupyter_path "$jupyter" --runtime-dir)
 bound=
-for _ in $(seq 300); do
+for _ in $(seq 600); do
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; echo "JupyterLab did not start (log above)" >&2; exit 1; }
-    bound=$("$jupyter" server list --json 2>/dev/null | "$python" -c '
-import json, sys
-for line in sys.stdin:
-    try:
-        s = json.loads(line)
-    except ValueError:
-        continue
-    if s.get("pid") == int(sys.argv[1]):
-        print(s["port"])' "$pid" || true)
-    [ -n "$bound" ] && break
+    if [ -s "$runtime/jpserver-$pid.json" ]; then
+        bound=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["port"])' \
+                "$runtime/jpserver-$pid.json" 2>/dev/null || true)
+        [ -n "$bound" ] && break
+    fi
     sleep 0.2
 done
-[ -n "$bound" ] || { echo "JupyterLab gave no address in 60 s; see $log" >&2; exit 1; }
+[ -n "$bound" ] || { echo "JupyterLab gave no address in 120 s; see $log" >&2; exit 1; }
 
 host=$(hostname -f 2>/dev/null || hostname)
 echo "JupyterLab serves $dir (log: $log; Ctrl-C stops it)."
