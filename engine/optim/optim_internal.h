@@ -4,13 +4,14 @@
 #ifndef COURSDL_OPTIM_INTERNAL_H
 #define COURSDL_OPTIM_INTERNAL_H
 
+#include "../core/vec_target.h"
 #include "../tensor/internal.h"
 
 #define OPTIM_MAX_BUFS 3
 
 /* The update loops: AVX2 clone where the CPU has it, O3 and no errno on
  * sqrt so that they vectorize (training speed depends on them). */
-#define OPTIM_VEC __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define OPTIM_VEC __attribute__((target_clones(CDL_VEC_TARGET, "default")))
 
 /* Updates n elements of parameter p (float or double per dtype) from g,
  * with the parameter's buffers bufs and its step count (already
