@@ -55,7 +55,7 @@ build: $(BUILD)/libcoursdl.so $(BUILD)/coursdl-kernel
 # ---- dependencies -----------------------------------------------------------
 deps: apt-deps venv
 
-# Installs those of $(PACKAGES) that are missing (through sudo when not
+# $(call apt_install,PACKAGES): installs those missing (through sudo when not
 # root), waiting for a dpkg lock held elsewhere (a VM's first-boot upgrades).
 # NO_APT=1 skips it (packagers, systems without apt).
 define apt_install
@@ -138,7 +138,7 @@ test-install: deps
 	$(PY) tests/install/fresh_system.py
 
 # The project's own builds: warnings are errors.
-test bench test-install: WERROR := -Werror
+test bench: WERROR := -Werror
 
 # ---- kernelspec and running -------------------------------------------------
 # A kernelspec inside the build folder, for tests (JUPYTER_PATH points there).

@@ -320,6 +320,11 @@ def install_block(root: Root, user: str, label: str) -> bool:
     log(f"     measured: {seconds:.0f} s, {after_pkgs - before_pkgs} Debian packages added "
         f"({before_pkgs} -> {after_pkgs}), {(after_disk - before_disk) / 1e6:.0f} MB more on disk "
         "(checkout and build folder included)")
+    compiler = root.run("gcc --version | head -n 1; dpkg-query -W -f='tcc ${Version}\n' tcc").stdout.split("\n")
+    warnings = sorted({l for l in (proc.stdout + proc.stderr).splitlines() if "warning:" in l})
+    log(f"     {'; '.join(c for c in compiler if c)}: {len(warnings)} compiler warnings")
+    for w in warnings[:20]:
+        log(f"       {w}")
     home = "/root" if user == "root" else f"/home/{user}"
     prefix = "/usr/local" if user == "root" else f"{home}/.local"
     spec = root.path / prefix.lstrip("/") / "share/jupyter/kernels/coursdl/kernel.json"
