@@ -11,7 +11,11 @@ CC := gcc
 # CI); a user's `make install` on another compiler (Ubuntu's gcc 11/13) only
 # shows them.
 WERROR :=
-WARN = -Wall -Wextra $(WERROR)
+WARN = -Wall -Wextra $(WARN_COMPAT) $(WERROR)
+# gcc before 12 (Ubuntu 22.04) flags the API's named arguments, designated
+# initializers in a compound literal (`.lr = 1e-3`), as missing initializers.
+WARN_COMPAT := $(shell [ "$$($(CC) -dumpversion 2>/dev/null | cut -d. -f1)" -lt 12 ] 2>/dev/null \
+    && echo -Wno-missing-field-initializers)
 CFLAGS ?= -O2 -g
 BASE_CFLAGS = -std=c11 $(WARN) -D_GNU_SOURCE -fPIC -Iengine/include
 ROOT := $(abspath .)
@@ -155,7 +159,9 @@ $(BUILD)/share/jupyter/kernels/coursdl/kernel.json: kernelspec/kernel.json.in $(
 # user's own Jupyter data folder). The checkout may be deleted afterwards.
 # DESTDIR stages the tree for a package; KERNELS_DIR moves the kernelspec
 # (e.g. into a conda env's share/jupyter/kernels); KERNEL_THREADS caps each
-# kernel's engine threads (COURSDL_NUM_THREADS in the kernelspec).
+# kernel's engine threads (COURSDL_NUM_THREADS in the kernelspec). Dataset
+# folders found in DATA_SRC (the course's shared/data, beside the checkout)
+# are copied to PREFIX/share/coursdl/data, where the engine looks.
 ifeq ($(shell id -u),0)
 PREFIX ?= /usr/local
 else
@@ -167,6 +173,7 @@ INCLUDEDIR = $(PREFIX)/include
 DATADIR = $(PREFIX)/share/coursdl
 KERNELS_DIR ?= $(PREFIX)/share/jupyter/kernels
 KERNEL_THREADS ?=
+DATA_SRC ?= ../shared/data
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 INSTALLED_KERNELSPEC = $(DESTDIR)$(KERNELS_DIR)/coursdl
 comma := ,
@@ -182,6 +189,8 @@ install: runtime-deps
 	install -m 644 engine/include/coursdl/*.h $(DESTDIR)$(INCLUDEDIR)/coursdl/
 	install -m 644 kernel/include/*.h $(DESTDIR)$(DATADIR)/include/
 	install -m 644 notebooks/etudiant/*.ipynb $(DESTDIR)$(DATADIR)/notebooks/
+	@# The course's datasets, when the checkout has them beside it (shared/data).
+	$(if $(wildcard $(DATA_SRC)/*/),cp -r $(wildcard $(DATA_SRC)/*/) $(DESTDIR)$(DATADIR)/data/)
 	sed -e 's|@KERNEL@|$(BINDIR)/coursdl-kernel|' \
 	    $(if $(KERNEL_THREADS),-e 's|"env": {|"env": {"COURSDL_NUM_THREADS": "$(KERNEL_THREADS)"$(comma) |') \
 	    kernelspec/kernel.json.in > $(INSTALLED_KERNELSPEC)/kernel.json

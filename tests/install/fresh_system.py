@@ -418,6 +418,14 @@ def colab_notebook(root: Root, work: Path) -> None:
           [e["ename"] for e in errs] == ["SegmentationFault"], json.dumps(cells[3]["outputs"])[-1000:])
 
 
+KEEP = False  # --keep: the roots stay for a look; otherwise each goes once checked (disk)
+
+
+def drop(path: Path) -> None:
+    if not KEEP:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def scenario_root(base: Path, work: Path) -> None:
     path = work / "root-as-root"
     subprocess.run(["cp", "-a", str(base), str(path)], check=True)
@@ -430,6 +438,7 @@ def scenario_root(base: Path, work: Path) -> None:
             return
         run_course_notebook(root, "root", "root", work)
         colab_notebook(root, work)
+    drop(path)
 
 
 def scenario_student(base: Path, work: Path) -> None:
@@ -453,6 +462,7 @@ def scenario_student(base: Path, work: Path) -> None:
             return
         step(root, "student: checkout deleted", "rm -rf coursdl", user=STUDENT)
         run_course_notebook(root, STUDENT, "student", work)
+    drop(path)
 
 
 def scenario_make_test(base: Path, work: Path) -> None:
@@ -472,6 +482,7 @@ def scenario_make_test(base: Path, work: Path) -> None:
         if log_file.exists():
             tail = log_file.read_text(errors="replace").splitlines()[-30:]
             log("     " + "\n     ".join(tail))
+    drop(path)
 
 
 def main() -> int:
@@ -481,6 +492,8 @@ def main() -> int:
                     help="one scenario (make-test runs only when named)")
     ap.add_argument("--suite", default="bookworm")
     args = ap.parse_args()
+    global KEEP
+    KEEP = args.keep
     if os.geteuid() != 0 or not shutil.which("debootstrap"):
         log("test-install needs root and debootstrap (`make deps` installs it)")
         log("0 passed, 1 failed")

@@ -25,7 +25,7 @@ EXPECTED = sorted(
 
 def test_destdir_install_and_uninstall(tmp_path):
     stage = tmp_path / "stage"
-    args = [f"DESTDIR={stage}", "PREFIX=/opt/coursdl-test", "KERNEL_THREADS=2"]
+    args = [f"DESTDIR={stage}", "PREFIX=/opt/coursdl-test", "KERNEL_THREADS=2", "DATA_SRC="]
     make("install", *args)
     root = stage / "opt/coursdl-test"
     assert files_under(stage) == [f"opt/coursdl-test/{f}" for f in EXPECTED]
@@ -44,7 +44,7 @@ def test_destdir_install_and_uninstall(tmp_path):
 
 
 def test_kernelspec_without_thread_cap(tmp_path):
-    make("install", f"PREFIX={tmp_path}")
+    make("install", f"PREFIX={tmp_path}", "DATA_SRC=")
     spec = json.loads((tmp_path / "share/jupyter/kernels/coursdl/kernel.json").read_text())
     assert spec["argv"][0] == f"{tmp_path}/bin/coursdl-kernel"
     assert spec["env"] == {"OPENBLAS_NUM_THREADS": "1"}
@@ -55,7 +55,7 @@ def kernel_maps(km) -> str:
 
 
 def test_moved_install_runs_on_its_own(tmp_path, monkeypatch):
-    make("install", f"PREFIX={tmp_path / 'first'}")
+    make("install", f"PREFIX={tmp_path / 'first'}", "DATA_SRC=")
     moved = tmp_path / "moved"
     shutil.move(tmp_path / "first", moved)
     write_idx_dataset(moved / "share/coursdl/data/mnist-subset", 5)
@@ -90,3 +90,14 @@ def test_moved_install_runs_on_its_own(tmp_path, monkeypatch):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_course_datasets_are_installed(tmp_path):
+    """Dataset folders of DATA_SRC (the course's shared/data) land in
+    PREFIX/share/coursdl/data; other files there do not."""
+    src = tmp_path / "shared-data"
+    write_idx_dataset(src / "mnist-subset", 4)
+    (src / "README.md").write_text("notes")
+    make("install", f"PREFIX={tmp_path / 'p'}", f"DATA_SRC={src}")
+    data = tmp_path / "p/share/coursdl/data"
+    assert files_under(data) == [f"mnist-subset/{n}" for n in files_under(src / "mnist-subset")]
