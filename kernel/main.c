@@ -27,10 +27,6 @@
 #include "runtime.h"
 #include "session.h"
 
-#ifndef CDL_ROOT
-#define CDL_ROOT "."
-#endif
-
 static void ignore_gc_warning(char *msg, GC_word arg)
 {
     (void)msg;
@@ -117,42 +113,54 @@ static void start_thread(void *(*fn)(void *))
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-static void find_root(void)
+/* Where the headers every cell sees lie, found from the kernel's own path:
+ * an installed kernel (PREFIX/bin) uses PREFIX/include and
+ * PREFIX/share/coursdl/include, a built one (build/) the checkout it was
+ * built in; COURSDL_ROOT names a checkout explicitly. Nothing is compiled
+ * in, so an install outlives its checkout and a DESTDIR tree can move. */
+static void find_include_dirs(char *engine_inc, char *kernel_inc, size_t n)
 {
-    /* The build's location, unless moved: then next to the executable. */
     const char *env = getenv("COURSDL_ROOT");
-    if (env) {
+    char exe[PATH_MAX] = ".", probe[PATH_MAX + 64];
+    if (!env) {
+        ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (len > 0) {
+            exe[len] = 0;
+            snprintf(K.root, sizeof K.root, "%s/..", dirname(exe));
+        }
+        snprintf(probe, sizeof probe, "%s/share/coursdl/include/coursdl_cell.h", K.root);
+        if (access(probe, R_OK) == 0) {
+            snprintf(engine_inc, n, "%s/include", K.root);
+            snprintf(kernel_inc, n, "%s/share/coursdl/include", K.root);
+            return;
+        }
+    } else {
         snprintf(K.root, sizeof K.root, "%s", env);
-        return;
     }
-    char probe[4200];
-    snprintf(probe, sizeof probe, "%s/engine/include/coursdl.h", CDL_ROOT);
-    if (access(probe, R_OK) == 0) {
-        snprintf(K.root, sizeof K.root, "%s", CDL_ROOT);
-        return;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        snprintf(K.root, sizeof K.root, "%s/..", dirname(exe));
-    }
+    snprintf(engine_inc, n, "%s/engine/include", K.root);
+    snprintf(kernel_inc, n, "%s/kernel/include", K.root);
 }
 
-/* Bounds checks of cells need the build's tcclib/ next to the executable. */
+/* Bounds checks of cells need a tcclib/ folder: next to the executable in
+ * the build, in PREFIX/lib/coursdl/ once installed (make install). */
 static void set_tcc_lib(void)
 {
-    char exe[PATH_MAX], dir[PATH_MAX + 16], probe[PATH_MAX + 32];
+    char exe[PATH_MAX], dir[PATH_MAX + 32], probe[PATH_MAX + 48];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0)
         return;
     exe[n] = 0;
-    snprintf(dir, sizeof dir, "%s/tcclib", dirname(exe));
-    snprintf(probe, sizeof probe, "%s/bcheck.o", dir);
-    if (access(probe, R_OK) == 0)
-        jit_set_tcc_lib(dir);
-    else
-        klog("no %s: cells run without bounds checks", probe);
+    const char *bin = dirname(exe);
+    const char *places[] = { "%s/tcclib", "%s/../lib/coursdl/tcclib" };
+    for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
+        snprintf(dir, sizeof dir, places[i], bin);
+        snprintf(probe, sizeof probe, "%s/bcheck.o", dir);
+        if (access(probe, R_OK) == 0) {
+            jit_set_tcc_lib(dir);
+            return;
+        }
+    }
+    klog("no tcclib/bcheck.o next to %s or in ../lib/coursdl: cells run without bounds checks", bin);
 }
 
 /* The engine, the collector and the cell machinery, loaded at the first
@@ -176,8 +184,7 @@ static void load_engine(void)
      * collector's tuning, not the student's code: keep them off the cell's stderr. */
     GC_set_warn_proc(ignore_gc_warning);
     char engine_inc[4300], kernel_inc[4300];
-    snprintf(engine_inc, sizeof engine_inc, "%s/engine/include", K.root);
-    snprintf(kernel_inc, sizeof kernel_inc, "%s/kernel/include", K.root);
+    find_include_dirs(engine_inc, kernel_inc, sizeof engine_inc);
     runtime_init();
     set_tcc_lib();
     options_from_env();
@@ -243,7 +250,6 @@ int main(int argc, char **argv)
         dup2(devnull, 0);
         close(devnull);
     }
-    find_root();
     /* Signal handlers before anything can be interrupted; they call the
      * engine only while a cell runs. */
     guard_init(jit_pc_in_arena);

@@ -45,8 +45,9 @@ static unsigned char *read_idx(const char *path, size_t *size)
 
 static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
 
-/* The project's shared/data folder, found from where libcoursdl.so lies
- * (build/ or build/san/ inside the repository, next to shared/). */
+/* The data folders found from where libcoursdl.so lies: an installed
+ * library's PREFIX/share/coursdl/data (PREFIX/lib/..), and the project's
+ * shared/data (build/ or build/san/ inside the repository, next to shared/). */
 static void engine_relative(char out[][4096], int *n, const char *sub)
 {
     Dl_info info;
@@ -54,9 +55,11 @@ static void engine_relative(char out[][4096], int *n, const char *sub)
     char buf[4096];
     snprintf(buf, sizeof buf, "%s", info.dli_fname);
     char *dir = dirname(buf);
+    char cand[4300], real[4096];
+    snprintf(cand, sizeof cand, "%s/../share/coursdl/data/%s", dir, sub);
+    if (realpath(cand, real)) snprintf(out[(*n)++], 4096, "%s", real);
     const char *ups[] = { "/../..", "/../../.." };
     for (int i = 0; i < 2; i++) {
-        char cand[4096], real[4096];
         snprintf(cand, sizeof cand, "%s%s/shared/data/%s", dir, ups[i], sub);
         if (realpath(cand, real)) snprintf(out[(*n)++], 4096, "%s", real);
     }

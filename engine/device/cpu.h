@@ -4,6 +4,7 @@
 #define COURSDL_CPU_H
 
 #include "backend.h"
+#include "../core/vec_target.h"
 
 /* Processes one row of n elements: p[k] points to operand k's first
  * element, s[k] is its stride in bytes (operand 0 is the output). */
@@ -30,7 +31,7 @@ BACKEND_LIST_OPS(CPU_KERNEL_)
  * x86-64 one elsewhere); engine/device is compiled with -O3 so their loops
  * vectorize. Not under the sanitizers. */
 #if defined(__x86_64__) && defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
-#define CPU_VEC __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define CPU_VEC __attribute__((target_clones(CDL_VEC_TARGET, "default")))
 #else
 #define CPU_VEC
 #endif

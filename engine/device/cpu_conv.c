@@ -226,13 +226,13 @@ static void im2col_chunk(const ConvGeom *g, DType dt, const char *x, int64_t n0,
 /* Row kernels of the layout pass, vectorised (AVX2 clone); the masks are
  * selects, never branches (a ReLU's sign pattern is random). */
 #define ROW_OPS(T) \
-__attribute__((target_clones("arch=x86-64-v3", "default"))) \
+__attribute__((target_clones(CDL_VEC_TARGET, "default"))) \
 static void row_bias_##T(T *restrict d, const T *restrict s, T v, int64_t L, bool relu) \
 { \
     if (relu) for (int64_t l = 0; l < L; l++) { T u = s[l] + v; d[l] = u < 0 ? (T)0 : u; } \
     else for (int64_t l = 0; l < L; l++) d[l] = s[l] + v; \
 } \
-__attribute__((target_clones("arch=x86-64-v3", "default"))) \
+__attribute__((target_clones(CDL_VEC_TARGET, "default"))) \
 static void row_mask_##T(T *restrict d, const T *restrict s, const T *restrict m, int64_t L) \
 { \
     for (int64_t l = 0; l < L; l++) d[l] = m[l] > 0 ? s[l] : (T)0; \

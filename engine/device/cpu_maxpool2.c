@@ -14,7 +14,7 @@
 
 
 /* gcc vectorises this plain loop of selects (O3, AVX2 clone). */
-__attribute__((target_clones("arch=x86-64-v3", "default")))
+__attribute__((target_clones(CDL_VEC_TARGET, "default")))
 static void maxpool2_forward_f32(const float *x, float *y, int64_t H, int64_t W, int64_t OH, int64_t OW, int64_t c0,
                           int64_t c1)
 {

@@ -18,7 +18,7 @@
 #include <immintrin.h>
 
 /* The update loops: AVX2 clone where the CPU has it. */
-#define OPTIM_VEC __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define OPTIM_VEC __attribute__((target_clones(CDL_VEC_TARGET, "default")))
 
 /* Updates n elements of parameter P (float or double per dtype) from G with
  * the parameter's state buffers and its step count. */
