@@ -4,6 +4,7 @@ API (what a browser does), a kernelspec for a moved install."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 import json
 import os
@@ -103,7 +104,10 @@ class JupyterServer:
 
     def run_cell(self, kernel_id: str, code: str, timeout: float = 60.0) -> dict:
         """Runs code in a kernel of this server; returns {"stdout", "stderr", "error", "status"}."""
-        return asyncio.run(self._run_cell(kernel_id, code, timeout))
+        # On a thread of its own: an earlier test in the same pytest run (the
+        # browser tests' Playwright) may leave an event loop running on this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, self._run_cell(kernel_id, code, timeout)).result()
 
     async def _run_cell(self, kernel_id: str, code: str, timeout: float) -> dict:
         from tornado.httpclient import HTTPRequest

@@ -15,6 +15,8 @@ HEADERS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "engine/
 NOTEBOOKS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "notebooks/etudiant").glob("*.ipynb"))
 EXPECTED = sorted(
     ["bin/coursdl-kernel", "lib/libcoursdl.so", "include/coursdl.h",
+     # bounds-checked cells: the kernel's empty runtime objects, TinyCC's libtcc1.a (a link)
+     "lib/coursdl/tcclib/bcheck.o", "lib/coursdl/tcclib/bt-log.o", "lib/coursdl/tcclib/libtcc1.a",
      "share/coursdl/include/coursdl_cell.h",
      "share/jupyter/kernels/coursdl/kernel.json",
      "share/jupyter/kernels/coursdl/logo-32x32.png",
@@ -87,6 +89,11 @@ def test_moved_install_runs_on_its_own(tmp_path, monkeypatch):
         assert "/build/libcoursdl.so" not in maps
         help_reply = kc.inspect("tensor_randn", 12, detail_level=0, reply=True, timeout=30)
         assert help_reply["content"]["found"], help_reply["content"]
+        # Cells are bounds-checked with the prefix's tcclib: an overflow is named, not fatal.
+        errors = []
+        kc.execute_interactive("void past(void) { int a[10]; for (int i = 0; i <= 20; i++) a[i] = i; }\npast();",
+                               timeout=60, output_hook=lambda m: errors.append(m) if m["msg_type"] == "error" else None)
+        assert errors and errors[0]["content"]["ename"] == "BufferOverflow", errors
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
