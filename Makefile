@@ -219,7 +219,8 @@ install: runtime-deps
 	install -m 644 kernel/include/*.h $(DESTDIR)$(DATADIR)/include/
 	install -m 644 notebooks/etudiant/*.ipynb $(DESTDIR)$(DATADIR)/notebooks/
 	@# The course's datasets, when the checkout has them beside it (shared/data).
-	$(if $(wildcard $(DATA_SRC)/*/),cp -r $(wildcard $(DATA_SRC)/*/) $(DESTDIR)$(DATADIR)/data/)
+	@# DATA_SRC= (empty) installs none: never expand it to /*/.
+	$(if $(strip $(DATA_SRC)),$(if $(wildcard $(DATA_SRC)/*/),cp -r $(wildcard $(DATA_SRC)/*/) $(DESTDIR)$(DATADIR)/data/))
 	sed -e 's|@KERNEL@|$(BINDIR)/coursdl-kernel|' \
 	    $(if $(KERNEL_THREADS),-e 's|"env": {|"env": {"COURSDL_NUM_THREADS": "$(KERNEL_THREADS)"$(comma) |') \
 	    kernelspec/kernel.json.in > $(INSTALLED_KERNELSPEC)/kernel.json
