@@ -12,6 +12,7 @@
 #include "coursdl.h"
 #include "engine_api.h"
 #include "guard.h"
+#include "help.h"
 #include "jit.h"
 #include "runtime.h"
 #include "strbuf.h"
@@ -1200,6 +1201,87 @@ static void header_hint(const char *src, StrBuf *out)
     free(t);
 }
 
+/* Is text `#define name(...)`? */
+static bool defines_function_macro(const char *text, const char *name)
+{
+    const char *t = text;
+    while (*t == ' ' || *t == '\t' || *t == '#') t++;
+    if (strncmp(t, "define", 6))
+        return false;
+    t += 6;
+    while (*t == ' ' || *t == '\t') t++;
+    return !strncmp(t, name, strlen(name)) && t[strlen(name)] == '(';
+}
+
+/* Whether name is a function-like macro: one of the failing cell (cell may
+ * be NULL), of an earlier cell, or of the engine. */
+static bool is_function_macro(const char *name, const ItemList *cell)
+{
+    for (int i = cell ? cell->n - 1 : -1; i >= 0; i--)
+        if (cell->items[i].kind == ITEM_PREPROC && cell->items[i].name && !strcmp(cell->items[i].name, name))
+            return defines_function_macro(cell->items[i].text, name);
+    char key[300];
+    snprintf(key, sizeof key, "macro:%s", name);
+    const Entry *e = NULL;
+    for (int i = 0; i < S.n_entries; i++)
+        if (S.entries[i].key && !strcmp(S.entries[i].key, key))
+            e = &S.entries[i];
+    return e ? defines_function_macro(e->text, name) : help_is_function_macro(name);
+}
+
+/* When the failing line is inside a call of a function-like macro whose
+ * arguments hold a comma between braces outside any parentheses (a compound
+ * literal, `tensor_from_f64((double[]){1, 2}, 2)`): the preprocessor split
+ * the literal into several arguments, and TinyCC's message (`',' expected`)
+ * does not say so. The hint shows the two fixes. */
+static void macro_literal_hint(const char *code, int line, const ItemList *cell, StrBuf *out)
+{
+    CToken *t = NULL;
+    int n = 0;
+    cell_tokenize(code, 0, &t, &n);
+#define PUNCT_IS(k, c) (t[k].kind == TOK_PUNCT && t[k].end - t[k].start == 1 && code[t[k].start] == (c))
+    for (int i = 0; i + 1 < n; i++) {
+        if (t[i].kind != TOK_IDENT || !PUNCT_IS(i + 1, '('))
+            continue;
+        /* the call's extent, and a comma at its own parenthesis level inside braces */
+        int paren = 0, brace = 0, end = -1, lit_start = -1, comma = -1;
+        for (int k = i + 1; k < n && end < 0; k++) {
+            if (PUNCT_IS(k, '(')) {
+                if (paren == 1 && brace == 0 && comma < 0)
+                    lit_start = k;  /* an argument starting with '(': maybe `(type[]){...}` */
+                paren++;
+            } else if (PUNCT_IS(k, ')')) {
+                if (--paren == 0) end = k;
+            } else if (PUNCT_IS(k, '{')) {
+                brace++;
+            } else if (PUNCT_IS(k, '}')) {
+                brace--;
+            } else if (PUNCT_IS(k, ',') && paren == 1 && brace > 0 && comma < 0) {
+                comma = k;
+            }
+        }
+        if (end < 0 || comma < 0 || line < t[i].line || line > t[end].end_line)
+            continue;
+        char *name = strndup(code + t[i].start, (size_t)(t[i].end - t[i].start));
+        if (is_function_macro(name, cell)) {
+            /* the literal: from its '(' to the '}' that closes its braces */
+            int a = lit_start >= 0 && lit_start < comma ? lit_start : comma, b = comma, depth = 0;
+            for (int k = a; k <= end; k++) {
+                if (PUNCT_IS(k, '{')) depth++;
+                if (PUNCT_IS(k, '}') && --depth == 0) { b = k; break; }
+            }
+            sb_printf(out, " (the commas inside the braces of `%.*s` split the arguments of the macro %s: "
+                      "wrap it in parentheses, `(%.*s)`, or declare the array first)",
+                      t[b].end - t[a].start, code + t[a].start, name, t[b].end - t[a].start, code + t[a].start);
+            free(name);
+            break;
+        }
+        free(name);
+    }
+#undef PUNCT_IS
+    free(t);
+}
+
 /* The cell line, with its number in the gutter, and a caret under the
  * token the message quotes ('y' undeclared) or, when it quotes none,
  * under the line's last token (where TinyCC stopped: `int bad = ;`). */
@@ -1260,7 +1342,7 @@ static char *unprefixed(const char *msg)
     return sb_take(&b);
 }
 
-static void compile_error(CellResult *r, const JitDiags *d, const char *code)
+static void compile_error(CellResult *r, const JitDiags *d, const char *code, const ItemList *cell)
 {
     StrBuf first;
     sb_init(&first);
@@ -1291,6 +1373,7 @@ static void compile_error(CellResult *r, const JitDiags *d, const char *code)
             if (src)
                 header_hint(src, &head);
             free(src);
+            macro_literal_hint(code, g->line, cell, &head);
         }
         if (!first.len)
             sb_puts(&first, head.s);
@@ -1516,7 +1599,7 @@ void session_run_cell(const char *code, int number, CellResult *r)
     JitDiags d = { 0 };
     if (compile_plan(&p, &u, &d) < 0) {
         release_entry_points(&p);
-        compile_error(r, &d, src);
+        compile_error(r, &d, src, &p.items);
     } else {
         r->warnings = collect_warnings(&d);
         commit(&p, &u);
@@ -1543,7 +1626,7 @@ void session_eval_expression(const char *expr, CellResult *r)
     JitUnit u;
     JitDiags d = { 0 };
     if (jit_compile(b.s, ext, n_ext, &u, &d) < 0)
-        compile_error(r, &d, expr);
+        compile_error(r, &d, expr, NULL);
     else
         run_unit(&u, 0, r);
     free(ext);
