@@ -9,10 +9,14 @@ Sources are C files in notebooks/src/ split into cells by marker lines:
     // %% [solution] id=NAME      an exercise: lines between "// ### BEGIN SOLUTION"
                                   and "// ### END SOLUTION" are the answer
     // %% [check] id=NAME points=N  a graded check
+    // %% [answer] id=NAME points=N  the answer to a question of the text, in prose
+                                  (lines start with "// "): graded by hand
 
 Writes, for each source, the teacher notebook notebooks/NAME.ipynb (solutions
 in place, nbgrader cell metadata) and the student notebook
-notebooks/etudiant/NAME.ipynb (each solution region replaced by a stub).
+notebooks/etudiant/NAME.ipynb (each solution region replaced by a stub, each
+answer by a text stub). notebooks/nbgrader_config.py sets the same stubs for
+nbgrader's generate_assignment.
 Standard library only.
 """
 import json
@@ -24,9 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "notebooks" / "src"
 OUT = ROOT / "notebooks"
 STUDENT = OUT / "etudiant"
-MARKER = re.compile(r"^// %% \[(markdown|code|solution|check)\](.*)$")
+MARKER = re.compile(r"^// %% \[(markdown|code|solution|check|answer)\](.*)$")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = "// À FAIRE : écrivez votre code ici"
+TEXT_STUB = "*À FAIRE : écrivez votre réponse ici.*"
 
 KERNELSPEC = {"name": "coursdl", "display_name": "C (coursDL)", "language": "c"}
 LANGUAGE_INFO = {"name": "c", "version": "C11", "mimetype": "text/x-csrc", "file_extension": ".c",
@@ -102,12 +107,19 @@ def build(path):
         meta = {}
         if "tags" in attrs:
             meta["tags"] = attrs["tags"].split(",")
-        if kind == "markdown":
+        grade_id = attrs.get("id", f"cell{i}")
+        if kind in ("markdown", "answer"):
+            if kind == "answer":  # nbgrader's "manually graded answer"
+                meta["nbgrader"] = {"grade": True, "solution": True, "locked": False, "task": False,
+                                    "grade_id": grade_id, "points": int(attrs.get("points", 1)),
+                                    "schema_version": 3}
             cell = {"cell_type": "markdown", "metadata": meta, "source": source(markdown_lines(lines, path))}
             teacher.append(cell)
-            student.append(json.loads(json.dumps(cell)))
+            scell = json.loads(json.dumps(cell))
+            if kind == "answer":
+                scell["source"] = source([TEXT_STUB])
+            student.append(scell)
             continue
-        grade_id = attrs.get("id", f"cell{i}")
         if kind == "solution":
             if not any(BEGIN in l for l in lines):
                 sys.exit(f"{path}: solution cell {grade_id} has no {BEGIN}")

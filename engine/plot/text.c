@@ -114,14 +114,16 @@ void plt_draw_text(Axes *ax, const AxesLayout *l, const Artist *a, double s)
     draw_text(tx, ty, a->text, a->fontsize * s, a->color, 0.5, VA_CENTER, 0);
     if (!a->arrow)
         return;
-    /* From the edge of the text's box to just short of the point. */
-    double w, h;
-    text_size(a->text, a->fontsize * s, &w, &h);
+    /* From the edge of the text's box (the text point itself for an empty text,
+     * matplotlib's arrow-only annotation) to just short of the point. */
+    double w = 0, h = 0;
+    if (a->text[0])
+        text_size(a->text, a->fontsize * s, &w, &h);
     double dx = x - tx, dy = y - ty, len = hypot(dx, dy);
     if (len < 1)
         return;
     double ux = dx / len, uy = dy / len;
-    double hw = w / 2 + 3 * s, hh = h / 2 + 3 * s;
+    double gap = a->text[0] ? 3 * s : 0, hw = w / 2 + gap, hh = h / 2 + gap;
     double t0 = fmin(fabs(ux) > 1e-9 ? hw / fabs(ux) : INFINITY, fabs(uy) > 1e-9 ? hh / fabs(uy) : INFINITY);
     double t1 = len - 2 * s;
     if (t1 < 1)

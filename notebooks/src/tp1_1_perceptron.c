@@ -47,14 +47,12 @@ plt_ylabel("x₂");
 plt_show();
 
 // %% [markdown]
-// ## 2. La règle du perceptron
+// ## 2. La sortie du perceptron
 // ### À FAIRE
-// Complétez `predire` (la sortie du perceptron pour un point) et, dans `entrainer`, la mise à
-// jour des poids pour un point mal classé. `entrainer` renvoie le nombre d'époques utilisées
-// et remplit `erreurs[e]`, le nombre de points mal classés pendant l'époque `e`. Elle s'arrête
-// dès qu'une époque se termine sans erreur.
+// Complétez `predire` : la sortie du perceptron `p` pour le point `x`, 1 si
+// $w \cdot x + b > 0$, 0 sinon.
 
-// %% [solution] id=perceptron
+// %% [solution] id=predire
 typedef struct {
     double w[2];
     double b;
@@ -69,6 +67,26 @@ int predire(const Perceptron *p, const double x[2])
     return sortie;
 }
 
+// %% [check] id=check_predire points=1
+{
+    // La droite x₂ = x₁ + 0,5 : w = (1, -1), b = 0,5 ; au-dessous, la sortie vaut 1.
+    Perceptron essai = { { 1, -1 }, 0.5 };
+    double points[4][2] = { { 0, 0 }, { 0, 1 }, { 2, 1 }, { -1, 3 } };
+    int attendu[4] = { 1, 0, 1, 0 };
+    for (int i = 0; i < 4; i++)
+        assert_true(predire(&essai, points[i]) == attendu[i], "predire(w = (1, -1), b = 0,5) au point (%g, %g) : %d attendu",
+                    points[i][0], points[i][1], attendu[i]);
+}
+check_passed("la sortie du perceptron est juste");
+
+// %% [markdown]
+// ## 3. La règle d'apprentissage
+// ### À FAIRE
+// Dans `entrainer`, écrivez la mise à jour des poids pour un point mal classé. `entrainer`
+// renvoie le nombre d'époques utilisées et remplit `erreurs[e]`, le nombre de points mal
+// classés pendant l'époque `e`. Elle s'arrête dès qu'une époque se termine sans erreur.
+
+// %% [solution] id=perceptron
 int entrainer(Perceptron *p, int n, double eta, int max_epoques, int *erreurs)
 {
     p->w[0] = p->w[1] = p->b = 0;
@@ -110,7 +128,7 @@ assert_true(bien_classes == 2 * N, "%d points sur %d seulement sont bien classé
 check_passed("zéro erreur après %d époques", epoques);
 
 // %% [markdown]
-// ## 3. Courbe d'apprentissage et frontière de décision
+// ## 4. Courbe d'apprentissage et frontière de décision
 // On évalue le perceptron sur une grille régulière (le *mesh grid*) couvrant les points,
 // puis `plt_contourf` colorie chaque région selon la classe prédite.
 
@@ -164,7 +182,7 @@ fclose(f);
 printf("figure enregistrée dans perceptron_frontiere.png\n");
 
 // %% [markdown]
-// ## 4. Expériences : rapprocher et élargir les nuages
+// ## 5. Expériences : rapprocher et élargir les nuages
 // Quand les nuages se rapprochent (`d` petit) ou s'élargissent (`sigma` grand), ils finissent
 // par se chevaucher : il n'existe plus de droite qui les sépare, et le perceptron ne converge
 // plus (il oscille jusqu'au nombre maximal d'époques).

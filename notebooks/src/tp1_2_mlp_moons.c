@@ -86,7 +86,34 @@ assert_close(tensor_item(tensor_max(tensor_abs(tensor_sub(sortie, attendu)))), 0
 check_passed("le MLP calcule la bonne fonction");
 
 // %% [markdown]
-// ## 3. Entraîner et évaluer
+// ## 3. La précision
+// ### À FAIRE
+// La classe prédite pour un point est celle de plus grand score (`tensor_argmax_dim` sur la
+// dimension 1). Complétez `precision` : la fraction des points dont la classe prédite est la
+// vraie classe `y` (`tensor_eq`, `tensor_float`, `tensor_mean`, `tensor_item`).
+
+// %% [solution] id=precision
+double precision(Tensor *scores, Tensor *y)
+{
+    double p = 0;
+    // ### BEGIN SOLUTION
+    p = tensor_item(tensor_mean(tensor_float(tensor_eq(tensor_argmax_dim(scores, 1, false), y))));
+    // ### END SOLUTION
+    return p;
+}
+
+// %% [check] id=check_precision points=1
+{
+    double s[4][2] = { { 2, 1 }, { 0, 3 }, { 5, -1 }, { 0.2, 0.1 } };   // classes prédites : 0, 1, 0, 0
+    int64_t vraies[4] = { 0, 1, 1, 0 }, fausses[4] = { 1, 0, 1, 1 };
+    Tensor *scores = tensor_from_f64(&s[0][0], 4, 2);
+    assert_close(precision(scores, tensor_from_i64(vraies, 4)), 0.75, 1e-9, "précision de 3 bonnes prédictions sur 4");
+    assert_close(precision(scores, tensor_from_i64(fausses, 4)), 0.0, 1e-9, "précision de 0 bonne prédiction sur 4");
+}
+check_passed("précision correcte");
+
+// %% [markdown]
+// ## 4. Entraîner et évaluer
 // `entrainer_et_evaluer` entraîne sur tout le jeu d'entraînement à chaque époque (Adam) et
 // mesure, après chaque époque, la perte et la précision sur l'entraînement et la validation.
 // L'évaluation se fait en mode `nn_eval` (le dropout est alors désactivé) et sans graphe.
@@ -98,11 +125,6 @@ typedef struct {
     double perte_train[EPOQUES], perte_val[EPOQUES];
     double acc_train[EPOQUES], acc_val[EPOQUES];
 } Historique;
-
-double precision(Tensor *scores, Tensor *y)
-{
-    return tensor_item(tensor_mean(tensor_float(tensor_eq(tensor_argmax_dim(scores, 1, false), y))));
-}
 
 void entrainer_et_evaluer(Module *m, int epoques, double lr, Historique *h)
 {
@@ -125,7 +147,7 @@ void entrainer_et_evaluer(Module *m, int epoques, double lr, Historique *h)
 }
 
 // %% [markdown]
-// ## 4. Trois expériences
+// ## 5. Trois expériences
 
 // %% [code]
 manual_seed(0);
@@ -159,7 +181,7 @@ assert_true(h_dropout.perte_val[EPOQUES - 1] < h_profond.perte_val[EPOQUES - 1],
 check_passed("sur-apprentissage du réseau profond, corrigé par le dropout");
 
 // %% [markdown]
-// ## 5. Courbes de perte et frontières de décision
+// ## 6. Courbes de perte et frontières de décision
 // La frontière est calculée en une seule passe : toute la grille forme un tenseur de points.
 
 // %% [code]

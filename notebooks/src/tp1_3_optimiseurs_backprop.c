@@ -23,6 +23,26 @@ Module *nouveau_reseau(void)
     return nn_sequential(nn_linear(2, 32), nn_tanh(), nn_linear(32, 32), nn_tanh(), nn_linear(32, 2));
 }
 
+// %% [markdown]
+// ### À FAIRE : un pas d'entraînement
+// Quel que soit l'optimiseur, un pas d'entraînement enchaîne toujours les mêmes appels :
+// remettre les gradients à zéro, calculer la perte (c'est fait), rétropropager, puis laisser
+// l'optimiseur mettre à jour les poids. Complétez `pas_entrainement`.
+
+// %% [solution] id=pas_entrainement
+// Un pas de descente de gradient sur tout le jeu ; renvoie la perte avant la mise à jour.
+double pas_entrainement(Module *m, Optimizer *opt)
+{
+    Tensor *perte = nn_cross_entropy(nn_forward(m, X), y);
+    // ### BEGIN SOLUTION
+    optim_zero_grad(opt);
+    tensor_backward(perte);
+    optim_step(opt);
+    // ### END SOLUTION
+    return tensor_item(perte);
+}
+
+// %% [code]
 // Entraîne un réseau neuf avec l'optimiseur demandé ; remplit pertes[N_MESURES].
 double train_with_optimizer(const char *nom, double *pertes)
 {
@@ -33,11 +53,7 @@ double train_with_optimizer(const char *nom, double *pertes)
                    : optim_adam(p, .lr = 0.01);
     double perte_finale = 0;
     for (int e = 0; e < EPOQUES; e++) {
-        optim_zero_grad(opt);
-        Tensor *perte = nn_cross_entropy(nn_forward(m, X), y);
-        tensor_backward(perte);
-        optim_step(opt);
-        perte_finale = tensor_item(perte);
+        perte_finale = pas_entrainement(m, opt);
         if (e % PAS == 0)
             pertes[e / PAS] = perte_finale;
     }
@@ -48,7 +64,7 @@ const char *optimiseurs[] = { "SGD", "RMSprop", "Adam" };
 double courbes[3][N_MESURES], finales[3], epoques[N_MESURES];
 for (int k = 0; k < 3; k++) {
     finales[k] = train_with_optimizer(optimiseurs[k], courbes[k]);
-    printf("%-8s perte finale %.4f\n", optimiseurs[k], finales[k]);
+    printf("%-8s perte initiale %.4f, perte finale %.4f\n", optimiseurs[k], courbes[k][0], finales[k]);
 }
 for (int i = 0; i < N_MESURES; i++) epoques[i] = i * PAS;
 plt_figure(.width = 7, .height = 4.5);
@@ -62,8 +78,11 @@ plt_legend();
 plt_show();
 
 // %% [check] id=check_optimiseurs points=1
+for (int k = 0; k < 3; k++)
+    assert_true(finales[k] < 0.25 * courbes[k][0], "%s devrait diviser la perte par 4 au moins (%.4f au départ, %.4f à la fin)",
+                optimiseurs[k], courbes[k][0], finales[k]);
 assert_true(finales[2] < finales[0], "Adam devrait finir plus bas que SGD (%.4f contre %.4f)", finales[2], finales[0]);
-check_passed("Adam finit sous SGD");
+check_passed("les trois optimiseurs apprennent ; Adam finit sous SGD");
 
 // %% [markdown]
 // ## 2. La rétropropagation à la main

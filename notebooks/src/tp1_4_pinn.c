@@ -95,6 +95,44 @@ Tensor *cube_forward(Module *self, Tensor *x, void *ctx) { (void)self; (void)ctx
 check_passed("résidu correct (dérivées secondes par autograd)");
 
 // %% [markdown]
+// ## La perte d'un PINN
+// ### À FAIRE
+// La perte d'un PINN additionne l'écart aux observations $(t_i, u_i)$ et, pondérée par
+// $\lambda$, la moyenne des carrés du résidu aux points de collocation $t_j$ :
+// $$L(\theta) = \frac{1}{N}\sum_{i=1}^{N} \big(u_\theta(t_i) - u_i\big)^2
+// + \lambda\,\frac{1}{M}\sum_{j=1}^{M} r_\theta(t_j)^2.$$
+// Complétez `perte_pinn` (avec `residu`) ; les expériences (a) et (c) s'en servent.
+
+// %% [solution] id=perte_pinn
+Tensor *perte_pinn(Module *m, Tensor *t_obs, Tensor *u_obs, Tensor *t_col, Tensor *mu, Tensor *k, double lambda)
+{
+    Tensor *perte = nn_mse(nn_forward(m, t_obs), u_obs);
+    // ### BEGIN SOLUTION
+    Tensor *r = residu(m, t_col, mu, k);
+    perte = tensor_add(perte, tensor_mul_scalar(tensor_mean(tensor_square(r)), lambda));
+    // ### END SOLUTION
+    return perte;
+}
+
+// %% [check] id=check_perte_pinn points=1
+{
+    // u(t) = t³ observée avec un décalage de 0,5 (écart aux données : 0,25), résidu connu.
+    Module *cube = nn_module("cube", cube_forward, NULL);
+    Tensor *t_o = tensor_reshape(tensor_linspace(0, 1, 4), 4, 1);
+    Tensor *u_o = tensor_add_scalar(tensor_pow_scalar(t_o, 3), 0.5);
+    Tensor *t_c = tensor_requires_grad_(tensor_reshape(tensor_linspace(0.1, 0.9, 5), 5, 1), true);
+    double attendu = 0;
+    for (int i = 0; i < 5; i++) {
+        double t = 0.1 + 0.2 * i, r = 6 * t + 3 * 2 * t * t + 3 * t * t * t;
+        attendu += r * r / 5;
+    }
+    attendu = 0.25 + 0.01 * attendu;
+    double L = tensor_item(perte_pinn(cube, t_o, u_o, t_c, tensor_scalar(2.0), tensor_scalar(3.0), 0.01));
+    assert_close(L, attendu, 1e-4 * attendu, "perte du PINN pour u = t³");
+}
+check_passed("perte du PINN correcte");
+
+// %% [markdown]
 // ## (a) Extrapolation : régression pure contre PINN
 // On n'observe $u$ que sur $[0, 0{,}35]$. Une régression ajuste ces points mais ne sait rien
 // au-delà ; le PINN ajoute le résidu sur des points de collocation répartis sur $[0, 1]$.
@@ -123,13 +161,11 @@ Module *pinn_a = reseau();
 Optimizer *opt_a = optim_adam(nn_parameters(pinn_a), .lr = 1e-3);
 for (int e = 0; e < ETAPES_A; e++) {
     optim_zero_grad(opt_a);
-    Tensor *perte_donnees = nn_mse(nn_forward(pinn_a, T_obs), U_obs);
-    Tensor *perte_physique = tensor_mean(tensor_square(residu(pinn_a, T_col, mu_vrai, k_vrai)));
-    Tensor *perte = tensor_add(perte_donnees, tensor_mul_scalar(perte_physique, 1e-4));
+    Tensor *perte = perte_pinn(pinn_a, T_obs, U_obs, T_col, mu_vrai, k_vrai, 1e-4);
     tensor_backward(perte);
     optim_step(opt_a);
     if (e % 1000 == 0)
-        printf("étape %4d : données %.2e, physique %.2e\n", e, tensor_item(perte_donnees), tensor_item(perte_physique));
+        printf("étape %4d : perte %.2e\n", e, tensor_item(perte));
 }
 
 double u_reg[NT], u_pinn_a[NT];
@@ -229,10 +265,7 @@ Optimizer *opt_c = optim_adam(nn_parameters(pinn_c), .lr = 1e-3);
 double histoire_mu[ETAPES_C / 10], etapes[ETAPES_C / 10];
 for (int e = 0; e < ETAPES_C; e++) {
     optim_zero_grad(opt_c);
-    Tensor *perte_donnees = nn_mse(nn_forward(pinn_c, T_mes), U_mes);
-    Tensor *k_appris = tensor_square(omega_appris);
-    Tensor *perte_physique = tensor_mean(tensor_square(residu(nn_get_module(pinn_c, "u"), T_col_b, mu_appris, k_appris)));
-    Tensor *perte = tensor_add(perte_donnees, tensor_mul_scalar(perte_physique, 1e-4));
+    Tensor *perte = perte_pinn(pinn_c, T_mes, U_mes, T_col_b, mu_appris, tensor_square(omega_appris), 1e-4);
     tensor_backward(perte);
     optim_step(opt_c);
     if (e % 10 == 0) { histoire_mu[e / 10] = tensor_item(mu_appris); etapes[e / 10] = e; }

@@ -304,6 +304,19 @@ static void test_text_and_decorations(void)
     free(im.rgb);
 }
 
+/* An arrow-only annotation (empty text), like matplotlib's annotate("", xy, xytext,
+ * arrowprops=...): the arrow starts at the text point, so a short one is drawn too. */
+static void test_arrow_only_annotation(void)
+{
+    double y[2] = { 0, 1 };
+    plt_plot(NULL, y, 2, .color = "tab:gray");
+    plt_annotate("", 0.3, 0.50, 0.3, 0.53, .arrowcolor = "tab:green");   /* about 11 pixels long */
+    Img im = render();
+    CHECK(count(&im, col_of(0.3, 0, 1) - 6, row_of(0.53, 0, 1) - 2, col_of(0.3, 0, 1) + 7, row_of(0.50, 0, 1) + 2,
+                GREEN, 60) > 8, "short arrow of an annotation without text");
+    free(im.rgb);
+}
+
 static void test_legend(void)
 {
     double y1[2] = { 0, 1 }, y2[2] = { 1, 0 };
@@ -514,6 +527,7 @@ int main(void)
     test_fill_errorbar();
     test_contour_image();
     test_text_and_decorations();
+    test_arrow_only_annotation();
     test_legend();
     test_limits_scales_ticks();
     test_subplots_layout();

@@ -1,51 +1,33 @@
-"""The course notebooks, executed headless as a teacher's grading run would:
+"""The course notebooks, executed headless by nbgrader's autograde (see grading.py):
 every teacher notebook runs without error, passes every check and shows its
 figures; every student notebook runs, and fails only in the checks of the
 exercises left to do."""
-import os
 import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from course_timings import TIMES
+from grading import (NOTEBOOKS, ROOT, cell_seconds, error_names, grading_of, is_answer, is_check, names,
+                     run_seconds, stream_text)
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
-SOURCES = sorted((NOTEBOOKS / "src").glob("*.c"))
-NAMES = [p.stem for p in SOURCES]
-TIME_LIMIT = 60.0
-
-
-@pytest.fixture(autouse=True)
-def kernelspec_env(monkeypatch):
-    monkeypatch.setenv("JUPYTER_PATH", str(ROOT / "build" / "share" / "jupyter"))
-
-
-def execute(path: Path, allow_errors: bool, workdir: Path):
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=300, kernel_name="coursdl", allow_errors=allow_errors,
-                            resources={"metadata": {"path": str(workdir)}})
-    t0 = time.monotonic()
-    client.execute()
-    return nb, time.monotonic() - t0
-
-
-def errors_of(cell):
-    return [o for o in cell.get("outputs", []) if o.output_type == "error"]
-
-
-def is_check(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade", False)
+NAMES = names()
+# The issue's bound for a notebook on this 2-core machine with a student's settings
+# (the aim is 60 s on an idle machine: see the run times printed at the end).
+TIME_LIMIT = 180.0
+# Answer and check cells only define functions and compare numbers: nbgrader_config.py
+# gives them 20 s while grading; in the teacher's run they stay well under that.
+SHORT_CELL_LIMIT = 10.0
 
 
 def expects_error(cell):
     return "raises-exception" in cell.metadata.get("tags", [])
+
+
+def autograded(graded, who, name):
+    failure = graded.failure(name)
+    if failure:
+        pytest.fail(failure)
+    return graded.autograded(who, name)
 
 
 def test_sources_exist():
@@ -62,42 +44,44 @@ def test_generated_notebooks_are_up_to_date(tmp_path):
             assert fresh == committed, f"notebooks/{sub}/{name}.ipynb is stale: run `make notebooks`"
 
 
-@pytest.mark.timeout(400)
 @pytest.mark.parametrize("name", NAMES)
-def test_teacher_notebook_passes(name, tmp_path):
-    nb, seconds = execute(NOTEBOOKS / f"{name}.ipynb", allow_errors=False, workdir=tmp_path)
-    TIMES[f"{name} (teacher)"] = seconds
+def test_teacher_notebook_passes(name, graded):
+    nb = autograded(graded, "teacher", name)
     checks = 0
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        errs = errors_of(cell)
+        errs = error_names(cell)
         if expects_error(cell):
             assert errs, f"cell {i} is tagged raises-exception but raised nothing"
             continue
-        assert not errs, f"cell {i}: {errs[0].ename}: {errs[0].evalue}"
+        assert not errs, f"cell {i}: {errs[0]}: {[o for o in cell.outputs if o.output_type == 'error'][0].evalue}"
         if is_check(cell):
             checks += 1
-            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-            assert "✓" in text, f"check cell {i} printed no ✓"
+            assert "✓" in stream_text(cell), f"check cell {i} printed no ✓"
         draws = "plt_show" in cell.source or ("plt_figure" in cell.source and "plt_close" not in cell.source)
         if draws:
             pngs = [o for o in cell.outputs if o.output_type == "display_data" and "image/png" in o.data]
             assert pngs, f"cell {i} draws a figure but shows no PNG"
+        if is_answer(cell) or is_check(cell):
+            start, end = cell_seconds(cell)
+            seconds = (end - start).total_seconds()
+            assert seconds < SHORT_CELL_LIMIT, (
+                f"cell {i} ({grading_of(cell)['grade_id']}) took {seconds:.1f} s: answer and check cells must stay "
+                f"short (long computations go in the cells that follow an answer)")
     assert checks > 0, "a teacher notebook without graded checks"
+    seconds = run_seconds(nb)
     assert seconds < TIME_LIMIT, f"{name} took {seconds:.1f} s (limit {TIME_LIMIT:.0f} s)"
 
 
-@pytest.mark.timeout(400)
 @pytest.mark.parametrize("name", NAMES)
-def test_student_notebook_fails_only_its_checks(name, tmp_path):
-    nb, seconds = execute(NOTEBOOKS / "etudiant" / f"{name}.ipynb", allow_errors=True, workdir=tmp_path)
-    TIMES[f"{name} (student)"] = seconds
+def test_student_notebook_fails_only_its_checks(name, graded):
+    nb = autograded(graded, "student", name)
     failed_checks = 0
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        errs = errors_of(cell)
+        errs = [o for o in cell.get("outputs", []) if o.output_type == "error"]
         if not errs or expects_error(cell):
             continue
         assert is_check(cell), f"cell {i} (not a check) failed in the student version: {errs[0].ename}: {errs[0].evalue}"
