@@ -30,7 +30,7 @@ c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
 # course keeps them under a few seconds), so a student's infinite loop there is
 # interrupted sooner, and grading moves on to the next cell.
 COURSE_TIMEOUT = 300
-ANSWER_TIMEOUT = 20
+ANSWER_TIMEOUT = 10
 
 
 def cell_timeout(cell):

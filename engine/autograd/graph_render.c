@@ -88,6 +88,7 @@ static const char *esc(const char *s)
     put(&t, "%s", "");
     for (; *s; s++) {
         if (*s == '"' || *s == '\\') put(&t, "\\%c", *s);
+        else if (*s == '\n') put(&t, "\\n");  /* DOT's line break inside a label */
         else put(&t, "%c", *s);
     }
     return t.s;

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* Decodes path into a size x size gray image at out. */
-static void load_png(const char *path, int64_t size, const ImageOptions *o, float *out, const char *fn)
+/* Decodes path into a size x size gray image at out (size < 0: its own size, into *whole). */
+static void load_png(const char *path, int64_t size, const ImageOptions *o, float *out, const char *fn, Tensor **whole)
 {
     cairo_surface_t *s = cairo_image_surface_create_from_png(path);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
@@ -41,6 +41,14 @@ static void load_png(const char *path, int64_t size, const ImageOptions *o, floa
             gray[(size_t)y * w + x] = (float)v;
         }
     cairo_surface_destroy(s);
+    if (whole) {  /* the image at its own size */
+        Tensor *t = tensor_empty_shape_dtype(DT_FLOAT32, 4, (int64_t[]){ 1, 1, h, w });
+        memcpy(tensor_data_f32(t), gray, (size_t)w * h * sizeof(float));
+        free(gray);
+        if (o->invert) t = tensor_rsub_scalar(t, 1);
+        *whole = t;
+        return;
+    }
     double mean = 0;
     for (int64_t r = 0; r < size; r++)
         for (int64_t c = 0; c < size; c++) {
@@ -62,9 +70,17 @@ static void load_png(const char *path, int64_t size, const ImageOptions *o, floa
 Tensor *data_load_image_(const char *path, const ImageOptions *o)
 {
     if (!path) error_raise(ERR_VALUE, "data_load_image: path is NULL");
+    if (o->digits || o->size < 0) {
+        Tensor *whole = NULL;
+        load_png(path, -1, &(ImageOptions){ .invert = o->invert && !o->digits }, NULL, "data_load_image", &whole);
+        if (!o->digits) return whole;
+        if (o->size && o->size != 28)
+            error_raise(ERR_VALUE, "data_load_image: .digits gives 28 x 28 images like MNIST; leave .size out");
+        return data_prepare_digit(whole, .invert = o->invert);
+    }
     int64_t size = o->size ? o->size : 28;
     Tensor *t = tensor_empty_shape_dtype(DT_FLOAT32, 4, (int64_t[]){ 1, 1, size, size });
-    load_png(path, size, o, tensor_data_f32(t), "data_load_image");
+    load_png(path, size, o, tensor_data_f32(t), "data_load_image", NULL);
     return t;
 }
 
@@ -73,6 +89,9 @@ static int by_name(const void *a, const void *b) { return strcmp(*(char *const *
 Tensor *data_load_images_(const char *dir, const ImageOptions *o)
 {
     if (!dir) error_raise(ERR_VALUE, "data_load_images: dir is NULL");
+    if (o->size < 0 || (o->digits && o->size && o->size != 28))
+        error_raise(ERR_VALUE, "data_load_images: the images of a folder share one size: give .size > 0 (or .digits "
+                    "= true for MNIST's 28 x 28)");
     DIR *d = opendir(dir);
     if (!d) error_raise(ERR_IO, "data_load_images: cannot open the folder %s; check the path (relative to the notebook)", dir);
     int n = 0, cap = 16;
@@ -98,7 +117,14 @@ Tensor *data_load_images_(const char *dir, const ImageOptions *o)
     for (int i = 0; i < n; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, kept[i]);
-        load_png(path, size, o, tensor_data_f32(t) + (int64_t)i * size * size, "data_load_images");
+        if (o->digits) {
+            Tensor *whole = NULL;
+            load_png(path, -1, &(ImageOptions){ 0 }, NULL, "data_load_images", &whole);
+            Tensor *dg = data_prepare_digit(whole, .invert = o->invert);
+            memcpy(tensor_data_f32(t) + (int64_t)i * 28 * 28, tensor_data_f32(dg), 28 * 28 * sizeof(float));
+            continue;
+        }
+        load_png(path, size, o, tensor_data_f32(t) + (int64_t)i * size * size, "data_load_images", NULL);
     }
     if (o->names) *o->names = kept;
     return t;

@@ -16,6 +16,9 @@ void io_write_atomic(const char *path, const Chunk *chunks, int n, const char *f
 /* Reads a whole file into GC memory (IOError naming fn if it cannot). */
 unsigned char *io_read_file(const char *path, size_t *size, const char *fn);
 
+/* A .npy file's bytes as a tensor (errors name path: a file, or "file.npz:member"). */
+Tensor *io_npy_parse(const unsigned char *bytes, size_t size, const char *path);
+
 /* Test hook: the next atomic write fails after this many bytes (-1: never). */
 void cdl_io_inject_failure(long long after_bytes);
 

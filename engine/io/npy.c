@@ -60,6 +60,12 @@ Tensor *tensor_load(const char *path)
 {
     size_t size;
     unsigned char *b = io_read_file(path, &size, "tensor_load");
+    return io_npy_parse(b, size, path);
+}
+
+/* The .npy bytes b (size of them) as a tensor; path names them in errors. */
+Tensor *io_npy_parse(const unsigned char *b, size_t size, const char *path)
+{
     if (size < 10 || memcmp(b, "\x93NUMPY", 6))
         error_raise(ERR_IO, "tensor_load: %s is not a .npy file (no \\x93NUMPY magic); save it with np.save or tensor_save", path);
     size_t hl, off;

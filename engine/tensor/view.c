@@ -334,6 +334,8 @@ Tensor *tensor_cat(Tensor **ts, int n, int dim)
     interrupt_check();
     if (n <= 0 || !ts)
         error_raise(ERR_VALUE, "tensor_cat: needs at least one tensor");
+    if (!ts[0])
+        error_raise(ERR_VALUE, "tensor_cat: tensor 0 is NULL");
     const Tensor *f = ts[0];
     if (f->ndim == 0)
         error_raise(ERR_SHAPE, "tensor_cat: 0-dim tensors cannot be concatenated (use tensor_stack)");
@@ -380,6 +382,9 @@ Tensor *tensor_stack(Tensor **ts, int n, int dim)
 {
     if (n <= 0 || !ts)
         error_raise(ERR_VALUE, "tensor_stack: needs at least one tensor");
+    for (int i = 0; i < n; i++)
+        if (!ts[i])
+            error_raise(ERR_VALUE, "tensor_stack: tensor %d is NULL", i);
     for (int i = 1; i < n; i++)
         if (ts[i]->ndim != ts[0]->ndim || memcmp(ts[i]->shape, ts[0]->shape, sizeof(int64_t) * ts[0]->ndim))
             error_raise(ERR_SHAPE, "tensor_stack: tensor %d has shape %s but tensor 0 has %s; all must match",

@@ -62,6 +62,8 @@ static void add_batch(Sums *u, const Setup *s, Tensor *pred, Tensor *y, Tensor *
     if (s->mae || s->mse) {
         Tensor *p = tensor_detach(pred), *t = tensor_detach(y);
         if (tensor_numel(t) == tensor_numel(p)) t = tensor_reshape_shape(t, tensor_ndim(p), tensor_shape(p));
+        else if (tensor_ndim(p) == 2 && tensor_numel(t) == tensor_size(p, 0))  /* class indices: against one-hot rows */
+            t = tensor_to_categorical(t, tensor_size(p, 1));
         Tensor *d = tensor_sub(p, tensor_to_dtype(t, tensor_dtype(p)));
         u->abs += tensor_item(tensor_sum(tensor_abs(d)));
         u->sq += tensor_item(tensor_sum(tensor_square(d)));

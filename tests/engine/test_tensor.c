@@ -138,6 +138,10 @@ int main(void)
     CHECK(SHAPE_IS(tensor_cat(TENSORS(tensor_ones(2, 2), tensor_zeros(2, 3)), 1), 2, 5));
     CHECK_RAISES(ERR_SHAPE, "sizes must match except in dim 0", tensor_cat(TENSORS(tensor_ones(2, 2), tensor_zeros(2, 3)), 0));
     CHECK(SHAPE_IS(tensor_stack(TENSORS(tensor_ones(2), tensor_zeros(2), tensor_ones(2)), 1), 2, 3));
+    CHECK_RAISES(ERR_VALUE, "tensor_cat: tensor 0 is NULL", tensor_cat(TENSORS(NULL, tensor_ones(2)), 0));
+    CHECK_RAISES(ERR_VALUE, "tensor_cat: tensor 1 is NULL", tensor_cat(TENSORS(tensor_ones(2), NULL), 0));
+    CHECK_RAISES(ERR_VALUE, "tensor_stack: tensor 0 is NULL", tensor_stack(TENSORS(NULL, tensor_ones(2)), 0));
+    CHECK_RAISES(ERR_VALUE, "tensor_stack: tensor 2 is NULL", tensor_stack(TENSORS(tensor_ones(2), tensor_ones(2), NULL), 0));
     int n;
     Tensor **parts = tensor_split(tensor_arange(0, 5, 1), 2, 0, &n);
     CHECK(n == 3 && VALUES_ARE(parts[2], 4) && VALUES_ARE(parts[1], 2, 3));

@@ -15,8 +15,8 @@ NAMES = names()
 # (the aim is 60 s on an idle machine: see the run times printed at the end).
 TIME_LIMIT = 180.0
 # Answer and check cells only define functions and compare numbers: nbgrader_config.py
-# gives them 20 s while grading; in the teacher's run they stay well under that.
-SHORT_CELL_LIMIT = 10.0
+# gives them 10 s while grading; in the teacher's run they take milliseconds.
+SHORT_CELL_LIMIT = 2.0
 
 
 def expects_error(cell):

@@ -4,7 +4,7 @@ without the virtualenv on PATH: three submissions per assignment (grading.py).""
 import nbformat
 import pytest
 
-from grading import (NOTEBOOKS, check_name, error_names, is_answer, is_check, names, strip_ansi)
+from grading import (NOTEBOOKS, cell_seconds, check_name, error_names, is_answer, is_check, names, strip_ansi)
 
 NAMES = names()
 
@@ -58,6 +58,8 @@ def test_broken_submission_gets_partial_marks_and_grading_goes_on(name, graded):
 
     loop = nb.cells[cells["loop"]]
     assert "CellTimeoutError" in error_names(loop), f"infinite loop not stopped by the timeout: {error_names(loop)}"
+    start, end = cell_seconds(loop)
+    assert (end - start).total_seconds() < 60, "the answer cell's short limit (nbgrader_config.py) did not apply"
     segfault = nb.cells[cells["segfault"]]
     assert error_names(segfault) == ["SegmentationFault"], error_names(segfault)
     compile_error = nb.cells[cells["compile_error"]]
@@ -87,3 +89,26 @@ def test_feedback_for_every_submission(name, graded):
         total = sum(s for s, _ in graded.scores(who, name).values())
         text = page.read_text(encoding="utf-8")
         assert "Score" in text and f"{total:g}" in text, f"{page} does not show the score {total:g}"
+
+
+def questions_of(name):
+    teacher = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    return [c.metadata["nbgrader"]["grade_id"] for c in teacher.cells
+            if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")]
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if questions_of(n)])
+def test_questions_wait_for_the_teacher(name, graded):
+    """The answers to the text's questions are graded by hand: students get the text stub
+    in their place, nbgrader flags a written answer for the teacher and gives 0 to an
+    answer left as it was released."""
+    if graded.failure(name):
+        pytest.fail(graded.failure(name))
+    questions = questions_of(name)
+    written, untouched = graded.grades("teacher", name), graded.grades("student", name)
+    for q in questions:
+        assert written[q][3], f"{q}: a written answer is not flagged for manual grading"
+        assert untouched[q][0] == 0 and not untouched[q][3], f"{q}: an untouched answer should get 0 without review"
+    released = nbformat.read(graded.course / "release" / name / f"{name}.ipynb", as_version=4)
+    stubs = [c.source for c in released.cells if c.metadata.get("nbgrader", {}).get("grade_id") in questions]
+    assert stubs and all("À FAIRE" in s for s in stubs), stubs

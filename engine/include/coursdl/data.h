@@ -190,14 +190,21 @@ typedef struct MnistOptions {
 } MnistOptions;
 
 /* MNIST digits (train: the training set, else the test set): x float32
- * N x 1 x 28 x 28 in [0, 1], y int64 labels, class names "0".."9". IDX
- * files, gzip or raw, searched in root (may be NULL), $COURSDL_DATA and the
- * project's shared/data/mnist-subset (not those defaults when the
- * environment has COURSDL_DATA_ONLY=1); an IOError lists the paths tried. */
+ * N x 1 x 28 x 28 in [0, 1] (uint8 0..255 with .raw), y int64 labels,
+ * class names "0".."9". Found where students have it, in this order: root
+ * (may be NULL) and $COURSDL_DATA (IDX files, gzip or raw, in the folder, its
+ * mnist-subset/ or torchvision's MNIST/raw/ layout, or Keras's mnist.npz),
+ * then Keras's ~/.keras/datasets/mnist.npz ($KERAS_HOME/datasets),
+ * torchvision's data/MNIST/raw and ~/data/MNIST/raw, and last the project's
+ * shared/data/mnist-subset (not those defaults when the environment has
+ * COURSDL_DATA_ONLY=1). An IOError lists every path tried and how to get the
+ * files. */
 #define datasets_mnist(root, train, ...) datasets_mnist_((root), (train), &(MnistOptions){ __VA_ARGS__ })
 Dataset *datasets_mnist_(const char *root, bool train, const MnistOptions *options);
-/* Fashion-MNIST (same layout; classes "T-shirt/top", "Trouser"...), also
- * searched in /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist). */
+/* Fashion-MNIST (same layout; classes "T-shirt/top", "Trouser"...), searched
+ * the same way (Keras's ~/.keras/datasets/fashion-mnist/, torchvision's
+ * FashionMNIST/raw) and in /usr/share/datasets/fashion-mnist (apt-get install
+ * dataset-fashion-mnist). */
 #define datasets_fashion_mnist(root, train, ...) datasets_fashion_mnist_((root), (train), &(MnistOptions){ __VA_ARGS__ })
 Dataset *datasets_fashion_mnist_(const char *root, bool train, const MnistOptions *options);
 
@@ -232,14 +239,36 @@ typedef struct ImageOptions {
     bool invert;         /* 1 - value (white digits on black, like MNIST) */
     bool auto_invert;    /* invert images whose mean is above 0.5 (dark ink on white paper) */
     const char ***names; /* if not NULL, gets the file names (sorted, like the rows) */
+    bool digits;         /* prepare each image like an MNIST digit (data_prepare_digit): 28 x 28 */
 } ImageOptions;
+
+/* Options of data_prepare_digit; zero means default. */
+typedef struct DigitOptions {
+    bool invert;       /* always invert (default: when the image is mostly light, dark ink on paper) */
+    bool no_invert;    /* never invert (the digit is already light on dark) */
+    double threshold;  /* ink level, after the paper is set to 0 and the ink to 1, that bounds the digit
+                          for the crop (default 0.2) */
+} DigitOptions;
+/* Your own digit (a photo or a drawing) prepared the way MNIST's were: gray
+ * levels, white ink on black (inverted when mostly light), the paper's grey
+ * set to 0, cropped to the digit, resized (aspect kept, antialiased) to fit
+ * 20 x 20, centred by its centre of mass in 28 x 28. The image: (H, W),
+ * (1 | 3 | 4, H, W), (H, W, 3) or (1, C, H, W), any dtype (integers, and floats
+ * above 1, are 0..255 levels).
+ * Returns float32 (1, 1, 28, 28) in [0, 1], ready for nn_predict:
+ *     Tensor *x = data_prepare_digit(data_load_image("mon_7.png", .size = -1)); */
+#define data_prepare_digit(img, ...) data_prepare_digit_((img), &(DigitOptions){ __VA_ARGS__ })
+Tensor *data_prepare_digit_(Tensor *img, const DigitOptions *options);
 
 /* Every .png of a folder as float32 N x 1 x size x size in [0, 1]
  * (grayscale, resized), sorted by file name:
- * Tensor *mine = data_load_images("my_digits", .auto_invert = true). */
+ * Tensor *mine = data_load_images("my_digits", .auto_invert = true), or
+ * prepared like MNIST's digits (crop, 20 x 20, centre of mass):
+ * data_load_images("my_digits", .digits = true). */
 #define data_load_images(dir, ...) data_load_images_((dir), &(ImageOptions){ __VA_ARGS__ })
 Tensor *data_load_images_(const char *dir, const ImageOptions *options);
-/* One PNG as float32 1 x 1 x size x size. */
+/* One PNG as float32 1 x 1 x size x size (.size = -1: its own size;
+ * .digits = true: prepared like an MNIST digit). */
 #define data_load_image(path, ...) data_load_image_((path), &(ImageOptions){ __VA_ARGS__ })
 Tensor *data_load_image_(const char *path, const ImageOptions *options);
 

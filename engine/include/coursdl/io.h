@@ -19,6 +19,14 @@ void tensor_save(Tensor *t, const char *path);
  * (as int64), big-endian and Fortran-order arrays. */
 Tensor *tensor_load(const char *path);
 
+/* Loads every array of a NumPy .npz file (np.savez, np.savez_compressed;
+ * Keras's ~/.keras/datasets/mnist.npz): a ParamList of the names (without
+ * ".npy") and CPU tensors, in archive order, like np.load(path):
+ *     ParamList *d = tensor_load_npz("mnist.npz"); Tensor *x = npz_get(d, "x_train"); */
+ParamList *tensor_load_npz(const char *path);
+/* The array named name of a loaded .npz (ValueError listing the names if absent). */
+Tensor *npz_get(const ParamList *npz, const char *name);
+
 /* Options of nn_save / nn_load; zero means default. */
 typedef struct CheckpointOptions {
     Optimizer *optimizer;   /* also save / restore this optimizer's state */
