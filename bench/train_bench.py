@@ -39,8 +39,10 @@ def load(kind):
 X, y = load("train"); Xt, yt = load("t10k")
 torch.manual_seed(int(sys.argv[5]))
 if sys.argv[1] == "cnn":
+    import os
     model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-                          nn.Flatten(), nn.Linear(1600, 128), nn.ReLU(), nn.Dropout(0.3), nn.Linear(128, 10))
+                          nn.Flatten(), nn.Linear(1600, 128), nn.ReLU(), nn.Dropout(0 if os.environ.get("CDL_NO_DROPOUT") else 0.3),
+                          nn.Linear(128, 10))
 else:
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -57,8 +59,10 @@ if len(sys.argv) > 6:  # paired: write the initial weights and the first epoch's
 loss_fn = nn.CrossEntropyLoss()
 for e in range(int(sys.argv[2])):
     model.train(); t0 = time.perf_counter()
-    for xb, yb in (first if e == 0 else loader):
+    trace = int(__import__("os").environ.get("CDL_TRACE_STEPS", "0"))
+    for step, (xb, yb) in enumerate(first if e == 0 else loader):
         opt.zero_grad(); loss = loss_fn(model(xb), yb); loss.backward(); opt.step()
+        if e == 0 and step < trace: print("step %d loss %.7f" % (step, loss.item()))
     print("epoch", e + 1, "seconds %.3f" % (time.perf_counter() - t0), flush=True)
 model.eval()
 with torch.no_grad(): acc = (model(Xt).argmax(1) == yt).float().mean().item()

@@ -41,6 +41,10 @@ int main(int argc, char **argv)
     }
     const char *dir = argc == 6 ? argv[5] : NULL;
     bool cnn = !strcmp(argv[1], "cnn");
+    /* For bench/cnn_steps.py: the loss of each of the first steps, and no dropout (both sides then
+     * compute the same thing). */
+    int trace = getenv("CDL_TRACE_STEPS") ? atoi(getenv("CDL_TRACE_STEPS")) : 0;
+    double dropout = getenv("CDL_NO_DROPOUT") ? 0.0 : 0.3;
     int epochs = atoi(argv[2]);
     int64_t batch = atoll(argv[3]);
     uint64_t seed = argc >= 5 ? strtoull(argv[4], NULL, 10) : 0;
@@ -49,7 +53,7 @@ int main(int argc, char **argv)
     manual_seed(seed);
     Module *model = cnn
         ? nn_sequential(nn_conv2d(1, 32, 3), nn_relu(), nn_max_pool2d(2), nn_conv2d(32, 64, 3), nn_relu(),
-                        nn_max_pool2d(2), nn_flatten(), nn_linear(64 * 5 * 5, 128), nn_relu(), nn_dropout(0.3),
+                        nn_max_pool2d(2), nn_flatten(), nn_linear(64 * 5 * 5, 128), nn_relu(), nn_dropout(dropout),
                         nn_linear(128, 10))
         : nn_sequential(nn_flatten(), nn_linear(784, 128), nn_relu(), nn_linear(128, 10));
     Tensor *order = NULL;
@@ -80,6 +84,7 @@ int main(int argc, char **argv)
                 Tensor *loss = nn_cross_entropy(nn_forward(model, tensor_index_select(X, 0, idx)), tensor_index_select(Y, 0, idx));
                 tensor_backward(loss);
                 optim_step(opt);
+                if (at / batch < trace) printf("step %lld loss %.7f\n", (long long)(at / batch), tensor_item(loss));
             }
         } else {
             for (Batch *b; (b = data_next(loader));) {

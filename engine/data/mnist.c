@@ -118,7 +118,13 @@ static Dataset *from_npz(const Spec *sp, const char *path, bool train, const Mni
     x = tensor_contiguous(tensor_narrow(x, 0, 0, n));
     x = tensor_reshape(x, n, 1, tensor_size(x, 1), tensor_size(x, 2));
     y = tensor_long(tensor_narrow(y, 0, 0, n));
-    if (!o->raw) x = tensor_div_scalar(tensor_float(x), 255.0f);
+    if (!o->raw) {  /* the same floats as from the IDX files */
+        Tensor *xf = tensor_empty_shape_dtype(DT_FLOAT32, 4, tensor_shape(x));
+        float *f = tensor_data_f32(xf);
+        const uint8_t *src = tensor_data_u8(x);
+        for (int64_t i = 0; i < tensor_numel(x); i++) f[i] = src[i] / 255.0f;
+        x = xf;
+    }
     return data_set_class_names(data_tensor_dataset(x, y), 10, sp->names);
 }
 
@@ -173,8 +179,8 @@ static Dataset *load(const Spec *sp, const char *root, bool train, const MnistOp
                 size_t isz, lsz;
                 unsigned char *img = read_idx(ip, &isz);
                 if (!img) {
-                    if (k == 1 && used < sizeof tried - 300)
-                        used += (size_t)snprintf(tried + used, sizeof tried - used, "\n  %s[.gz]", ip);
+                    if (k == 0 && used < sizeof tried - 300)
+                        used += (size_t)snprintf(tried + used, sizeof tried - used, "\n  %s", ip);
                     continue;
                 }
                 unsigned char *lab = read_idx(lp, &lsz);
@@ -202,9 +208,10 @@ static Dataset *load(const Spec *sp, const char *root, bool train, const MnistOp
             }
         }
     }
-    error_raise(ERR_IO, "%s: the %s set was not found. Paths tried:%s\nFix: %s; or put the four IDX files "
+    error_raise(ERR_IO, "%s: the %s set was not found. Paths tried (IDX files also without .gz):%s%s\nFix: %s; or put the four IDX files "
                 "(train-images-idx3-ubyte.gz ...) in a folder and pass it as root or set COURSDL_DATA to it.",
-                sp->fn, train ? "training" : "test", tried, sp->install);
+                sp->fn, train ? "training" : "test", tried,
+                used ? "" : "\n  (none: no root, and COURSDL_DATA_ONLY=1 turns the usual places off)", sp->install);
 }
 
 Dataset *datasets_mnist_(const char *root, bool train, const MnistOptions *o)

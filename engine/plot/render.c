@@ -151,6 +151,39 @@ static void make_ticks(const AxisState *s, double lo, double hi, double len_px, 
             else snprintf(t->buf[i], 32, "10#u%s%d#d", k < 0 ? "\xe2\x88\x92" : "", abs(k));
             t->label[i] = t->buf[i];
         }
+        if (t->n < 2) {
+            /* Less than two decades shown (a loss curve over a few epochs): ticks at 1, 2, 5 (or 1..9)
+             * times the powers of ten, labelled with their values, like matplotlib's minor labels. */
+            static const int sparse[] = { 1, 2, 5 }, dense[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+            for (int pass = 0; pass < 2; pass++) {
+                const int *mul = pass ? dense : sparse;
+                int nm = pass ? 9 : 3, n = 0;
+                for (int k = (int)floor(a) - 1; k <= (int)ceil(b) && n < MAX_TICKS; k++)
+                    for (int j = 0; j < nm && n < MAX_TICKS; j++) {
+                        double v = log10(mul[j]) + k;
+                        if (v < a - 1e-9 || v > b + 1e-9) continue;
+                        t->v[n] = v;
+                        snprintf(t->buf[n], 32, "%g", mul[j] * pow(10, k));
+                        t->label[n] = t->buf[n];
+                        n++;
+                    }
+                t->n = n;
+                if (n >= 2) break;
+            }
+        }
+        if (t->n < 2) {  /* a narrower range still: evenly spaced values */
+            double vals[MAX_TICKS], step;
+            int n = plt_nice_ticks(pow(10, a), pow(10, b), 5, vals, MAX_TICKS, &step);
+            plt_format_ticks(vals, n, step, t->buf);
+            t->n = 0;
+            for (int i = 0; i < n; i++) {
+                if (!(vals[i] > 0)) continue;
+                t->v[t->n] = log10(vals[i]);
+                if (t->n != i) memcpy(t->buf[t->n], t->buf[i], 32);
+                t->label[t->n] = t->buf[t->n];
+                t->n++;
+            }
+        }
     } else {
         int nb = (int)floor(len_px / per_label_px);
         if (nb > 9) nb = 9;

@@ -120,8 +120,12 @@ void plt_draw_text(Axes *ax, const AxesLayout *l, const Artist *a, double s)
     if (a->text[0])
         text_size(a->text, a->fontsize * s, &w, &h);
     double dx = x - tx, dy = y - ty, len = hypot(dx, dy);
-    if (len < 1)
-        return;
+    if (len < 1) {  /* the point under the text's centre: a short arrow coming down onto it */
+        tx = x;
+        ty = y - 8 * s;
+        dx = 0;
+        dy = len = 8 * s;
+    }
     double ux = dx / len, uy = dy / len;
     double gap = a->text[0] ? 3 * s : 0, hw = w / 2 + gap, hh = h / 2 + gap;
     double t0 = fmin(fabs(ux) > 1e-9 ? hw / fabs(ux) : INFINITY, fabs(uy) > 1e-9 ? hh / fabs(uy) : INFINITY);

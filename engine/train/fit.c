@@ -191,7 +191,9 @@ History *nn_fit_(Module *model, const FitOptions *o)
             x = tensor_narrow(x, 0, 0, cut);
             y = tensor_narrow(y, 0, 0, cut);
         }
-        train = data_loader(data_tensor_dataset(x, y), .batch_size = bs, .shuffle = !o->no_shuffle, .seed = o->seed);
+        /* Like PyTorch's RandomSampler and Keras: without a seed, the shuffling follows manual_seed. */
+        uint64_t seed = o->seed ? o->seed : o->no_shuffle ? 0 : (uint64_t)random_int(NULL, 0, INT64_MAX);
+        train = data_loader(data_tensor_dataset(x, y), .batch_size = bs, .shuffle = !o->no_shuffle, .seed = seed);
         y_probe = y;
     } else {
         y_probe = data_y(data_loader_dataset(train));

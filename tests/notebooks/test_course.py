@@ -8,12 +8,9 @@ import sys
 import pytest
 
 from grading import (NOTEBOOKS, ROOT, cell_seconds, error_names, grading_of, is_answer, is_check, names,
-                     run_seconds, stream_text)
+                     stream_text)
 
 NAMES = names()
-# The bound for a notebook on this 2-core machine with a student's settings
-# (the aim is 60 s on an idle machine: see the run times printed at the end).
-TIME_LIMIT = 180.0
 # Answer and check cells only define functions and compare numbers: nbgrader_config.py
 # gives them 10 s while grading; in the teacher's run they take milliseconds.
 SHORT_CELL_LIMIT = 2.0
@@ -69,9 +66,9 @@ def test_teacher_notebook_passes(name, graded):
             assert seconds < SHORT_CELL_LIMIT, (
                 f"cell {i} ({grading_of(cell)['grade_id']}) took {seconds:.1f} s: answer and check cells must stay "
                 f"short (long computations go in the cells that follow an answer)")
+    # Run times are printed at the end of the run (the aim: under 60 s each on an idle
+    # machine); a cell that hangs is cut by the course timeout of nbgrader_config.py.
     assert checks > 0, "a teacher notebook without graded checks"
-    seconds = run_seconds(nb)
-    assert seconds < TIME_LIMIT, f"{name} took {seconds:.1f} s (limit {TIME_LIMIT:.0f} s)"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -81,7 +81,8 @@ typedef struct FitOptions {
     Tensor *val_x, *val_y;    /* validation data (validation_data=(val_x, val_y)) ... */
     DataLoader *val_loader;   /* ... or a validation loader */
     bool no_shuffle;          /* keep the order of x/y (default: shuffled every epoch) */
-    uint64_t seed;            /* seed of the shuffling */
+    uint64_t seed;            /* seed of the shuffling (default: drawn from the default generator, so
+                                 manual_seed fixes it, like tf.random.set_seed / torch.manual_seed) */
     Callback **callbacks;     /* CALLBACKS(callbacks_early_stopping(...), ...) */
     int verbose;              /* as Keras: 1 (default) a progress bar that becomes the epoch's line,
                                  2 one line per epoch, 0 (or -1) silent */
