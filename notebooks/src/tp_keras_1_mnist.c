@@ -298,7 +298,7 @@ check_passed("%.1f %% des chiffres de test reconnus", 100 * evaluation->accuracy
 // souvent inférieure à celle d'entraînement ? 3. Que faire si le modèle surapprend ?
 
 // %% [answer] id=q_evaluation points=1
-// 1. Autour de 93,5 % sur l'extrait (8 000 images d'entraînement) ; environ 97,5 % avec
+// 1. Autour de 93 % sur l'extrait (8 000 images d'entraînement) ; environ 97,5 % avec
 //    les 60 000 images de MNIST complet.
 // 2. Les poids ont été ajustés pour les images d'entraînement : le modèle en a retenu des
 //    particularités qui ne se retrouvent pas dans des images neuves. L'écart mesure ce défaut
@@ -446,7 +446,7 @@ check_passed("les prédictions donnent la même exactitude que l'évaluation : %
 // hyperparamètres…).
 
 // %% [answer] id=analyse points=2
-// Le réseau dense atteint environ 93,5 % sur les images de test de l'extrait après 5
+// Le réseau dense atteint environ 93 % sur les images de test de l'extrait après 5
 // époques, en quelques secondes de calcul. L'exactitude d'entraînement dépasse celle de test
 // dès la deuxième époque : avec 8 000 images seulement et 100 000 paramètres, le modèle commence
 // à apprendre ses exemples par cœur. Les erreurs portent sur des chiffres mal écrits ou
