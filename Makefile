@@ -1,24 +1,41 @@
 # C (coursDL): the kernel, the engine library, their tests and benchmarks.
-# `make run` and `make test` install whatever is missing first (apt-get for
-# Debian packages, pip into .venv for the Python tools).
+# `make install` builds and installs the kernel with its build dependencies
+# only (no Python needed); `make run` and `make test` install whatever they
+# are missing first (apt-get for Debian packages, pip into .venv for the
+# Python tools).
 
 SHELL := /bin/bash
 BUILD := build
 CC := gcc
-WARN := -Wall -Wextra -Werror
+# Warnings are errors in the project's own builds (`make test`, `make bench`,
+# CI); a user's `make install` on another compiler (Ubuntu's gcc 11/13) only
+# shows them.
+WERROR :=
+WARN = -Wall -Wextra $(WARN_COMPAT) $(WERROR)
+# gcc before 12 (Ubuntu 22.04) flags the API's named arguments, designated
+# initializers in a compound literal (`.lr = 1e-3`), as missing initializers.
+WARN_COMPAT := $(shell [ "$$($(CC) -dumpversion 2>/dev/null | cut -d. -f1)" -lt 12 ] 2>/dev/null \
+    && echo -Wno-missing-field-initializers)
 CFLAGS ?= -O2 -g
-BASE_CFLAGS := -std=c11 $(WARN) -D_GNU_SOURCE -fPIC -Iengine/include
+BASE_CFLAGS = -std=c11 $(WARN) -D_GNU_SOURCE -fPIC -Iengine/include
 ROOT := $(abspath .)
 VENV := .venv
 PY := $(VENV)/bin/python
 
+# Debian (and Ubuntu) packages the kernel and the engine are built with and
+# run against: all that `make install` needs (tcc brings libtcc's own headers
+# and runtime library, libc6-dev the C library's headers cells include).
+RUNTIME_APT_PACKAGES := gcc make libc6-dev libtcc-dev tcc libzmq3-dev libjansson-dev \
+    libssl-dev libgc-dev libopenblas-dev libplplot-dev plplot-driver-cairo \
+    libcairo2-dev fonts-dejavu-core zlib1g-dev libgraphviz-dev libminizip-dev
 # Debian packages the project builds, tests and benchmarks with.
-APT_PACKAGES := gcc make pkg-config libtcc-dev tcc libzmq3-dev libjansson-dev \
-    libssl-dev libgc-dev libopenblas-dev python3-venv python3-torch \
-    libplplot-dev plplot-driver-cairo libcairo2-dev fonts-dejavu-core \
-    dataset-fashion-mnist libgraphviz-dev libminizip-dev
+APT_PACKAGES := $(RUNTIME_APT_PACKAGES) pkg-config python3-venv python3-torch \
+    dataset-fashion-mnist debootstrap chromium
 PIP_PACKAGES := jupyterlab jupyter_client nbclient nbconvert nbformat \
-    jupyter_kernel_test pytest ipykernel safetensors numpy nbgrader
+    jupyter_kernel_test pytest ipykernel safetensors numpy nbgrader playwright notebook
+# What `make run` needs to open JupyterLab (a venv made by `make test` has it too).
+RUN_APT_PACKAGES := python3-venv
+RUN_PIP_PACKAGES := jupyterlab
 
 ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
 ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC))
@@ -32,24 +49,37 @@ ENGINE_TESTS := $(patsubst tests/engine/%.c,$(BUILD)/tests/engine/%,$(wildcard t
 KERNEL_CTESTS := $(patsubst tests/kernel/%.c,$(BUILD)/tests/kernel/%,$(wildcard tests/kernel/test_*.c))
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps apt-deps venv build install kernelspec run test test-engine test-kernel bench clean notebooks
+.PHONY: all deps apt-deps runtime-deps venv run-venv build install uninstall kernelspec run teacher \
+    test test-engine test-kernel test-install bench clean notebooks
 
 all: build
 
-build: $(BUILD)/libcoursdl.so $(BUILD)/coursdl-kernel
+build: $(BUILD)/libcoursdl.so $(BUILD)/coursdl-kernel $(BUILD)/tcclib/bcheck.o
 
 # ---- dependencies -----------------------------------------------------------
 deps: apt-deps venv
 
-apt-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do \
+# $(call apt_install,PACKAGES): installs those missing (through sudo when not
+# root), waiting for a dpkg lock held elsewhere (a VM's first-boot upgrades).
+# NO_APT=1 skips it (packagers, systems without apt).
+define apt_install
+	@if [ -n "$(NO_APT)" ] || ! command -v dpkg-query >/dev/null; then exit 0; fi; \
+	missing=$$(for p in $(1); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	    echo "Installing Debian packages: $$missing"; \
-	    $$sudo apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	    echo "Installing Debian packages:" $$missing; \
+	    $$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+	        --no-install-recommends $$missing; \
 	fi
+endef
+
+apt-deps:
+	$(call apt_install,$(APT_PACKAGES))
+
+runtime-deps:
+	$(call apt_install,$(RUNTIME_APT_PACKAGES))
 
 venv: $(VENV)/.installed
 
@@ -58,8 +88,19 @@ $(VENV)/.installed: Makefile
 	$(VENV)/bin/pip install -q --disable-pip-version-check $(PIP_PACKAGES)
 	@touch $@
 
+# JupyterLab alone, for `make run` (nothing more when the test venv exists).
+run-venv:
+	$(call apt_install,$(RUN_APT_PACKAGES))
+	@[ -x $(VENV)/bin/jupyter-lab ] || { [ -x $(PY) ] || /usr/bin/python3 -m venv $(VENV); \
+	    $(VENV)/bin/pip install -q --disable-pip-version-check $(RUN_PIP_PACKAGES); }
+
 # ---- engine -----------------------------------------------------------------
-$(BUILD)/%.o: %.c $(wildcard engine/include/*.h engine/include/coursdl/*.h kernel/*.h engine/*/*.h)
+$(BUILD)/%.o: %.c $(wildcard engine/include/*.h engine/include/coursdl/*.h engine/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# Kernel objects also depend on the kernel's headers (the engine's do not).
+$(BUILD)/kernel/%.o: kernel/%.c $(wildcard engine/include/*.h engine/include/coursdl/*.h kernel/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -83,7 +124,15 @@ $(BUILD)/san/libcoursdl.so: $(ENGINE_SRC:%.c=$(BUILD)/san/%.o)
 $(BUILD)/coursdl-kernel: $(KERNEL_OBJ) $(BUILD)/libcoursdl.so
 	$(CC) -o $@ $(KERNEL_OBJ) -rdynamic $(KERNEL_LIBS)
 
-$(BUILD)/kernel/%.o: BASE_CFLAGS += -DCDL_ROOT='"$(ROOT)"'
+# TinyCC's library folder for cells compiled with bounds checks (-b): its
+# runtime objects are empty, the kernel implements them (kernel/bounds.h).
+TCC_SYSLIB := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/tcc /usr/lib/tcc /usr/local/lib/tcc))
+$(BUILD)/tcclib/bcheck.o: kernel/tcclib/empty.c
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $@
+	cp $@ $(dir $@)bt-log.o
+	ln -sfn $(TCC_SYSLIB)/libtcc1.a $(dir $@)libtcc1.a
+	ln -sfn $(TCC_SYSLIB)/include $(dir $@)include
 
 # ---- tests ------------------------------------------------------------------
 $(BUILD)/tests/engine/%: tests/engine/%.c $(BUILD)/libcoursdl.so $(wildcard tests/engine/*.h)
@@ -99,8 +148,25 @@ $(BUILD)/tests/kernel/%: tests/kernel/%.c $(filter-out $(BUILD)/kernel/main.o,$(
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DCDL_ROOT='"$(ROOT)"' -Ikernel $< $(filter-out $(BUILD)/kernel/main.o,$(KERNEL_OBJ)) -o $@ \
 	    -L$(BUILD) -Wl,--no-as-needed -lcoursdl -Wl,--as-needed -Wl,-rpath,'$(ROOT)/$(BUILD)' -rdynamic $(KERNEL_LIBS)
 
-test: deps build kernelspec $(ENGINE_TESTS) $(ENGINE_TESTS:$(BUILD)/tests/engine/%=$(BUILD)/tests/engine-san/%) $(KERNEL_CTESTS)
+# Tools the Python tests drive: cellrun runs cells through the cell model
+# in process (the differential test against gcc).
+TEST_TOOLS := $(BUILD)/tools/cellrun
+
+$(BUILD)/tools/%: tests/kernel/%.c $(filter-out $(BUILD)/kernel/main.o,$(KERNEL_OBJ)) $(BUILD)/libcoursdl.so
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DCDL_ROOT='"$(ROOT)"' -Ikernel $< $(filter-out $(BUILD)/kernel/main.o,$(KERNEL_OBJ)) -o $@ \
+	    -L$(BUILD) -Wl,--no-as-needed -lcoursdl -Wl,--as-needed -Wl,-rpath,'$(ROOT)/$(BUILD)' -rdynamic $(KERNEL_LIBS)
+
+test: deps build kernelspec $(ENGINE_TESTS) $(ENGINE_TESTS:$(BUILD)/tests/engine/%=$(BUILD)/tests/engine-san/%) $(KERNEL_CTESTS) $(TEST_TOOLS)
 	@$(PY) tests/run_all.py
+
+# A fresh Debian 12 root (debootstrap) taken through the README's install
+# commands, as root and as a user with sudo; slow (see tests/install/).
+test-install: deps
+	$(PY) tests/install/fresh_system.py
+
+# The project's own builds: warnings are errors.
+test bench: WERROR := -Werror
 
 # ---- kernelspec and running -------------------------------------------------
 # A kernelspec inside the build folder, for tests (JUPYTER_PATH points there).
@@ -111,11 +177,76 @@ $(BUILD)/share/jupyter/kernels/coursdl/kernel.json: kernelspec/kernel.json.in $(
 	sed 's|@KERNEL@|$(ROOT)/$(BUILD)/coursdl-kernel|' $< > $@
 	cp kernelspec/logo-32x32.png kernelspec/logo-64x64.png $(dir $@)
 
-install: deps build kernelspec
-	$(VENV)/bin/jupyter kernelspec install --user --replace --name coursdl $(BUILD)/share/jupyter/kernels/coursdl
+# `make install`: build dependencies, a parallel build, then the kernel, the
+# engine, its headers and the kernelspec under PREFIX: /usr/local as root
+# (every user of the machine sees "C (coursDL)"), ~/.local otherwise (the
+# user's own Jupyter data folder). The checkout may be deleted afterwards.
+# DESTDIR stages the tree for a package; KERNELS_DIR moves the kernelspec
+# (e.g. into a conda env's share/jupyter/kernels); KERNEL_THREADS caps each
+# kernel's engine threads (COURSDL_NUM_THREADS in the kernelspec). Dataset
+# folders found in DATA_SRC (the course's shared/data, beside the checkout)
+# are copied to PREFIX/share/coursdl/data, where the engine looks.
+ifeq ($(shell id -u),0)
+PREFIX ?= /usr/local
+else
+PREFIX ?= $(HOME)/.local
+endif
+BINDIR = $(PREFIX)/bin
+LIBDIR = $(PREFIX)/lib
+INCLUDEDIR = $(PREFIX)/include
+DATADIR = $(PREFIX)/share/coursdl
+KERNELS_DIR ?= $(PREFIX)/share/jupyter/kernels
+KERNEL_THREADS ?=
+DATA_SRC ?= ../shared/data
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+INSTALLED_KERNELSPEC = $(DESTDIR)$(KERNELS_DIR)/coursdl
+comma := ,
 
-run: install
-	cd notebooks && ../$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+install: runtime-deps
+	$(MAKE) --no-print-directory -j$(JOBS) build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/coursdl \
+	    $(DESTDIR)$(DATADIR)/include $(DESTDIR)$(DATADIR)/data $(DESTDIR)$(DATADIR)/notebooks \
+	    $(INSTALLED_KERNELSPEC)
+	install -m 755 $(BUILD)/coursdl-kernel $(DESTDIR)$(BINDIR)/coursdl-kernel
+	install -m 755 $(BUILD)/libcoursdl.so $(DESTDIR)$(LIBDIR)/libcoursdl.so
+	@# Bounds-checked cells: the kernel's empty bcheck.o and TinyCC's own runtime (kernel/bounds.h).
+	install -d $(DESTDIR)$(LIBDIR)/coursdl/tcclib
+	install -m 644 $(BUILD)/tcclib/bcheck.o $(BUILD)/tcclib/bt-log.o $(DESTDIR)$(LIBDIR)/coursdl/tcclib/
+	ln -sfn $(TCC_SYSLIB)/libtcc1.a $(DESTDIR)$(LIBDIR)/coursdl/tcclib/libtcc1.a
+	ln -sfn $(TCC_SYSLIB)/include $(DESTDIR)$(LIBDIR)/coursdl/tcclib/include
+	install -m 644 engine/include/coursdl.h $(DESTDIR)$(INCLUDEDIR)/coursdl.h
+	install -m 644 engine/include/coursdl/*.h $(DESTDIR)$(INCLUDEDIR)/coursdl/
+	install -m 644 kernel/include/*.h $(DESTDIR)$(DATADIR)/include/
+	install -m 644 notebooks/etudiant/*.ipynb $(DESTDIR)$(DATADIR)/notebooks/
+	@# The course's datasets, when the checkout has them beside it (shared/data).
+	$(if $(wildcard $(DATA_SRC)/*/),cp -r $(wildcard $(DATA_SRC)/*/) $(DESTDIR)$(DATADIR)/data/)
+	sed -e 's|@KERNEL@|$(BINDIR)/coursdl-kernel|' \
+	    $(if $(KERNEL_THREADS),-e 's|"env": {|"env": {"COURSDL_NUM_THREADS": "$(KERNEL_THREADS)"$(comma) |') \
+	    kernelspec/kernel.json.in > $(INSTALLED_KERNELSPEC)/kernel.json
+	install -m 644 kernelspec/logo-32x32.png kernelspec/logo-64x64.png $(INSTALLED_KERNELSPEC)/
+	@echo
+	@echo "Installed \"C (coursDL)\" under $(DESTDIR)$(PREFIX); kernelspec: $(INSTALLED_KERNELSPEC)"
+	@echo "Student notebooks: $(DATADIR)/notebooks. Remove it all with: make uninstall$(if $(filter-out /usr/local $(HOME)/.local,$(PREFIX)), PREFIX=$(PREFIX))"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/coursdl-kernel $(DESTDIR)$(LIBDIR)/libcoursdl.so \
+	    $(DESTDIR)$(INCLUDEDIR)/coursdl.h $(INSTALLED_KERNELSPEC)/kernel.json \
+	    $(INSTALLED_KERNELSPEC)/logo-32x32.png $(INSTALLED_KERNELSPEC)/logo-64x64.png
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/coursdl $(DESTDIR)$(DATADIR)/include $(DESTDIR)$(DATADIR)/notebooks \
+	    $(DESTDIR)$(LIBDIR)/coursdl
+	@# Datasets a teacher put in $(DATADIR)/data stay.
+	-rmdir $(INSTALLED_KERNELSPEC) $(DESTDIR)$(DATADIR)/data $(DESTDIR)$(DATADIR) 2>/dev/null || true
+
+# JupyterLab on the student notebooks (`make teacher`: on the teacher ones),
+# with the kernel as built here (no install needed); its address is the last
+# thing printed. IP=0.0.0.0 listens on every interface, PORT picks the port.
+IP ?= 127.0.0.1
+PORT ?= 8888
+run: build kernelspec run-venv
+	@MAKE_TARGET=run tools/jupyter_run.sh $(VENV)/bin/jupyter $(ROOT)/$(BUILD)/share/jupyter notebooks/etudiant $(IP) $(PORT)
+
+teacher: build kernelspec run-venv
+	@MAKE_TARGET=teacher tools/jupyter_run.sh $(VENV)/bin/jupyter $(ROOT)/$(BUILD)/share/jupyter notebooks $(IP) $(PORT)
 
 # ---- benchmarks -------------------------------------------------------------
 # C programs under bench/ (against the engine; sgemm_peak against OpenBLAS only).

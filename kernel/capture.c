@@ -10,6 +10,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,8 @@ static CaptureEmit g_emit;
 static void *g_ctx;
 static int g_log_fd = 2;
 static int g_rd[2];                /* read ends: [0] stdout, [1] stderr */
+static int g_wr[2] = { -1, -1 };   /* spare write ends, to put fds 1 and 2 back */
+static FILE *g_stdout, *g_stderr;  /* the kernel's stdio objects for them */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static StrBuf g_pending;           /* bytes of one stream not yet emitted */
 static int g_pending_stream = -1;
@@ -99,11 +102,22 @@ size_t utf8_clean(const char *in, size_t n, int keep_tail, char **out, size_t *o
     return i;
 }
 
+static CaptureDrop g_drop;
+
+void capture_set_drop(CaptureDrop drop) { g_drop = drop; }
+
 /* Emits the pending bytes (lock held). */
 static void emit_pending(int final)
 {
     if (g_pending_stream < 0 || g_pending.len == 0)
         return;
+    if (g_drop && g_drop(g_pending.len)) {
+        /* A flood past the cell's cap: counted, not cleaned or sent. */
+        g_pending.len = 0;
+        g_pending.s[0] = 0;
+        g_last_emit = now_ns();
+        return;
+    }
     char *clean;
     size_t clean_len;
     size_t used = utf8_clean(g_pending.s, g_pending.len, !final, &clean, &clean_len);
@@ -184,13 +198,17 @@ static void setup_stdout(void)
 {
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     setvbuf(stderr, NULL, _IONBF, 0);
+    g_stdout = stdout;
+    g_stderr = stderr;
 }
 
 int capture_start(CaptureEmit emit, void *ctx)
 {
     g_emit = emit;
     g_ctx = ctx;
-    g_log_fd = dup(2);
+    g_log_fd = fcntl(2, F_DUPFD_CLOEXEC, 200);
+    if (g_log_fd < 0)
+        g_log_fd = 2;
     sb_init(&g_pending);
     for (int i = 0; i < 2; i++) {
         int p[2];
@@ -202,6 +220,8 @@ int capture_start(CaptureEmit emit, void *ctx)
         fflush(i == 0 ? stdout : stderr);
         if (dup2(p[1], i + 1) < 0)
             return -1;
+        /* Far from the small numbers a cell's open() gets. */
+        g_wr[i] = fcntl(p[1], F_DUPFD_CLOEXEC, 200);
         close(p[1]);
     }
     setup_stdout();
@@ -240,4 +260,38 @@ void capture_reset_stdio(void)
     if (err)
         stderr = err;
     setup_stdout();
+}
+
+static bool same_file(int a, int b)
+{
+    struct stat x, y;
+    return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+void capture_restore_std(void)
+{
+    if (g_wr[0] < 0)
+        return;  /* not capturing (tests) */
+    /* What the cell wrote to a file it redirected stdout to goes there. */
+    if (stdout != g_stdout)
+        fflush(stdout);
+    fflush(g_stdout);
+    bool moved = false;
+    for (int i = 0; i < 2; i++) {
+        if (!same_file(i + 1, g_wr[i])) {
+            /* close(1), dup2(fd, 1), freopen(..., stdout): the pipe again. */
+            dup2(g_wr[i], i + 1);
+            moved = true;
+        }
+    }
+    /* fclose(stdout) or freopen() leave the FILE on no or another fd; a
+     * cell may also have assigned stdout = fopen(...). */
+    if (moved || stdout != g_stdout || stderr != g_stderr || fileno(g_stdout) != 1
+        || fileno(g_stderr) != 2)
+        capture_reset_stdio();
+}
+
+bool capture_owns_fd(int fd)
+{
+    return fd >= 0 && (fd == g_rd[0] || fd == g_rd[1] || fd == g_wr[0] || fd == g_wr[1] || fd == g_log_fd);
 }

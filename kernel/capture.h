@@ -5,9 +5,15 @@
 #ifndef CDL_CAPTURE_H
 #define CDL_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef void (*CaptureEmit)(const char *stream, const char *text, size_t len, void *ctx);
+
+/* Asked before text is emitted: true when the receiver drops it anyway
+ * (it counted n bytes), so the text is not even decoded. */
+typedef bool (*CaptureDrop)(size_t n);
+void capture_set_drop(CaptureDrop drop);
 
 /* Redirects fds 1 and 2; starts the reader and flusher threads. */
 int capture_start(CaptureEmit emit, void *ctx);
@@ -21,6 +27,14 @@ void klog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* After a fault inside libc's stdio, its FILE may be locked or half
  * updated: give the process fresh stdout/stderr objects. */
 void capture_reset_stdio(void);
+
+/* After a cell: fds 1 and 2 back on the capture pipes and stdout/stderr
+ * usable again, whatever the cell did (close(1), dup2(fd, 1),
+ * fclose(stdout), freopen(..., stdout)). Main thread, no cell running. */
+void capture_restore_std(void);
+
+/* Is fd one of the capture's own (pipes, the kernel log)? */
+bool capture_owns_fd(int fd);
 
 /* Replaces invalid UTF-8 by U+FFFD; keeps an incomplete trailing sequence
  * out of the result when `keep_tail` (returns the number of bytes used). */

@@ -6,6 +6,7 @@
  * right. Item texts are slices of the original source, so comments and
  * columns inside an item survive; keys are rebuilt from tokens. */
 #include "cellsplit.h"
+#include "strbuf.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -14,10 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { T_IDENT, T_NUM, T_STR, T_CHR, T_PUNCT, T_PP };
 enum { E_NONE, E_STR, E_CHR, E_COMMENT, E_OOM };
 
-typedef struct Tok { int kind, start, end, line, end_line; } Tok;
+typedef CToken Tok;
 
 typedef struct Ctx {
     const char *s;
@@ -26,12 +26,14 @@ typedef struct Ctx {
     int n, cap;
     int *match;                 /* index of the partner bracket, -1 otherwise */
     const char *const *type_names;
+    const char *const *macro_names;
     char **ctypes;              /* typedef names defined earlier in this cell */
     int nct, capct;
     ItemList *out;
     int capitems;
     int oom;
     int err_kind, err_line, err_pos;
+    unsigned lex;               /* CELL_LEX_* flags */
 } Ctx;
 
 /* ---- keyword sets (read-only tables) ---- */
@@ -75,10 +77,10 @@ static int teq(const Ctx *c, int i, const char *w)
 
 static int is_p(const Ctx *c, int i, const char *w)
 {
-    return i >= 0 && i < c->n && c->t[i].kind == T_PUNCT && teq(c, i, w);
+    return i >= 0 && i < c->n && c->t[i].kind == TOK_PUNCT && teq(c, i, w);
 }
 
-static int is_ident(const Ctx *c, int i) { return i >= 0 && i < c->n && c->t[i].kind == T_IDENT; }
+static int is_ident(const Ctx *c, int i) { return i >= 0 && i < c->n && c->t[i].kind == TOK_IDENT; }
 
 static int is_kw(const Ctx *c, int i, const char *w) { return is_ident(c, i) && teq(c, i, w); }
 
@@ -117,6 +119,11 @@ static int known_type(const Ctx *c, int i)
     return 0;
 }
 
+static int known_macro(const Ctx *c, int i)
+{
+    return c->macro_names && in_set(c, i, c->macro_names);
+}
+
 static char *xstrndup(Ctx *c, const char *s, size_t l)
 {
     char *p = malloc(l + 1);
@@ -135,38 +142,12 @@ static char *raw(Ctx *c, int a, int b)
     return xstrndup(c, c->s + c->t[a].start, (size_t)(c->t[b].end - c->t[a].start));
 }
 
-typedef struct Buf { char *p; size_t n, cap; } Buf;
-
-static void bput(Ctx *c, Buf *b, const char *s, size_t l)
-{
-    if (c->oom) return;
-    if (b->n + l + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 64;
-        while (nc < b->n + l + 1) nc *= 2;
-        char *q = realloc(b->p, nc);
-        if (!q) { c->oom = 1; return; }
-        b->p = q;
-        b->cap = nc;
-    }
-    memcpy(b->p + b->n, s, l);
-    b->n += l;
-    b->p[b->n] = 0;
-}
-
-static void bputs(Ctx *c, Buf *b, const char *s) { bput(c, b, s, strlen(s)); }
-
-static void bputtok(Ctx *c, Buf *b, int i) { bput(c, b, c->s + c->t[i].start, (size_t)tlen(c, i)); }
-
-static char *bdone(Ctx *c, Buf *b)
-{
-    if (c->oom) { free(b->p); return NULL; }
-    if (!b->p) return xstrndup(c, "", 0);
-    return b->p;
-}
+/* The kernel's one string builder (strbuf.h) builds keys and texts. */
+static void bputtok(const Ctx *c, StrBuf *b, int i) { sb_putn(b, c->s + c->t[i].start, (size_t)tlen(c, i)); }
 
 /* ---- tokenizer ---- */
 
-static int push_tok(Ctx *c, int kind, int start, int end, int line, int end_line)
+static int push_tok(Ctx *c, TokKind kind, int start, int end, int line, int end_line)
 {
     if (c->n == c->cap) {
         int nc = c->cap ? c->cap * 2 : 256;
@@ -295,17 +276,20 @@ static int tokenize(Ctx *c)
         if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v') { p++; continue; }
         int sl = splice_len(s, c->len, p);
         if (sl) { p += sl; line++; continue; }
-        if (ch == '/' && p + 1 < c->len && s[p + 1] == '*') {
-            if (skip_block_comment(c, &p, &line)) return -1;
+        if (ch == '/' && p + 1 < c->len && (s[p + 1] == '*' || s[p + 1] == '/')) {
+            int start = p, sline = line;
+            if (s[p + 1] == '/') skip_line_comment(c, &p, &line);
+            else if (skip_block_comment(c, &p, &line)) return -1;
+            if ((c->lex & CELL_LEX_COMMENTS) && push_tok(c, TOK_COMMENT, start, p, sline, line)) return -1;
             continue;
         }
-        if (ch == '/' && p + 1 < c->len && s[p + 1] == '/') { skip_line_comment(c, &p, &line); continue; }
-        int start = p, sline = line, kind;
-        if (ch == '#' && bol) {
+        int start = p, sline = line;
+        TokKind kind;
+        if (ch == '#' && bol && !(c->lex & CELL_LEX_DIRECTIVES)) {
             if (scan_directive(c, &p, &line)) return -1;
             int end = p;
             while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r')) end--;
-            if (push_tok(c, T_PP, start, end, sline, line)) return -1;
+            if (push_tok(c, TOK_PP, start, end, sline, line)) return -1;
             bol = 0;
             continue;
         }
@@ -319,9 +303,9 @@ static int tokenize(Ctx *c)
             if (prefix) {
                 char q = s[p];
                 if (scan_quoted(c, &p, &line, q)) return -1;
-                kind = q == '"' ? T_STR : T_CHR;
+                kind = q == '"' ? TOK_STR : TOK_CHR;
             } else {
-                kind = T_IDENT;
+                kind = TOK_IDENT;
             }
         } else if (isdigit((unsigned char)ch) || (ch == '.' && p + 1 < c->len && isdigit((unsigned char)s[p + 1]))) {
             p++;
@@ -335,13 +319,13 @@ static int tokenize(Ctx *c)
                 else
                     break;
             }
-            kind = T_NUM;
+            kind = TOK_NUM;
         } else if (ch == '"' || ch == '\'') {
             if (scan_quoted(c, &p, &line, ch)) return -1;
-            kind = ch == '"' ? T_STR : T_CHR;
+            kind = ch == '"' ? TOK_STR : TOK_CHR;
         } else {
             p += punct_len(s, c->len, p);
-            kind = T_PUNCT;
+            kind = TOK_PUNCT;
         }
         if (push_tok(c, kind, start, p, sline, line)) return -1;
     }
@@ -383,7 +367,7 @@ static int pair_brackets(Ctx *c, char *err, size_t errlen, int *err_line)
     int suspect = -1;  /* first '{' closed by a '}' indented less than its line */
     for (int i = 0; i < c->n; i++) {
         c->match[i] = -1;
-        if (c->t[i].kind != T_PUNCT || tlen(c, i) != 1) continue;
+        if (c->t[i].kind != TOK_PUNCT || tlen(c, i) != 1) continue;
         char ch = c->s[c->t[i].start];
         if (ch == '(' || ch == '[' || ch == '{') {
             stack[sp++] = i;
@@ -463,7 +447,7 @@ static Item *slice_item(Ctx *c, ItemKind kind, int a, int b)
  * had whitespace or comments. canon mode: spacing fixed by the token kinds,
  * so the same type written two ways gives the same key. */
 typedef struct Join {
-    Buf b;
+    StrBuf b;
     int canon;
     int prev;        /* last token joined, -1 at start */
     int prev_word;
@@ -498,21 +482,21 @@ static int canon_space(const Ctx *c, const Join *j, int i, int nword, const char
 static void join_tok(Ctx *c, Join *j, int i, int as_at)
 {
     const Tok *t = &c->t[i];
-    if (t->kind == T_PP) {  /* a directive must stay on its own line */
-        if (j->b.n) bputs(c, &j->b, "\n");
+    if (t->kind == TOK_PP) {  /* a directive must stay on its own line */
+        if (j->b.len) sb_puts(&j->b, "\n");
         bputtok(c, &j->b, i);
-        bputs(c, &j->b, "\n");
+        sb_puts(&j->b, "\n");
         j->prev = -1;
         return;
     }
-    int nword = as_at || t->kind != T_PUNCT;
+    int nword = as_at || t->kind != TOK_PUNCT;
     char np[4] = "";
     if (!nword && tlen(c, i) < 4) memcpy(np, c->s + t->start, (size_t)tlen(c, i)), np[tlen(c, i)] = 0;
     if (j->prev >= 0) {
         int sp = j->canon ? canon_space(c, j, i, nword, np) : t->start > c->t[j->prev].end;
-        if (sp) bputs(c, &j->b, " ");
+        if (sp) sb_puts(&j->b, " ");
     }
-    if (as_at) bputs(c, &j->b, "@");
+    if (as_at) sb_puts(&j->b, "@");
     else bputtok(c, &j->b, i);
     j->prev = i;
     j->prev_word = nword;
@@ -645,7 +629,7 @@ static char *build_key(Ctx *c, const Spec *sp, const Decl *d, int skip_body, int
         if (i == tc) continue;
         join_tok(c, &j, i, i == d->name);
     }
-    return bdone(c, &j.b);
+    return sb_take(&j.b);
 }
 
 /* specifiers as one line, optionally without the tagged body or the
@@ -670,22 +654,22 @@ static void blank_spec(const Ctx *c, char *text, int base_tok, const Spec *sp)
 
 static char *tag_key(Ctx *c, const Spec *sp)
 {
-    Buf b = {0};
+    StrBuf b = {0};
     bputtok(c, &b, sp->tag_kw);
-    bputs(c, &b, " ");
+    sb_puts(&b, " ");
     bputtok(c, &b, sp->tag_name);
-    return bdone(c, &b);
+    return sb_take(&b);
 }
 
 /* "enum{A,B,C}" from the enumerator names */
 static char *enum_key(Ctx *c, int open, int close)
 {
-    Buf b = {0};
+    StrBuf b = {0};
     int expect = 1, first = 1;
-    bputs(c, &b, "enum{");
+    sb_puts(&b, "enum{");
     for (int i = open + 1; i < close; i++) {
         if (expect && is_ident(c, i)) {
-            if (!first) bputs(c, &b, ",");
+            if (!first) sb_puts(&b, ",");
             bputtok(c, &b, i);
             first = 0;
             expect = 0;
@@ -693,8 +677,8 @@ static char *enum_key(Ctx *c, int open, int close)
         if (is_p(c, i, ",")) expect = 1;
         else if (is_opener(c, i)) i = c->match[i];
     }
-    bputs(c, &b, "}");
-    return bdone(c, &b);
+    sb_puts(&b, "}");
+    return sb_take(&b);
 }
 
 static void add_ctype(Ctx *c, int i)
@@ -717,17 +701,18 @@ static void emit_func(Ctx *c, int i0, const Spec *sp, const Decl *d, int body, i
     if (!it) return;
     blank_spec(c, it->text, i0, sp);
     it->name = tokstr(c, d->name);
+    it->name_off = c->t[d->name].start - c->t[i0].start;
     Join j;
     join_init(&j, 0);
-    if (implicit) bputs(c, &j.b, "int ");
+    if (implicit) sb_puts(&j.b, "int ");
     join_spec(c, &j, sp, 0, 1);
     for (int i = d->start; i < d->end; i++) join_tok(c, &j, i, 0);
-    bputs(c, &j.b, ";");
-    it->proto = bdone(c, &j.b);
+    sb_puts(&j.b, ";");
+    it->proto = sb_take(&j.b);
     int open = d->name + 1;
     join_init(&j, 0);
     for (int i = open + 1; i < c->match[open]; i++) join_tok(c, &j, i, 0);
-    it->params = bdone(c, &j.b);
+    it->params = sb_take(&j.b);
 }
 
 static void emit_var(Ctx *c, int i0, const Spec *sp, const Decl *d, int first, int split)
@@ -747,16 +732,16 @@ static void emit_var(Ctx *c, int i0, const Spec *sp, const Decl *d, int first, i
         Join j;
         join_init(&j, 0);
         join_spec(c, &j, sp, split, 0);
-        Buf *b = &j.b;
-        if (b->n) bputs(c, b, " ");
+        StrBuf *b = &j.b;
+        if (b->len) sb_puts(b, " ");
         char *dt = raw(c, d->start, d->end - 1);
-        if (dt) bputs(c, b, dt);
+        if (dt) sb_puts(b, dt);
         free(dt);
         if (d->eq >= 0) {
-            bputs(c, b, " = ");
-            if (it->init) bputs(c, b, it->init);
+            sb_puts(b, " = ");
+            if (it->init) sb_puts(b, it->init);
         }
-        it->text = bdone(c, b);
+        it->text = sb_take(b);
     }
     it->type_key = build_key(c, sp, d, split, 0);
     it->storage_key = build_key(c, sp, d, split, 1);
@@ -778,13 +763,13 @@ static void emit_decl(Ctx *c, int i0, int term, const Spec *sp, const Decl *d, i
         Join j;
         join_init(&j, 0);
         join_spec(c, &j, sp, split, isfunc);
-        if (j.b.n) bputs(c, &j.b, " ");
+        if (j.b.len) sb_puts(&j.b, " ");
         int stop = d->init_e > d->init_s ? d->init_e : d->end;
         char *dt = raw(c, d->start, stop - 1);
-        if (dt) bputs(c, &j.b, dt);
+        if (dt) sb_puts(&j.b, dt);
         free(dt);
-        bputs(c, &j.b, ";");
-        it->text = bdone(c, &j.b);
+        sb_puts(&j.b, ";");
+        it->text = sb_take(&j.b);
     }
     it->name = tokstr(c, d->name);
 }
@@ -869,12 +854,12 @@ static int parse_decl(Ctx *c, int i0, int implicit)
                 /* `struct P {...} p;`: the type goes to the prelude on its own */
                 Item *it = new_item(c, ITEM_TYPE, c->t[sp.tag_kw].line, c->t[sp.body_close].end_line);
                 if (it) {
-                    Buf b = {0};
+                    StrBuf b = {0};
                     char *def = raw(c, sp.tag_kw, sp.body_close);
-                    if (def) bputs(c, &b, def);
+                    if (def) sb_puts(&b, def);
                     free(def);
-                    bputs(c, &b, ";");
-                    it->text = bdone(c, &b);
+                    sb_puts(&b, ";");
+                    it->text = sb_take(&b);
                     it->name = tag_key(c, &sp);
                 }
             }
@@ -927,6 +912,11 @@ static int stmt_end(const Ctx *c, int i, int *ok)
         return simple_end(c, j, ok);
     }
     if (is_ident(c, i) && !is_keyword(c, i) && is_p(c, i + 1, ":")) return stmt_end(c, i + 2, ok);  /* label */
+    /* A macro that opens a block (`no_grad { ... }`, `REPEAT(3) { ... }`):
+     * the statement ends with the block, not at the next ';'. */
+    if (is_ident(c, i) && !is_keyword(c, i) && is_p(c, i + 1, "{")) return c->match[i + 1] + 1;
+    if (is_ident(c, i) && !is_keyword(c, i) && is_p(c, i + 1, "(") && is_p(c, c->match[i + 1] + 1, "{"))
+        return c->match[c->match[i + 1] + 1] + 1;
     return simple_end(c, i, ok);
 }
 
@@ -961,11 +951,28 @@ static int looks_decl(const Ctx *c, int i)
     return 0;
 }
 
+/* `f(...) {` with no return type is a (K&R-style) function definition
+ * only when the parentheses hold a parameter list: nothing, `void`, or
+ * declarations. `REPEAT(3) {` or `with_scope(x) {` is a macro opening a block. */
+static int params_declared(const Ctx *c, int open)
+{
+    int close = c->match[open];
+    if (close == open + 1) return 1;
+    for (int p = open + 1; p < close; p = c->match[p] >= 0 && is_opener(c, p) ? c->match[p] + 1 : p + 1) {
+        /* every parameter starts with a specifier or a known type */
+        int starts = p == open + 1 || is_p(c, p - 1, ",");
+        if (starts && !(is_spec_kw(c, p) || known_type(c, p) || is_p(c, p, "...") ||
+                        (is_ident(c, p) && (is_ident(c, p + 1) || is_p(c, p + 1, "*")))))
+            return 0;
+    }
+    return 1;
+}
+
 static void split_items(Ctx *c)
 {
     int i = 0;
     while (i < c->n && !c->oom) {
-        if (c->t[i].kind == T_PP) {
+        if (c->t[i].kind == TOK_PP) {
             Item *it = slice_item(c, ITEM_PREPROC, i, i);
             if (it) {
                 /* macro name of #define / #undef */
@@ -987,7 +994,7 @@ static void split_items(Ctx *c)
         } else if (looks_decl(c, i)) {
             i = parse_decl(c, i, 0);
         } else if (is_ident(c, i) && !is_keyword(c, i) && is_p(c, i + 1, "(") &&
-                   is_p(c, c->match[i + 1] + 1, "{")) {
+                   is_p(c, c->match[i + 1] + 1, "{") && !known_macro(c, i) && params_declared(c, i + 1)) {
             i = parse_decl(c, i, 1);
         } else {
             int ok = 1;
@@ -1019,6 +1026,20 @@ void itemlist_free(ItemList *list)
     list->n = 0;
 }
 
+int cell_tokenize(const char *code, unsigned flags, CToken **out, int *n)
+{
+    Ctx c;
+    memset(&c, 0, sizeof c);
+    c.s = code ? code : "";
+    size_t len = strlen(c.s);
+    c.len = len > INT_MAX / 2 ? INT_MAX / 2 : (int)len;
+    c.lex = flags;
+    int rc = tokenize(&c);
+    *out = c.t;
+    *n = c.n;
+    return rc < 0 ? -1 : 0;
+}
+
 static void ctx_free(Ctx *c)
 {
     free(c->t);
@@ -1027,7 +1048,7 @@ static void ctx_free(Ctx *c)
     free(c->ctypes);
 }
 
-int cellsplit(const char *code, const char *const *type_names, ItemList *out, char *err, size_t errlen,
+int cellsplit(const char *code, const CellNames *known, ItemList *out, char *err, size_t errlen,
               int *err_line)
 {
     Ctx c;
@@ -1043,7 +1064,8 @@ int cellsplit(const char *code, const char *const *type_names, ItemList *out, ch
         return -1;
     }
     c.len = (int)len;
-    c.type_names = type_names;
+    c.type_names = known ? known->types : NULL;
+    c.macro_names = known ? known->macros : NULL;
     c.out = out;
     if (tokenize(&c) < 0) {
         if (c.err_kind == E_OOM) set_err(err, errlen, err_line, 1, "out of memory");
@@ -1084,7 +1106,7 @@ CompleteStatus cellsplit_is_complete(const char *code, char *indent, size_t inde
     int sp = 0;
     CompleteStatus st = CODE_COMPLETE;
     for (int i = 0; i < c.n && st == CODE_COMPLETE; i++) {
-        if (c.t[i].kind != T_PUNCT || tlen(&c, i) != 1) continue;
+        if (c.t[i].kind != TOK_PUNCT || tlen(&c, i) != 1) continue;
         char ch = c.s[c.t[i].start];
         if (ch == '(' || ch == '[' || ch == '{') stack[sp++] = ch;
         else if (ch == ')' || ch == ']' || ch == '}') {

@@ -36,6 +36,7 @@ typedef struct Item {
                         EXPR: the expression, no trailing comment;
                         VAR: specifiers + declarator [+ " = " + initializer], no ';'
                              (as written for the first declarator, rebuilt for the others) */
+    int name_off;    /* FUNC: byte offset of the function's name in text */
     char *name;      /* key of what it defines, else NULL:
                         PREPROC: macro name for #define/#undef, else NULL;
                         TYPE: "struct P", "union U", "enum E", typedef name "Point"
@@ -60,15 +61,41 @@ typedef struct Item {
 
 typedef struct ItemList { Item *items; int n; } ItemList;
 
-/* Splits `code` into items. `type_names` is a NULL-terminated list (or NULL)
- * of identifiers known to be typedef names; typedef names defined earlier in
- * the same cell are added automatically. Returns 0 and fills `out`, or -1
+/* What the cell's context already defines: NULL-terminated lists (or NULL)
+ * of typedef names and of macro names (a known macro followed by a block,
+ * `REPEAT(3) { ... }`, is a statement, never a function definition). */
+typedef struct CellNames {
+    const char *const *types;
+    const char *const *macros;
+} CellNames;
+
+/* Splits `code` into items. Typedef names defined earlier in the same cell
+ * are added to `known`'s automatically. Returns 0 and fills `out`, or -1
  * with a message in err ("line 3: unbalanced '{' (missing '}')",
  * "line 5: unexpected '}'", "line 2: unterminated string literal",
  * "line 4: unterminated comment") and *err_line set; `out` is then empty. */
-int cellsplit(const char *code, const char *const *type_names, ItemList *out,
+int cellsplit(const char *code, const CellNames *known, ItemList *out,
               char *err, size_t errlen, int *err_line);
 void itemlist_free(ItemList *list);
+
+/* The one C tokenizer of the kernel (cells, prelude entries, headers for
+ * help): comments, string and character literals, line continuations. */
+typedef enum TokKind { TOK_IDENT, TOK_NUM, TOK_STR, TOK_CHR, TOK_PUNCT, TOK_PP, TOK_COMMENT } TokKind;
+
+typedef struct CToken {
+    TokKind kind;
+    int start, end;       /* byte offsets in the code */
+    int line, end_line;   /* 1-based */
+} CToken;
+
+enum {
+    CELL_LEX_DIRECTIVES = 1,  /* a directive is tokens ('#', 'define', ...), not one TOK_PP */
+    CELL_LEX_COMMENTS = 2     /* comments are TOK_COMMENT tokens, not dropped */
+};
+
+/* Tokenizes code into *out (malloc'ed, caller frees; *n tokens). Returns 0,
+ * or -1 at an unterminated literal or comment (the tokens before it kept). */
+int cell_tokenize(const char *code, unsigned flags, CToken **out, int *n);
 
 typedef enum CompleteStatus { CODE_COMPLETE, CODE_INCOMPLETE, CODE_INVALID } CompleteStatus;
 

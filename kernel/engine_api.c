@@ -14,7 +14,7 @@ EngineApi E;
 int engine_api_load(char *err, size_t errlen)
 {
     void *h = RTLD_DEFAULT;
-    /* Test programs link the engine; the kernel loads it from its folder. */
+    /* Test programs link the engine; the kernel loads it from its own install. */
     if (!dlsym(RTLD_DEFAULT, "coursdl_version")) {
         char exe[PATH_MAX], path[PATH_MAX + 32];
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -23,7 +23,11 @@ int engine_api_load(char *err, size_t errlen)
             return -1;
         }
         exe[n] = 0;
-        snprintf(path, sizeof path, "%s/libcoursdl.so", dirname(exe));
+        /* build/: beside the kernel; installed: PREFIX/bin/../lib. */
+        const char *dir = dirname(exe);
+        snprintf(path, sizeof path, "%s/libcoursdl.so", dir);
+        if (access(path, R_OK) != 0)
+            snprintf(path, sizeof path, "%s/../lib/libcoursdl.so", dir);
         h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
         if (!h) {
             set_error(err, errlen, "cannot load the engine (%s): rebuild with `make build`", dlerror());

@@ -15,10 +15,18 @@
 #include "history.h"
 #include "kernel.h"
 #include "magics.h"
+#include "stdin.h"
 #include "strbuf.h"
 
 void reply(void *sock, const Msg *req, const char *msg_type, json_t *content)
 {
+    if (!content) {
+        /* json_pack failed (a string that is not UTF-8): a reply must still
+         * carry a status, or clients wait or fail on a missing key. */
+        klog("could not encode a %s", msg_type);
+        content = json_pack("{s:s, s:s, s:s, s:[s]}", "status", "error", "ename", "InternalError", "evalue",
+                            "the kernel could not encode its reply", "traceback", "InternalError");
+    }
     if (wire_send(&K.wire, sock, req, true, msg_type, content, NULL) < 0)
         klog("cannot send %s", msg_type);
 }
@@ -101,8 +109,18 @@ static json_t *eval_user_expressions(const json_t *exprs)
     return out;
 }
 
-static void execute(Msg *req)
+/* The pager's payload for `?name` (IPython sends the same). */
+static json_t *page_payload(const CellResult *r)
 {
+    if (!r->page_plain)
+        return json_array();
+    return json_pack("[{s:s, s:{s:s, s:s}, s:i}]", "source", "page", "data", "text/plain", r->page_plain,
+                     "text/markdown", r->page_markdown ? r->page_markdown : r->page_plain, "start", 0);
+}
+
+static void execute(void *sock, Msg *req)
+{
+    (void)sock;
     json_t *c = req->content;
     json_t *jcode = json_object_get(c, "code");
     if (!json_is_string(jcode)) {
@@ -125,10 +143,14 @@ static void execute(Msg *req)
     pthread_mutex_lock(&K.iopub_lock);
     K.out_parent = silent ? NULL : req;
     pthread_mutex_unlock(&K.iopub_lock);
+    publish_cell_begin();
 
     CellResult r;
+    stdin_begin_cell(req, json_is_true(json_object_get(c, "allow_stdin")));
     magics_execute(code, count, &r);
-    capture_flush();
+    stdin_end_cell();
+    publish_cell_end();  /* flushes the output; tells what the cap dropped */
+    cell_result_clean_utf8(&r);
     if (r.warnings && !silent)
         pub_stream("stderr", r.warnings, strlen(r.warnings));
 
@@ -136,8 +158,8 @@ static void execute(Msg *req)
     if (r.ok) {
         json_t *ue = eval_user_expressions(json_object_get(c, "user_expressions"));
         capture_flush();
-        content = json_pack("{s:s, s:i, s:o, s:[]}", "status", "ok", "execution_count", count,
-                            "user_expressions", ue, "payload");
+        content = json_pack("{s:s, s:i, s:o, s:o}", "status", "ok", "execution_count", count,
+                            "user_expressions", ue, "payload", page_payload(&r));
     } else {
         json_t *tb = json_array();
         for (int i = 0; i < r.n_traceback; i++)
@@ -195,9 +217,8 @@ static void answer_queued(void)
         Msg *m = &q[i];
         if (!strcmp(m->msg_type, "execute_request")) {
             pub_status(m, "busy");
-            reply(K.shell, m, "execute_reply",
-                  json_pack("{s:s, s:i, s:{}, s:[]}", "status", "aborted", "execution_count", K.execution_count,
-                            "user_expressions", "payload"));
+            /* no execution count of its own: the cell never ran */
+            reply(K.shell, m, "execute_reply", json_pack("{s:s}", "status", "aborted"));
             pub_status(m, "idle");
         } else {
             handle_shell_message(m);
@@ -209,8 +230,9 @@ static void answer_queued(void)
 
 /* ---- the other requests ------------------------------------------------------- */
 
-static void is_complete(Msg *req)
+static void is_complete(void *sock, Msg *req)
 {
+    (void)sock;
     const char *code = json_string_value(json_object_get(req->content, "code"));
     if (!code) {
         reply_invalid(K.shell, req, "is_complete_request content needs a string \"code\"");
@@ -224,8 +246,9 @@ static void is_complete(Msg *req)
     reply(K.shell, req, "is_complete_reply", c);
 }
 
-static void complete(Msg *req)
+static void complete(void *sock, Msg *req)
 {
+    (void)sock;
     const char *code = json_string_value(json_object_get(req->content, "code"));
     json_t *pos = json_object_get(req->content, "cursor_pos");
     if (!code || !json_is_integer(pos)) {
@@ -235,8 +258,9 @@ static void complete(Msg *req)
     reply(K.shell, req, "complete_reply", help_complete(code, (int)json_integer_value(pos)));
 }
 
-static void inspect(Msg *req)
+static void inspect(void *sock, Msg *req)
 {
+    (void)sock;
     const char *code = json_string_value(json_object_get(req->content, "code"));
     json_t *pos = json_object_get(req->content, "cursor_pos");
     if (!code || !json_is_integer(pos)) {
@@ -244,13 +268,15 @@ static void inspect(Msg *req)
         return;
     }
     char *word = help_word_at(code, (int)json_integer_value(pos), NULL, NULL);
-    char *doc = word ? help_lookup(word) : NULL;
-    json_t *c = doc ? json_pack("{s:s, s:b, s:{s:s}, s:{}}", "status", "ok", "found", 1, "data", "text/plain", doc,
-                                "metadata")
-                    : json_pack("{s:s, s:b, s:{}, s:{}}", "status", "ok", "found", 0, "data", "metadata");
+    char *plain = NULL, *md = NULL;
+    json_t *c = word && help_page(word, &plain, &md)
+        ? json_pack("{s:s, s:b, s:{s:s, s:s}, s:{}}", "status", "ok", "found", 1, "data", "text/plain", plain,
+                    "text/markdown", md, "metadata")
+        : json_pack("{s:s, s:b, s:{}, s:{}}", "status", "ok", "found", 0, "data", "metadata");
     reply(K.shell, req, "inspect_reply", c);
     free(word);
-    free(doc);
+    free(plain);
+    free(md);
 }
 
 static void shutdown_now(void *sock, Msg *req)
@@ -264,58 +290,92 @@ static void shutdown_now(void *sock, Msg *req)
     _exit(0);
 }
 
+static void kernel_info_handler(void *sock, Msg *req)
+{
+    reply(sock, req, "kernel_info_reply", kernel_info());
+}
+
+static void history(void *sock, Msg *req)
+{
+    reply(sock, req, "history_reply", json_pack("{s:s, s:o}", "status", "ok", "history", history_query(req->content)));
+}
+
+static void comm_info(void *sock, Msg *req)
+{
+    reply(sock, req, "comm_info_reply", json_pack("{s:s, s:{}}", "status", "ok", "comms"));
+}
+
+/* No comm targets: comm messages are ignored, as the spec allows. */
+static void ignore(void *sock, Msg *req)
+{
+    (void)sock;
+    (void)req;
+}
+
+static void interrupt(void *sock, Msg *req)
+{
+    guard_interrupt();
+    reply(sock, req, "interrupt_reply", json_pack("{s:s}", "status", "ok"));
+}
+
+/* Message type -> handler, for each channel (as xeus's kernel core routes). */
+typedef struct Route {
+    const char *msg_type;
+    void (*handle)(void *sock, Msg *req);
+} Route;
+
+static const Route SHELL_ROUTES[] = {
+    { "execute_request", execute },
+    { "kernel_info_request", kernel_info_handler },
+    { "is_complete_request", is_complete },
+    { "complete_request", complete },
+    { "inspect_request", inspect },
+    { "history_request", history },
+    { "comm_info_request", comm_info },
+    { "shutdown_request", shutdown_now },
+    { "comm_open", ignore },
+    { "comm_msg", ignore },
+    { "comm_close", ignore },
+    { NULL, NULL },
+};
+
+static const Route CONTROL_ROUTES[] = {
+    { "kernel_info_request", kernel_info_handler },
+    { "shutdown_request", shutdown_now },
+    { "interrupt_request", interrupt },
+    { NULL, NULL },
+};
+
+static const Route *route_of(const Route *routes, const char *msg_type)
+{
+    for (const Route *r = routes; r->msg_type; r++)
+        if (!strcmp(r->msg_type, msg_type))
+            return r;
+    return NULL;
+}
+
+/* Every request is framed by IOPub status busy ... idle. */
+static void dispatch(void *sock, const Route *routes, const char *channel, Msg *req)
+{
+    pub_status(req, "busy");
+    const Route *r = route_of(routes, req->msg_type);
+    if (!json_is_object(req->content))
+        reply_invalid(sock, req, "the content frame is not a JSON object");
+    else if (r)
+        r->handle(sock, req);
+    else
+        klog("unknown %s message type '%s' ignored", channel, req->msg_type);
+    pub_status(req, "idle");
+}
+
 void handle_shell_message(Msg *req)
 {
-    const char *t = req->msg_type;
-    if (!json_is_object(req->content)) {
-        pub_status(req, "busy");
-        reply_invalid(K.shell, req, "the content frame is not a JSON object");
-        pub_status(req, "idle");
-        return;
-    }
-    pub_status(req, "busy");
-    if (!strcmp(t, "execute_request")) {
-        execute(req);
-    } else if (!strcmp(t, "kernel_info_request")) {
-        reply(K.shell, req, "kernel_info_reply", kernel_info());
-    } else if (!strcmp(t, "is_complete_request")) {
-        is_complete(req);
-    } else if (!strcmp(t, "complete_request")) {
-        complete(req);
-    } else if (!strcmp(t, "inspect_request")) {
-        inspect(req);
-    } else if (!strcmp(t, "history_request")) {
-        reply(K.shell, req, "history_reply",
-              json_pack("{s:s, s:o}", "status", "ok", "history", history_query(req->content)));
-    } else if (!strcmp(t, "comm_info_request")) {
-        reply(K.shell, req, "comm_info_reply", json_pack("{s:s, s:{}}", "status", "ok", "comms"));
-    } else if (!strcmp(t, "shutdown_request")) {
-        shutdown_now(K.shell, req);
-    } else if (!strcmp(t, "comm_open") || !strcmp(t, "comm_msg") || !strcmp(t, "comm_close")) {
-        /* No comm targets: ignored, as the spec allows. */
-    } else {
-        klog("unknown shell message type '%s' ignored", t);
-    }
-    pub_status(req, "idle");
+    dispatch(K.shell, SHELL_ROUTES, "shell", req);
     if (g_n_queued)
         answer_queued();
 }
 
 void handle_control_message(Msg *req)
 {
-    const char *t = req->msg_type;
-    pub_status(req, "busy");
-    if (!json_is_object(req->content)) {
-        reply_invalid(K.control, req, "the content frame is not a JSON object");
-    } else if (!strcmp(t, "kernel_info_request")) {
-        reply(K.control, req, "kernel_info_reply", kernel_info());
-    } else if (!strcmp(t, "shutdown_request")) {
-        shutdown_now(K.control, req);
-    } else if (!strcmp(t, "interrupt_request")) {
-        guard_interrupt();
-        reply(K.control, req, "interrupt_reply", json_pack("{s:s}", "status", "ok"));
-    } else {
-        klog("unknown control message type '%s' ignored", t);
-    }
-    pub_status(req, "idle");
+    dispatch(K.control, CONTROL_ROUTES, "control", req);
 }

@@ -4,11 +4,16 @@
 #define CDL_HELP_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 void help_init(const char *engine_include, const char *kernel_include);
 /* complete_reply content for code and a cursor position in code points. */
 json_t *help_complete(const char *code, int cursor_pos);
-/* The declaration and doc comment of `name`, or NULL (caller frees). */
+/* Help on `name` (an engine function, macro or type, or a name of the
+ * notebook: its declaration and current value): false if none. The caller
+ * frees both texts. */
+bool help_page(const char *name, char **plain, char **markdown);
+/* The plain text of help_page, or NULL (caller frees). */
 char *help_lookup(const char *name);
 /* The identifier around a cursor position (code points), or NULL. */
 char *help_word_at(const char *code, int cursor_pos, int *start, int *end);

@@ -1,5 +1,8 @@
 #include "jit.h"
 
+#include "bounds.h"
+#include "celldebug.h"
+
 #include <gc.h>
 #include <libtcc.h>
 #include <stdio.h>
@@ -7,14 +10,29 @@
 #include <string.h>
 #include <sys/mman.h>
 
-static char *g_engine_include, *g_kernel_include;
+static char *g_engine_include, *g_kernel_include, *g_tcc_lib;
 
 /* One reserved region for every cell's code and data: PC-relative
  * references between cells always reach (see jit.h). Pages are only
- * backed once touched. */
+ * backed once touched.
+ *
+ * Cells are packed (a cell is a few hundred bytes; a page each made a
+ * 20,000-cell session cost 80 MB) and the used part of the arena is ONE
+ * root range of the collector, extended as the arena grows: libgc allows
+ * only 2,048 root sets, and a set per cell aborted the kernel at about the
+ * 2,000th cell. Scanning the cells' code along with their data costs a
+ * few milliseconds per collection even after 20,000 cells. */
 #define ARENA_SIZE ((size_t)1 << 30)
+#define ARENA_ALIGN 64   /* TinyCC aligns sections to at most this (RUN_SECTION_ALIGNMENT) */
 static unsigned char *g_arena;
 static size_t g_arena_used;
+
+static void arena_root_extend(void)
+{
+    /* Same start: libgc extends the existing root instead of adding one. */
+    if (g_arena_used)
+        GC_add_roots(g_arena, g_arena + g_arena_used);
+}
 
 void *jit_arena_alloc(size_t size)
 {
@@ -26,13 +44,29 @@ void *jit_arena_alloc(size_t size)
             return NULL;
         }
     }
-    size = (size + 4095) & ~(size_t)4095;
+    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (g_arena_used + size > ARENA_SIZE)
         return NULL;
     void *p = g_arena + g_arena_used;
     g_arena_used += size;
     return p;
 }
+
+bool jit_pc_in_arena(uintptr_t pc)
+{
+    uintptr_t a = (uintptr_t)g_arena;
+    return a && pc >= a && pc < a + g_arena_used;
+}
+
+size_t jit_arena_used(void) { return g_arena_used; }
+
+void jit_set_tcc_lib(const char *dir)
+{
+    free(g_tcc_lib);
+    g_tcc_lib = dir ? xstrdup(dir) : NULL;
+}
+
+bool jit_can_check_bounds(void) { return g_tcc_lib != NULL; }
 
 void jit_set_include_dirs(const char *engine_include, const char *kernel_include)
 {
@@ -114,21 +148,76 @@ static void on_symbol(void *ctx, const char *name, const void *val)
     u->n_syms++;
 }
 
-int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *out, JitDiags *diags)
+/* With -b, this first global of the cell lands at the start of its
+ * .bounds section, whose address libtcc does not tell: the table of the
+ * cell's globals follows it. */
+#define BOUNDS_MARK "__cdl_bounds_mark"
+static const char BOUNDS_MARK_DEF[] =
+    "__attribute__((section(\".bounds\"))) unsigned long " BOUNDS_MARK "[2] = { 0x5ca1ab1e, 0 };\n";
+
+static const char *name_at(void *ctx, const void *addr)
 {
-    memset(out, 0, sizeof *out);
+    const JitUnit *u = ctx;
+    for (int i = 0; i < u->n_syms; i++)
+        if (u->syms[i].addr == addr && strcmp(u->syms[i].name, BOUNDS_MARK))
+            return u->syms[i].name;
+    return NULL;
+}
+
+static void register_bounds(JitUnit *u)
+{
+    const unsigned char *mark = jit_symbol(u, BOUNDS_MARK);
+    if (!mark)
+        return;
+    /* The mark's own entry (its address, 16 bytes) comes first, after
+     * padding TinyCC adds between checked globals. */
+    uintptr_t want[2] = { (uintptr_t)mark, 16 };
+    for (int off = 16; off <= 32; off++) {
+        if (!memcmp(mark + off, want, sizeof want)) {
+            bounds_add_globals(mark + off, name_at, u);
+            return;
+        }
+    }
+}
+
+struct TCCState *jit_new_state(bool bounds, bool debug, int output_type)
+{
     TCCState *s = tcc_new();
     if (!s)
-        return -1;
-    /* -std=c11 must come before the output type (DESIGN.md). */
-    tcc_set_options(s, "-std=c11 -Wall -Wno-unused-function");
-    tcc_set_output_type(s, TCC_OUTPUT_MEMORY);
-    tcc_set_error_func(s, diags, on_diag);
+        return NULL;
+    if (bounds) {
+        /* Its bcheck.o and bt-log.o are empty: the kernel is the runtime (bounds.h). */
+        tcc_set_lib_path(s, g_tcc_lib);
+    }
+    /* -std=c11 must come before the output type (DESIGN.md). -g changes no
+     * code (-b implies it): only debug information is added. */
+    tcc_set_options(s, bounds ? "-std=c11 -Wall -Wno-unused-function -b"
+                       : debug ? "-std=c11 -Wall -Wno-unused-function -g"
+                       : "-std=c11 -Wall -Wno-unused-function");
+    tcc_set_output_type(s, output_type);
     if (g_engine_include)
         tcc_add_include_path(s, g_engine_include);
     if (g_kernel_include)
         tcc_add_include_path(s, g_kernel_include);
+    return s;
+}
+
+int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *out, JitDiags *diags)
+{
+    memset(out, 0, sizeof *out);
+    bool bounds = bounds_enabled() && g_tcc_lib;
+    TCCState *s = jit_new_state(bounds, false, TCC_OUTPUT_MEMORY);
+    if (!s)
+        return -1;
+    tcc_set_error_func(s, diags, on_diag);
     int rc = -1;
+    char *marked = NULL;
+    if (bounds) {
+        marked = xmalloc(sizeof BOUNDS_MARK_DEF + strlen(source));
+        memcpy(marked, BOUNDS_MARK_DEF, sizeof BOUNDS_MARK_DEF - 1);
+        strcpy(marked + sizeof BOUNDS_MARK_DEF - 1, source);
+        source = marked;
+    }
     if (getenv("COURSDL_DUMP_SOURCE"))
         fprintf(stderr, "---- cell source ----\n%s\n---------------------\n", source);
     for (int i = 0; i < n_ext; i++)
@@ -152,11 +241,15 @@ int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *ou
     out->block = block;
     out->size = (size_t)size;
     /* Cell globals may hold the only pointer to engine objects. */
-    GC_add_roots(block, (char *)block + size);
+    arena_root_extend();
     struct sym_ctx ctx = { out };
     tcc_list_symbols(s, &ctx, on_symbol);
+    if (bounds)
+        register_bounds(out);
+    celldebug_keep(out, source, ext, n_ext, bounds);
     rc = 0;
 done:
+    free(marked);
     tcc_delete(s);
     return rc;
 }

@@ -1,10 +1,12 @@
 /* In-memory compilation of one cell's translation unit with libtcc: the
- * code is relocated into a block the kernel maps itself (so it outlives the
- * TCCState and is registered as a GC root). */
+ * code is relocated into an arena the kernel maps itself (so it outlives the
+ * TCCState); the arena's used part is one root range of the collector. */
 #ifndef CDL_JIT_H
 #define CDL_JIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "strbuf.h"
 
 typedef struct JitSymbol {
@@ -55,10 +57,28 @@ int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *ou
 
 void *jit_symbol(const JitUnit *u, const char *name);
 
-/* Memory in the code arena (page aligned, read/write/execute), for
+/* A TinyCC state set up as cells are compiled (options, include paths, the
+ * bounds runtime's folder), for output_type (TCC_OUTPUT_MEMORY, _OBJ);
+ * debug adds -g (implied by bounds). */
+struct TCCState;
+struct TCCState *jit_new_state(bool bounds, bool debug, int output_type);
+
+/* Memory in the code arena (64-byte aligned, read/write/execute), for
  * function entry stubs. */
 void *jit_arena_alloc(size_t size);
+
+/* Async-signal-safe: does pc lie in the arena (cell code or a stub)? */
+bool jit_pc_in_arena(uintptr_t pc);
+
+/* Bytes of the arena used so far (cells and stubs). */
+size_t jit_arena_used(void);
 void jit_diags_free(JitDiags *d);
+
+/* TinyCC's library folder for cells compiled with bounds checks (-b): the
+ * build's tcclib/, where bcheck.o and bt-log.o are empty (the kernel
+ * implements their functions, see bounds.h). Without one, no checks. */
+void jit_set_tcc_lib(const char *dir);
+bool jit_can_check_bounds(void);
 
 /* Include directories, set once at start: engine/include and kernel/include. */
 void jit_set_include_dirs(const char *engine_include, const char *kernel_include);

@@ -25,8 +25,21 @@ void pub(const Msg *parent, const char *msg_type, json_t *content);
 void pub_status(const Msg *parent, const char *state);
 /* A stream message for the current output parent. */
 void pub_stream(const char *name, const char *text, size_t len);
+/* Around a request's outputs (execute): the cap on a cell's text output
+ * (bytes, 0: none) and, at the end, the notice of what it dropped. */
+void publish_cell_begin(void);
+void publish_cell_end(void);
+void publish_set_output_limit(size_t bytes);
+/* Lets the capture skip text the cap drops anyway. */
+void publish_install_drop(void);
+size_t publish_output_limit(void);
 /* The capture emitter (same, with the capture context argument). */
 void pub_stream_emit(const char *name, const char *text, size_t len, void *ctx);
+/* Every string of a cell's result as valid UTF-8 (U+FFFD for bad bytes),
+ * and a non-empty ename for an error: a reply jansson cannot encode has no
+ * status, and nbclient then fails with KeyError 'ename'. */
+struct CellResult;
+void cell_result_clean_utf8(struct CellResult *r);
 /* Registers the engine display sink that publishes display messages. */
 void publish_install_sink(void);
 /* While capturing, DISPLAY_RESULT data goes to a JSON object instead of IOPub

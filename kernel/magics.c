@@ -8,6 +8,7 @@
 
 #include "capture.h"
 #include "help.h"
+#include "options.h"
 #include "strbuf.h"
 
 static const char *const MAGICS_HELP =
@@ -16,6 +17,8 @@ static const char *const MAGICS_HELP =
     "  %prelude    the declarations every cell sees (includes, types, prototypes)\n"
     "  %reset      forget every variable, function and declaration\n"
     "  %lsmagic    this list\n"
+    "  %bounds on|off       check array bounds in the cells compiled next (on by default)\n"
+    "  %output_limit SIZE   the most text a cell shows (1MB by default; 0: no limit)\n"
     "Cell magics (first line):\n"
     "  %%time            run the cell and print its wall and CPU time\n"
     "  %%writefile PATH  write the rest of the cell to PATH\n"
@@ -62,7 +65,14 @@ static bool line_magic(const char *line, CellResult *r)
 {
     char *name = trim(line, strlen(line));
     bool ok = true;
-    if (!strcmp(name, "%who")) {
+    char msg[512];
+    int opt = options_magic(name, msg, sizeof msg);
+    if (opt > 0) {
+        fputs(msg, stdout);
+    } else if (opt < 0) {
+        usage_error(r, "%s", msg);
+        ok = false;
+    } else if (!strcmp(name, "%who")) {
         char *v = session_describe_vars();
         fputs(*v ? v : "No persistent variables.\n", stdout);
         free(v);
@@ -129,14 +139,13 @@ void magics_execute(const char *code, int number, CellResult *r)
     while (*p == ' ' || *p == '\t' || *p == '\n') p++;
     char *word = help_query_word(p);
     if (word) {
-        char *doc = help_lookup(word);
-        if (doc) {
-            printf("%s\n", doc);
+        /* shown by the front end's pager (an execute_reply payload), as
+         * IPython's ?name is */
+        if (help_page(word, &r->page_plain, &r->page_markdown))
             r->ok = true;
-            free(doc);
-        } else {
-            usage_error(r, "no documentation for '%s' (is it an engine function? try completion with Tab)", word);
-        }
+        else
+            usage_error(r, "no documentation for '%s' (is it an engine function or a name of this notebook? "
+                        "try completion with Tab)", word);
         free(word);
         return;
     }
@@ -151,9 +160,12 @@ void magics_execute(const char *code, int number, CellResult *r)
             char ws[32], cs[32];
             format_duration(ws, sizeof ws, w);
             format_duration(cs, sizeof cs, c);
-            capture_flush();
-            printf("CPU time: %s\nWall time: %s\n", cs, ws);
-            fflush(stdout);
+            /* a cell that did not compile did not run: nothing to time */
+            if (r->ok || strcmp(r->ename, "CompileError")) {
+                capture_flush();
+                printf("CPU time: %s\nWall time: %s\n", cs, ws);
+                fflush(stdout);
+            }
         } else if (!strncmp(first, "%%writefile", 11) && (!first[11] || first[11] == ' ')) {
             write_file(first + 11, body, r);
         } else {

@@ -1,6 +1,7 @@
 /* coursdl-kernel: the Jupyter kernel "C (coursDL)".
  * Usage: coursdl-kernel -f CONNECTION_FILE */
 #include <fcntl.h>
+#include <stdint.h>
 #include <gc.h>
 #include <libgen.h>
 #include <limits.h>
@@ -11,20 +12,20 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "bounds.h"
 #include "capture.h"
+#include "cellfd.h"
 #include "conn.h"
 #include "coursdl.h"
 #include "engine_api.h"
 #include "guard.h"
 #include "heartbeat.h"
 #include "help.h"
+#include "jit.h"
 #include "kernel.h"
+#include "options.h"
 #include "runtime.h"
 #include "session.h"
-
-#ifndef CDL_ROOT
-#define CDL_ROOT "."
-#endif
 
 static void ignore_gc_warning(char *msg, GC_word arg)
 {
@@ -32,13 +33,20 @@ static void ignore_gc_warning(char *msg, GC_word arg)
     (void)arg;
 }
 
-static void *bind_socket(int type, const ConnInfo *ci, int port, const char *what)
+/* What a channel may receive: nothing unauthenticated is buffered without
+ * bound. A frame over max_msg makes ZeroMQ drop the connection (the client
+ * reconnects); frames up to it but over WIRE_MAX_FRAME get an error reply. */
+static void *bind_socket(int type, const ConnInfo *ci, int port, const char *what, int64_t max_msg, int hwm)
 {
     char ep[600];
     conn_endpoint(ci, port, ep, sizeof ep);
     void *s = zmq_socket(K.zctx, type);
     int linger = 1000;
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    if (max_msg > 0)
+        zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg);
+    if (hwm > 0)
+        zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
     if (!s || zmq_bind(s, ep) != 0) {
         fprintf(stderr, "coursdl-kernel: cannot bind the %s channel to %s: %s\n", what, ep, zmq_strerror(zmq_errno()));
         exit(1);
@@ -105,26 +113,54 @@ static void start_thread(void *(*fn)(void *))
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-static void find_root(void)
+/* Where the headers every cell sees lie, found from the kernel's own path:
+ * an installed kernel (PREFIX/bin) uses PREFIX/include and
+ * PREFIX/share/coursdl/include, a built one (build/) the checkout it was
+ * built in; COURSDL_ROOT names a checkout explicitly. Nothing is compiled
+ * in, so an install outlives its checkout and a DESTDIR tree can move. */
+static void find_include_dirs(char *engine_inc, char *kernel_inc, size_t n)
 {
-    /* The build's location, unless moved: then next to the executable. */
     const char *env = getenv("COURSDL_ROOT");
-    if (env) {
+    char exe[PATH_MAX] = ".", probe[PATH_MAX + 64];
+    if (!env) {
+        ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (len > 0) {
+            exe[len] = 0;
+            snprintf(K.root, sizeof K.root, "%s/..", dirname(exe));
+        }
+        snprintf(probe, sizeof probe, "%s/share/coursdl/include/coursdl_cell.h", K.root);
+        if (access(probe, R_OK) == 0) {
+            snprintf(engine_inc, n, "%s/include", K.root);
+            snprintf(kernel_inc, n, "%s/share/coursdl/include", K.root);
+            return;
+        }
+    } else {
         snprintf(K.root, sizeof K.root, "%s", env);
-        return;
     }
-    char probe[4200];
-    snprintf(probe, sizeof probe, "%s/engine/include/coursdl.h", CDL_ROOT);
-    if (access(probe, R_OK) == 0) {
-        snprintf(K.root, sizeof K.root, "%s", CDL_ROOT);
-        return;
-    }
-    char exe[PATH_MAX];
+    snprintf(engine_inc, n, "%s/engine/include", K.root);
+    snprintf(kernel_inc, n, "%s/kernel/include", K.root);
+}
+
+/* Bounds checks of cells need a tcclib/ folder: next to the executable in
+ * the build, in PREFIX/lib/coursdl/ once installed (make install). */
+static void set_tcc_lib(void)
+{
+    char exe[PATH_MAX], dir[PATH_MAX + 32], probe[PATH_MAX + 48];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        snprintf(K.root, sizeof K.root, "%s/..", dirname(exe));
+    if (n <= 0)
+        return;
+    exe[n] = 0;
+    const char *bin = dirname(exe);
+    const char *places[] = { "%s/tcclib", "%s/../lib/coursdl/tcclib" };
+    for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
+        snprintf(dir, sizeof dir, places[i], bin);
+        snprintf(probe, sizeof probe, "%s/bcheck.o", dir);
+        if (access(probe, R_OK) == 0) {
+            jit_set_tcc_lib(dir);
+            return;
+        }
     }
+    klog("no tcclib/bcheck.o next to %s or in ../lib/coursdl: cells run without bounds checks", bin);
 }
 
 /* The engine, the collector and the cell machinery, loaded at the first
@@ -136,6 +172,9 @@ static void load_engine(void)
     if (loaded)
         return;
     char err[512];
+    /* Cells may fork(): the collector must know (before it starts, which
+     * loading the engine does). */
+    GC_set_handle_fork(1);
     if (engine_api_load(err, sizeof err) != 0) {
         klog("%s", err);
         exit(1);
@@ -145,9 +184,10 @@ static void load_engine(void)
      * collector's tuning, not the student's code: keep them off the cell's stderr. */
     GC_set_warn_proc(ignore_gc_warning);
     char engine_inc[4300], kernel_inc[4300];
-    snprintf(engine_inc, sizeof engine_inc, "%s/engine/include", K.root);
-    snprintf(kernel_inc, sizeof kernel_inc, "%s/kernel/include", K.root);
+    find_include_dirs(engine_inc, kernel_inc, sizeof engine_inc);
     runtime_init();
+    set_tcc_lib();
+    options_from_env();
     session_init(engine_inc, kernel_inc);
     help_init(engine_inc, kernel_inc);
     publish_install_sink();
@@ -184,6 +224,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "coursdl-kernel: %s\n", err);
         return 1;
     }
+    if (!ci.key[0])
+        fprintf(stderr, "coursdl-kernel: warning: the connection file %s has an empty key: messages "
+                        "are not signed, and anyone who can reach the ports can run code\n", conn_file);
     if (wire_init(&K.wire, ci.key, ci.signature_scheme) != 0) {
         fprintf(stderr, "coursdl-kernel: unsupported signature scheme '%s' (use hmac-sha256)\n", ci.signature_scheme);
         return 1;
@@ -191,10 +234,10 @@ int main(int argc, char **argv)
     /* Bind first: a client connecting before the sockets exist waits for
      * ZeroMQ's reconnect interval (100 ms) before its first request arrives. */
     K.zctx = zmq_ctx_new();
-    K.shell = bind_socket(ZMQ_ROUTER, &ci, ci.shell_port, "shell");
-    K.control = bind_socket(ZMQ_ROUTER, &ci, ci.control_port, "control");
-    K.stdin_sock = bind_socket(ZMQ_ROUTER, &ci, ci.stdin_port, "stdin");
-    K.iopub = bind_socket(ZMQ_PUB, &ci, ci.iopub_port, "iopub");
+    K.shell = bind_socket(ZMQ_ROUTER, &ci, ci.shell_port, "shell", (int64_t)WIRE_MAX_FRAME * 2, 1000);
+    K.control = bind_socket(ZMQ_ROUTER, &ci, ci.control_port, "control", 1 << 20, 100);
+    K.stdin_sock = bind_socket(ZMQ_ROUTER, &ci, ci.stdin_port, "stdin", 1 << 20, 100);
+    K.iopub = bind_socket(ZMQ_PUB, &ci, ci.iopub_port, "iopub", 1 << 16, 100);
     char hb[600];
     conn_endpoint(&ci, ci.hb_port, hb, sizeof hb);
     if (heartbeat_start(K.zctx, hb, err, sizeof err) != 0) {
@@ -207,15 +250,21 @@ int main(int argc, char **argv)
         dup2(devnull, 0);
         close(devnull);
     }
-    find_root();
     /* Signal handlers before anything can be interrupted; they call the
      * engine only while a cell runs. */
-    guard_init(session_pc_in_cell);
+    guard_init(jit_pc_in_arena);
+    publish_install_drop();
     if (capture_start(pub_stream_emit, NULL) != 0) {
         fprintf(stderr, "coursdl-kernel: cannot capture stdout/stderr\n");
         return 1;
     }
     start_thread(control_thread);
+    /* Cells must not close the kernel's sockets, pipes or event fds. */
+    int ports[] = { ci.shell_port, ci.iopub_port, ci.stdin_port, ci.control_port, ci.hb_port };
+    cellfd_set_kernel_ports(ports, 5);
+    if (!strcmp(ci.transport, "ipc"))
+        cellfd_set_kernel_ipc(ci.ip);
+    cellfd_protect_open_fds();
     pub_status(NULL, "starting");
     klog("coursdl-kernel %s ready (%s)", COURSDL_VERSION, conn_file);
 

@@ -1,5 +1,6 @@
 /* Everything the kernel sends on IOPub: status, streams, displays. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "coursdl.h"
 #include "engine_api.h"
 #include "kernel.h"
+#include "session.h"
 #include "strbuf.h"
 
 void pub(const Msg *parent, const char *msg_type, json_t *content)
@@ -22,14 +24,106 @@ void pub_status(const Msg *parent, const char *state)
     pub(parent, "status", json_pack("{s:s}", "execution_state", state));
 }
 
+/* ---- streams, with a cap per cell ----------------------------------------------------------
+ * `for (;;) printf(...)` must not flood the front-end: JupyterLab took
+ * 21-60 s to honour the stop button behind 27 MB of output. Like
+ * ipykernel's IOPub rate limit and Colab's truncation, a cell's text output
+ * stops at a limit (1 MB unless %output_limit or COURSDL_OUTPUT_LIMIT say
+ * otherwise; 0: none), and the cell ends with a notice of what was dropped.
+ * The capture still drains the pipes, so the cell never blocks. */
+
+static size_t g_limit = (size_t)1 << 20;
+static size_t g_sent, g_dropped;   /* this cell's (under iopub_lock) */
+
+void publish_set_output_limit(size_t bytes) { g_limit = bytes; }
+size_t publish_output_limit(void) { return g_limit; }
+
+void publish_cell_begin(void)
+{
+    pthread_mutex_lock(&K.iopub_lock);
+    g_sent = g_dropped = 0;
+    pthread_mutex_unlock(&K.iopub_lock);
+}
+
+static void send_stream(const Msg *parent, const char *name, const char *text, size_t len)
+{
+    json_t *c = json_pack("{s:s, s:s%}", "name", name, "text", text, len);
+    if (!c || wire_send(&K.wire, K.iopub, parent, false, "stream", c, NULL) < 0)
+        klog("cannot publish a stream message");
+}
+
+static void format_bytes(size_t n, char *buf, size_t cap)
+{
+    if (n >= (size_t)1 << 20)
+        snprintf(buf, cap, "%.1f MB", (double)n / (1 << 20));
+    else if (n >= 1024)
+        snprintf(buf, cap, "%.1f KB", (double)n / 1024);
+    else
+        snprintf(buf, cap, "%zu bytes", n);
+}
+
+void publish_cell_end(void)
+{
+    capture_flush();
+    pthread_mutex_lock(&K.iopub_lock);
+    if (g_dropped && K.out_parent) {
+        char dropped[32], limit[32], msg[512];
+        format_bytes(g_dropped, dropped, sizeof dropped);
+        format_bytes(g_limit, limit, sizeof limit);
+        snprintf(msg, sizeof msg,
+                 "\n[output truncated: %s more were not shown (%zu bytes); a cell shows its first %s of "
+                 "text. %%output_limit 10MB raises the limit, %%output_limit 0 removes it]\n",
+                 dropped, g_dropped, limit);
+        send_stream(K.out_parent, "stderr", msg, strlen(msg));
+    }
+    g_sent = g_dropped = 0;
+    pthread_mutex_unlock(&K.iopub_lock);
+}
+
+/* How much of text fits in `room`: cut after a newline if one is near the
+ * end, never inside a UTF-8 sequence. */
+static size_t fitting(const char *text, size_t len, size_t room)
+{
+    if (len <= room)
+        return len;
+    size_t n = room;
+    while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+        n--;
+    for (size_t k = n; k > 0 && n - k < 4096; k--)
+        if (text[k - 1] == '\n')
+            return k;
+    return n;
+}
+
+/* The capture asks before decoding text: past the cap, just count it. */
+static bool drop_stream(size_t n)
+{
+    pthread_mutex_lock(&K.iopub_lock);
+    bool full = K.out_parent && g_limit && g_dropped;
+    if (full)
+        g_dropped += n;
+    pthread_mutex_unlock(&K.iopub_lock);
+    return full;
+}
+
+void publish_install_drop(void) { capture_set_drop(drop_stream); }
+
 void pub_stream(const char *name, const char *text, size_t len)
 {
     pthread_mutex_lock(&K.iopub_lock);
     const Msg *parent = K.out_parent;
     if (parent) {
-        json_t *c = json_pack("{s:s, s:s%}", "name", name, "text", text, len);
-        if (!c || wire_send(&K.wire, K.iopub, parent, false, "stream", c, NULL) < 0)
-            klog("cannot publish a stream message");
+        size_t n = len;
+        if (g_limit) {
+            /* Once something was dropped, nothing after it is shown: the
+             * output keeps its order, a gap would mislead. */
+            size_t room = g_sent < g_limit && !g_dropped ? g_limit - g_sent : 0;
+            n = fitting(text, len, room);
+            g_dropped += len - n;
+        }
+        if (n)
+            send_stream(parent, name, text, n);
+        g_sent += n;
     }
     pthread_mutex_unlock(&K.iopub_lock);
 }
@@ -148,4 +242,32 @@ void publish_install_sink(void)
 {
     DisplaySink s = { NULL, sink_show, sink_clear };
     display_set_sink(&s);
+}
+
+/* ---- text that is not UTF-8 ----------------------------------------------------------------- */
+
+static void clean_str(char **s)
+{
+    if (!*s)
+        return;
+    char *clean;
+    size_t len;
+    utf8_clean(*s, strlen(*s), 0, &clean, &len);
+    free(*s);
+    *s = clean;
+}
+
+void cell_result_clean_utf8(CellResult *r)
+{
+    clean_str(&r->ename);
+    clean_str(&r->evalue);
+    clean_str(&r->warnings);
+    for (int i = 0; i < r->n_traceback; i++)
+        clean_str(&r->traceback[i]);
+    if (!r->ok && (!r->ename || !*r->ename)) {
+        free(r->ename);
+        r->ename = xstrdup("Error");
+    }
+    if (!r->ok && !r->evalue)
+        r->evalue = xstrdup("");
 }

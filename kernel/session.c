@@ -38,6 +38,7 @@ typedef struct Func {
     char *name;
     unsigned char *stub;  /* jmp *target: the address every caller uses */
     void *impl;
+    char *proto;          /* its prototype, for help */
 } Func;
 
 typedef struct CellCode {
@@ -79,6 +80,11 @@ static const char *const BASE_TYPE_NAMES[] = {
  * floating-point arithmetic (see jit.h). */
 #define PERSISTENT "__cdl_persistent"
 
+/* Cell functions are compiled under this prefix; the plain name is their
+ * entry point (a stub), so every call, in this cell or another, and every
+ * function pointer goes through it and sees the latest definition. */
+#define IMPL_PREFIX "__cdl_fn_"
+
 /* ---- small helpers ------------------------------------------------------- */
 
 static void push_str(char ***arr, int *n, const char *s)
@@ -103,37 +109,21 @@ static void free_strs(char **arr, int n)
     free(arr);
 }
 
-/* Identifiers of a piece of C, skipping comments, strings and characters. */
+/* Identifiers of a piece of C (directives' included), once each. */
 static void scan_idents(const char *t, char ***out, int *n)
 {
-    const char *p = t;
-    while (*p) {
-        if (p[0] == '/' && p[1] == '/') {
-            while (*p && *p != '\n') p++;
-        } else if (p[0] == '/' && p[1] == '*') {
-            p += 2;
-            while (*p && !(p[0] == '*' && p[1] == '/')) p++;
-            if (*p) p += 2;
-        } else if (*p == '"' || *p == '\'') {
-            char q = *p++;
-            while (*p && *p != q) {
-                if (*p == '\\' && p[1]) p++;
-                p++;
-            }
-            if (*p) p++;
-        } else if (isalpha((unsigned char)*p) || *p == '_') {
-            const char *s = p;
-            while (isalnum((unsigned char)*p) || *p == '_') p++;
-            char *id = strndup(s, (size_t)(p - s));
-            if (!has_str(*out, *n, id))
-                push_str(out, n, id);
-            free(id);
-        } else if (isdigit((unsigned char)*p)) {
-            while (isalnum((unsigned char)*p) || *p == '.' || *p == '_') p++;
-        } else {
-            p++;
-        }
+    CToken *tok = NULL;
+    int nt = 0;
+    cell_tokenize(t, CELL_LEX_DIRECTIVES, &tok, &nt);
+    for (int i = 0; i < nt; i++) {
+        if (tok[i].kind != TOK_IDENT)
+            continue;
+        char *id = strndup(t + tok[i].start, (size_t)(tok[i].end - tok[i].start));
+        if (!has_str(*out, *n, id))
+            push_str(out, n, id);
+        free(id);
     }
+    free(tok);
 }
 
 /* type_key with '@' replaced by name. */
@@ -262,6 +252,8 @@ static bool describe_pc(uintptr_t pc, char *buf, size_t n)
         for (int k = 0; k < c->n_syms; k++)
             if ((uintptr_t)c->syms[k].addr <= pc)
                 fn = c->syms[k].name;
+        if (fn && !strncmp(fn, IMPL_PREFIX, strlen(IMPL_PREFIX)))
+            fn += strlen(IMPL_PREFIX);
         if (fn && !strcmp(fn, "__cdl_run"))
             snprintf(buf, n, "in the statements of cell [%d]", c->number);
         else if (fn)
@@ -295,8 +287,10 @@ void session_reset(void)
     while (S.n_vars)
         drop_var(S.vars[0].name);
     free(S.vars);
-    for (int i = 0; i < S.n_funcs; i++)
+    for (int i = 0; i < S.n_funcs; i++) {
         free(S.funcs[i].name);
+        free(S.funcs[i].proto);
+    }
     free(S.funcs);
     free_strs(S.type_names, S.n_type_names);
     /* Code blocks and stubs stay mapped: old function pointers may remain. */
@@ -311,6 +305,15 @@ void session_reset(void)
 
 /* ---- building the translation unit --------------------------------------- */
 
+/* What becomes of a prelude entry when a cell is compiled: kept in front
+ * of the cell's own declarations, deferred after the cell's types (it
+ * mentions something the cell redefines), or dropped (replaced). */
+typedef enum EntryFate { ENTRY_KEPT, ENTRY_DEFERRED, ENTRY_DROPPED } EntryFate;
+
+/* How a trailing expression is compiled: shown as Out[n], or (when its
+ * type is void) run as a plain statement. */
+typedef enum ExprMode { EXPR_SHOWN, EXPR_AS_STATEMENT } ExprMode;
+
 /* What one cell changes, computed before compiling it. */
 typedef struct Plan {
     ItemList items;
@@ -320,10 +323,11 @@ typedef struct Plan {
     int n_keys;
     char **changed_types; /* type keys whose text changed */
     int n_changed;
-    char *entry_state;    /* per old entry: 'k' kept in front, 'd' deferred, 'x' dropped */
+    EntryFate *fate;      /* per old entry */
     bool has_expr, has_stmt, has_main;
     const char *main_params;
     bool *new_storage;    /* per item: VAR needs new storage */
+    unsigned char **stub; /* per item: FUNC's entry point (existing, or reserved for a new name) */
 } Plan;
 
 static char *item_key(const Item *it)
@@ -397,8 +401,9 @@ static void plan_free(Plan *p)
     free_strs(p->defined, p->n_defined);
     free_strs(p->keys, p->n_keys);
     free_strs(p->changed_types, p->n_changed);
-    free(p->entry_state);
+    free(p->fate);
     free(p->new_storage);
+    free(p->stub);
 }
 
 static Entry *find_entry(const char *key)
@@ -438,10 +443,44 @@ static bool type_changed(const Plan *p, const char *type_key)
     return hit;
 }
 
+/* Stubs reserved for new function names of a cell that then failed to
+ * compile: reused by the next cells. */
+static unsigned char **g_spare_stubs;
+static int g_n_spare_stubs;
+
+static unsigned char *reserve_stub(void)
+{
+    return g_n_spare_stubs ? g_spare_stubs[--g_n_spare_stubs] : stub_new();
+}
+
+static void reserve_entry_points(Plan *p)
+{
+    p->stub = xmalloc(sizeof *p->stub * ((size_t)p->items.n + 1));
+    for (int i = 0; i < p->items.n; i++) {
+        const Item *it = &p->items.items[i];
+        Func *f = it->kind == ITEM_FUNC ? find_func(it->name) : NULL;
+        p->stub[i] = it->kind != ITEM_FUNC ? NULL : f ? f->stub : reserve_stub();
+    }
+}
+
+/* After a failed compile: new names' stubs go back to the spares. */
+static void release_entry_points(Plan *p)
+{
+    for (int i = 0; i < p->items.n; i++) {
+        const Item *it = &p->items.items[i];
+        if (it->kind != ITEM_FUNC || find_func(it->name) || !p->stub[i])
+            continue;
+        g_spare_stubs = xrealloc(g_spare_stubs, sizeof *g_spare_stubs * (size_t)(g_n_spare_stubs + 1));
+        g_spare_stubs[g_n_spare_stubs++] = p->stub[i];
+        p->stub[i] = NULL;
+    }
+}
+
 static void make_plan(Plan *p)
 {
     int n = p->items.n;
     p->new_storage = calloc((size_t)n + 1, sizeof *p->new_storage);
+    reserve_entry_points(p);
     for (int i = 0; i < n; i++) {
         Item *it = &p->items.items[i];
         char *key = item_key(it);
@@ -466,29 +505,29 @@ static void make_plan(Plan *p)
     /* Old entries: replaced (dropped), depending on something redefined
      * (deferred after the cell's types), or kept in front. One forward pass
      * is transitive because the old order was already valid. */
-    p->entry_state = xmalloc((size_t)S.n_entries + 1);
+    p->fate = xmalloc(sizeof *p->fate * ((size_t)S.n_entries + 1));
     char **dep = NULL;
     int n_dep = 0;
     for (int i = 0; i < p->n_defined; i++)
         push_str(&dep, &n_dep, p->defined[i]);
     for (int i = 0; i < S.n_entries; i++) {
         Entry *e = &S.entries[i];
-        char st = 'k';
+        EntryFate st = ENTRY_KEPT;
         if (e->key && has_str(p->keys, p->n_keys, e->key)) {
-            st = 'x';
+            st = ENTRY_DROPPED;
         } else {
-            for (int k = 0; k < e->n_mentions && st == 'k'; k++)
+            for (int k = 0; k < e->n_mentions && st == ENTRY_KEPT; k++)
                 if (has_str(dep, n_dep, e->mentions[k]))
-                    st = 'd';
-            if (st == 'd') {
+                    st = ENTRY_DEFERRED;
+            if (st == ENTRY_DEFERRED) {
                 /* A variable whose type changed layout cannot be kept. */
                 if (e->var_name && p->n_changed)
-                    st = 'x';
+                    st = ENTRY_DROPPED;
                 for (int k = 0; k < e->n_defines; k++)
                     push_str(&dep, &n_dep, e->defines[k]);
             }
         }
-        p->entry_state[i] = st;
+        p->fate[i] = st;
     }
     free_strs(dep, n_dep);
     for (int i = 0; i < n; i++) {
@@ -556,7 +595,9 @@ static void emit_var_init(StrBuf *b, const Item *it)
     if (it->init) {
         emit_line(b, it->init_line ? it->init_line : it->line);
         char *local = subst(it->type_key, "__cdl_init");
-        sb_printf(b, "{ %s = %s;\n__cdl_memcpy((void *)&%s, (const void *)&__cdl_init, sizeof __cdl_init); }\n",
+        /* one line: a diagnostic about the initializer's end (`int x = ;`)
+         * must not land on a generated line after it */
+        sb_printf(b, "{ %s = %s; __cdl_memcpy((void *)&%s, (const void *)&__cdl_init, sizeof __cdl_init); }\n",
                   local, it->init, it->name);
         free(local);
     } else {
@@ -565,14 +606,22 @@ static void emit_var_init(StrBuf *b, const Item *it)
     }
 }
 
-/* mode: 0 normal, 1 trailing expression run as a plain statement. */
-static char *build_source(const Plan *p, int expr_mode)
+/* A cell function's definition under its implementation name. */
+static void emit_function(StrBuf *b, const Item *it)
+{
+    emit_line(b, it->line);
+    sb_putn(b, it->text, (size_t)it->name_off);
+    sb_puts(b, IMPL_PREFIX);
+    sb_printf(b, "%s\n", it->text + it->name_off);
+}
+
+static char *build_source(const Plan *p, ExprMode expr_mode)
 {
     StrBuf b;
     sb_init(&b);
     sb_puts(&b, "#include <coursdl_cell.h>\n#line 1 \"prelude\"\n");
     for (int i = 0; i < S.n_entries; i++)
-        if (p->entry_state[i] == 'k')
+        if (p->fate[i] == ENTRY_KEPT)
             sb_printf(&b, "%s\n", S.entries[i].text);
     const ItemList *L = &p->items;
     for (int i = 0; i < L->n; i++) {
@@ -584,17 +633,10 @@ static char *build_source(const Plan *p, int expr_mode)
     }
     sb_puts(&b, "\n#line 1 \"prelude\"\n");
     for (int i = 0; i < S.n_entries; i++)
-        if (p->entry_state[i] == 'd')
+        if (p->fate[i] == ENTRY_DEFERRED)
             sb_printf(&b, "%s\n", S.entries[i].text);
-    for (int i = 0; i < L->n; i++) {
-        const Item *it = &L->items[i];
-        if (it->kind == ITEM_DECL) {
-            emit_line(&b, it->line);
-            sb_printf(&b, "%s\n", it->text);
-        } else if (it->kind == ITEM_VAR) {
-            emit_var_decl(&b, it, p->new_storage[i]);
-        }
-    }
+    /* the cell's prototypes before its variables: an initializer may name
+     * a function of the cell (`int (*ops[])(int) = { twice };`) */
     for (int i = 0; i < L->n; i++) {
         const Item *it = &L->items[i];
         if (it->kind == ITEM_FUNC) {
@@ -602,13 +644,25 @@ static char *build_source(const Plan *p, int expr_mode)
             sb_printf(&b, "%s\n", it->proto);
         }
     }
+    /* arrays sized by their initializer last: the size's expression may
+     * name any variable of the cell */
     for (int i = 0; i < L->n; i++) {
         const Item *it = &L->items[i];
-        if (it->kind == ITEM_FUNC) {
+        if (it->kind == ITEM_DECL) {
             emit_line(&b, it->line);
             sb_printf(&b, "%s\n", it->text);
+        } else if (it->kind == ITEM_VAR && !(p->new_storage[i] && it->init && is_incomplete_array(it->storage_key))) {
+            emit_var_decl(&b, it, p->new_storage[i]);
         }
     }
+    for (int i = 0; i < L->n; i++) {
+        const Item *it = &L->items[i];
+        if (it->kind == ITEM_VAR && p->new_storage[i] && it->init && is_incomplete_array(it->storage_key))
+            emit_var_decl(&b, it, true);
+    }
+    for (int i = 0; i < L->n; i++)
+        if (L->items[i].kind == ITEM_FUNC)
+            emit_function(&b, &L->items[i]);
     sb_puts(&b, "\nvoid __cdl_run(void) {\n");
     for (int i = 0; i < L->n; i++) {
         const Item *it = &L->items[i];
@@ -619,7 +673,7 @@ static char *build_source(const Plan *p, int expr_mode)
             emit_var_init(&b, it);
         } else if (it->kind == ITEM_EXPR) {
             emit_line(&b, it->line);
-            if (expr_mode == 0)
+            if (expr_mode == EXPR_SHOWN)
                 sb_printf(&b, "display_out((%s));\n", it->text);
             else
                 sb_printf(&b, "%s;\n", it->text);
@@ -663,10 +717,28 @@ static bool var_entry_in(const Entry *arr, int n, const char *var_name)
     return false;
 }
 
-static void commit(Plan *p, JitUnit *u)
+/* The size an unsized array got from its initializer, into its key
+ * ("int @[]" -> "int @[3]"): later cells need the complete type. */
+static void record_array_size(Item *it, JitUnit *u)
+{
+    char probe[300];
+    snprintf(probe, sizeof probe, "__cdl_n_%s", it->name);
+    const unsigned long *n = jit_symbol(u, probe);
+    const char *at = strchr(it->type_key, '@');
+    if (!n || !at)
+        return;
+    StrBuf b;
+    sb_init(&b);
+    sb_putn(&b, it->type_key, (size_t)(at - it->type_key) + 1);
+    sb_printf(&b, "[%lu]%s", *n, at + 3);
+    free(it->type_key);
+    it->type_key = sb_take(&b);
+}
+
+/* Variables given new storage live in this cell's block from now on. */
+static void commit_variables(Plan *p, JitUnit *u)
 {
     ItemList *L = &p->items;
-    /* Variables: new storage lives in this cell's block. */
     for (int i = 0; i < L->n; i++) {
         Item *it = &L->items[i];
         if (it->kind != ITEM_VAR || !p->new_storage[i])
@@ -674,93 +746,108 @@ static void commit(Plan *p, JitUnit *u)
         void *addr = jit_symbol(u, it->name);
         if (!addr)
             continue;
-        if (is_incomplete_array(it->type_key)) {
-            char probe[300];
-            snprintf(probe, sizeof probe, "__cdl_n_%s", it->name);
-            const unsigned long *n = jit_symbol(u, probe);
-            const char *at = strchr(it->type_key, '@');
-            if (n && at) {
-                StrBuf b;
-                sb_init(&b);
-                sb_putn(&b, it->type_key, (size_t)(at - it->type_key) + 1);
-                sb_printf(&b, "[%lu]%s", *n, at + 3);
-                free(it->type_key);
-                it->type_key = sb_take(&b);
-            }
-        }
+        if (is_incomplete_array(it->type_key))
+            record_array_size(it, u);
         drop_var(it->name);
         S.vars = xrealloc(S.vars, sizeof *S.vars * (size_t)(S.n_vars + 1));
         Var v = { xstrdup(it->name), var_identity(it), xstrdup(it->type_key), addr };
         S.vars[S.n_vars++] = v;
     }
-    /* Functions: point the stable entry at the new code. */
+}
+
+/* Every function's entry point now jumps to the code just compiled. */
+static void commit_functions(Plan *p, JitUnit *u)
+{
+    ItemList *L = &p->items;
     for (int i = 0; i < L->n; i++) {
         Item *it = &L->items[i];
         if (it->kind != ITEM_FUNC)
             continue;
-        void *impl = jit_symbol(u, it->name);
+        char impl_name[300];
+        snprintf(impl_name, sizeof impl_name, IMPL_PREFIX "%s", it->name);
+        void *impl = jit_symbol(u, impl_name);
         if (!impl)
             continue;
         Func *f = find_func(it->name);
         if (!f) {
             S.funcs = xrealloc(S.funcs, sizeof *S.funcs * (size_t)(S.n_funcs + 1));
             f = &S.funcs[S.n_funcs++];
-            f->name = xstrdup(it->name);
-            f->stub = stub_new();
+            *f = (Func){ .name = xstrdup(it->name), .stub = p->stub[i] };
         }
         f->impl = impl;
+        free(f->proto);
+        f->proto = xstrdup(it->proto);
         stub_point(f->stub, impl);
     }
-    /* The new prelude, in the order the cell was compiled in. */
+}
+
+/* The cell's includes, macros and types as prelude entries (and the
+ * typedef names later cells must know). */
+static void add_cell_types(const ItemList *L, Entry **ne, int *nn)
+{
+    for (int i = 0; i < L->n; i++) {
+        const Item *it = &L->items[i];
+        if (!((it->kind == ITEM_PREPROC && is_persistent_preproc(it)) || it->kind == ITEM_TYPE))
+            continue;
+        char *key = item_key(it);
+        Entry e = make_entry(key, it->text, NULL);
+        item_defines(it, &e.defines, &e.n_defines);
+        add_entry(ne, nn, e);
+        free(key);
+        if (it->kind == ITEM_TYPE && it->name && strncmp(it->name, "struct ", 7)
+            && strncmp(it->name, "union ", 6) && strncmp(it->name, "enum", 4)
+            && !has_str(S.type_names, S.n_type_names, it->name))
+            push_str(&S.type_names, &S.n_type_names, it->name);
+    }
+}
+
+/* The cell's prototypes and persistent variables' declarations as entries. */
+static void add_cell_declarations(const ItemList *L, Entry **ne, int *nn)
+{
+    for (int i = 0; i < L->n; i++) {
+        const Item *it = &L->items[i];
+        char *text = NULL;
+        const char *var = NULL;
+        if (it->kind == ITEM_DECL) {
+            text = xstrdup(it->text);
+        } else if (it->kind == ITEM_VAR) {
+            char *d = subst(it->type_key, it->name);
+            StrBuf b;
+            sb_init(&b);
+            sb_printf(&b, "extern %s " PERSISTENT ";", d);
+            text = sb_take(&b);
+            var = it->name;
+            free(d);
+        } else if (it->kind == ITEM_FUNC) {
+            text = xstrdup(it->proto);
+        } else {
+            continue;
+        }
+        char *key = item_key(it);
+        Entry e = make_entry(key, text, var);
+        item_defines(it, &e.defines, &e.n_defines);
+        add_entry(ne, nn, e);
+        free(key);
+        free(text);
+    }
+}
+
+/* The new prelude, in the order the cell was compiled in: kept entries,
+ * the cell's types, deferred entries, the cell's declarations. */
+static void commit_prelude(Plan *p)
+{
     Entry *ne = NULL;
     int nn = 0;
     for (int i = 0; i < S.n_entries; i++)
-        if (p->entry_state[i] == 'k')
+        if (p->fate[i] == ENTRY_KEPT)
             add_entry(&ne, &nn, S.entries[i]);
-    for (int i = 0; i < L->n; i++) {
-        Item *it = &L->items[i];
-        if ((it->kind == ITEM_PREPROC && is_persistent_preproc(it)) || it->kind == ITEM_TYPE) {
-            char *key = item_key(it);
-            Entry e = make_entry(key, it->text, NULL);
-            item_defines(it, &e.defines, &e.n_defines);
-            add_entry(&ne, &nn, e);
-            free(key);
-            if (it->kind == ITEM_TYPE && it->name && strncmp(it->name, "struct ", 7)
-                && strncmp(it->name, "union ", 6) && strncmp(it->name, "enum", 4)
-                && !has_str(S.type_names, S.n_type_names, it->name))
-                push_str(&S.type_names, &S.n_type_names, it->name);
-        }
-    }
+    add_cell_types(&p->items, &ne, &nn);
     for (int i = 0; i < S.n_entries; i++)
-        if (p->entry_state[i] == 'd')
+        if (p->fate[i] == ENTRY_DEFERRED)
             add_entry(&ne, &nn, S.entries[i]);
-    for (int i = 0; i < L->n; i++) {
-        Item *it = &L->items[i];
-        char *key = item_key(it);
-        Entry e;
-        bool add = true;
-        if (it->kind == ITEM_DECL) {
-            e = make_entry(key, it->text, NULL);
-        } else if (it->kind == ITEM_VAR) {
-            char *d = subst(it->type_key, it->name);
-            char *text = xmalloc(strlen(d) + 32);
-            sprintf(text, "extern %s " PERSISTENT ";", d);
-            e = make_entry(key, text, it->name);
-            free(d);
-            free(text);
-        } else if (it->kind == ITEM_FUNC) {
-            e = make_entry(key, it->proto, NULL);
-        } else {
-            add = false;
-        }
-        if (add) {
-            item_defines(it, &e.defines, &e.n_defines);
-            add_entry(&ne, &nn, e);
-        }
-        free(key);
-    }
+    add_cell_declarations(&p->items, &ne, &nn);
     for (int i = 0; i < S.n_entries; i++) {
-        if (p->entry_state[i] == 'x') {
+        if (p->fate[i] == ENTRY_DROPPED) {
             if (S.entries[i].var_name && !var_entry_in(ne, nn, S.entries[i].var_name))
                 drop_var(S.entries[i].var_name);
             entry_free(&S.entries[i]);
@@ -769,6 +856,15 @@ static void commit(Plan *p, JitUnit *u)
     free(S.entries);
     S.entries = ne;
     S.n_entries = nn;
+}
+
+/* A compiled cell becomes part of the session (before it runs: its
+ * statements may fail, its definitions stay). */
+static void commit(Plan *p, JitUnit *u)
+{
+    commit_variables(p, u);
+    commit_functions(p, u);
+    commit_prelude(p);
 }
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -802,28 +898,119 @@ static char *source_line(const char *code, int n)
     return strndup(p, e ? (size_t)(e - p) : strlen(p));
 }
 
-/* Caret under the token the message quotes ('y' undeclared). */
-static void add_caret(CellResult *r, const char *src, const char *msg, int gutter)
+/* Tracebacks are coloured as IPython colours them: the error's name in
+ * red, the cell line's number in green, the caret in bold red. */
+#define ANSI_RED "\x1b[0;31m"
+#define ANSI_GREEN "\x1b[0;32m"
+#define ANSI_BOLD_RED "\x1b[1;31m"
+#define ANSI_RESET "\x1b[0m"
+
+static void tb_head(CellResult *r, const char *ename, const char *msg)
 {
+    StrBuf b;
+    sb_init(&b);
+    sb_printf(&b, ANSI_RED "%s" ANSI_RESET ": %s", ename, msg);
+    tb_add(r, b.s);
+    sb_free(&b);
+}
+
+/* Headers that declare what a cell may use without including them first:
+ * a compile error on a line naming one of these says where it lives. */
+static const struct { const char *name, *header; } HEADER_HINTS[] = {
+    { "pthread_t", "pthread.h" }, { "pthread_create", "pthread.h" }, { "pthread_mutex_t", "pthread.h" },
+    { "stat", "sys/stat.h" }, { "DIR", "dirent.h" }, { "dirent", "dirent.h" }, { "opendir", "dirent.h" },
+    { "jmp_buf", "setjmp.h" }, { "setjmp", "setjmp.h" }, { "longjmp", "setjmp.h" },
+    { "sigset_t", "signal.h" }, { "sigaction", "signal.h" }, { "signal", "signal.h" }, { "SIGINT", "signal.h" },
+    { "raise", "signal.h" }, { "tm", "time.h" }, { "localtime", "time.h" }, { "gmtime", "time.h" },
+    { "strftime", "time.h" }, { "mktime", "time.h" }, { "setlocale", "locale.h" }, { "LC_ALL", "locale.h" },
+    { "wint_t", "wchar.h" }, { "wprintf", "wchar.h" }, { "regex_t", "regex.h" }, { "pid_t", "sys/types.h" },
+    { "mode_t", "sys/types.h" }, { "fork", "unistd.h" }, { "pipe", "unistd.h" }, { "dup2", "unistd.h" },
+    { "div_t", "stdlib.h" }, { "ldiv_t", "stdlib.h" }, { "div", "stdlib.h" }, { "PRId64", "inttypes.h" },
+    { "PRIu64", "inttypes.h" }, { "PRIx64", "inttypes.h" }, { "fenv_t", "fenv.h" }, { "feclearexcept", "fenv.h" },
+    { "iswalpha", "wctype.h" }, { "mmap", "sys/mman.h" }, { "O_RDONLY", "fcntl.h" }, { "open", "fcntl.h" },
+    { "socket", "sys/socket.h" }, { "uname", "sys/utsname.h" }, { "FLT_MAX", "float.h" },
+    { "static_assert", "assert.h" }, { "assert", "assert.h" }, { "PATH_MAX", "limits.h" },
+};
+
+/* Has an earlier cell included <header>? */
+static bool has_include(const char *header)
+{
+    char want[128];
+    snprintf(want, sizeof want, "<%s>", header);
+    for (int i = 0; i < S.n_entries; i++)
+        if (S.entries[i].key && !strncmp(S.entries[i].key, "include:", 8) && strstr(S.entries[i].key, want))
+            return true;
+    return false;
+}
+
+/* " (struct stat is declared in <sys/stat.h>: add #include <sys/stat.h>)"
+ * when the line names something of HEADER_HINTS the prelude lacks. */
+static void header_hint(const char *src, StrBuf *out)
+{
+    CToken *t = NULL;
+    int n = 0;
+    cell_tokenize(src, 0, &t, &n);
+    for (int i = 0; i < n; i++) {
+        if (t[i].kind != TOK_IDENT)
+            continue;
+        for (size_t k = 0; k < sizeof HEADER_HINTS / sizeof *HEADER_HINTS; k++) {
+            const char *h = HEADER_HINTS[k].name;
+            if ((size_t)(t[i].end - t[i].start) != strlen(h) || strncmp(src + t[i].start, h, strlen(h)))
+                continue;
+            if (has_include(HEADER_HINTS[k].header))
+                continue;
+            sb_printf(out, " (%s is declared in <%s>: add #include <%s>)", h, HEADER_HINTS[k].header,
+                      HEADER_HINTS[k].header);
+            free(t);
+            return;
+        }
+    }
+    free(t);
+}
+
+/* The cell line, with its number in the gutter, and a caret under the
+ * token the message quotes ('y' undeclared) or, when it quotes none,
+ * under the line's last token (where TinyCC stopped: `int bad = ;`). */
+static void tb_source(CellResult *r, const char *code, int line_no, const char *msg)
+{
+    char *src = source_line(code, line_no);
+    if (!src)
+        return;
+    StrBuf b;
+    sb_init(&b);
+    sb_printf(&b, ANSI_GREEN "%5d" ANSI_RESET " | %s", line_no, src);
+    tb_add(r, b.s);
+    b.len = 0;
+    const char *at = NULL;
+    size_t len = 0;
     const char *q = strchr(msg, '\'');
     const char *q2 = q ? strchr(q + 1, '\'') : NULL;
-    if (!q || !q2 || q2 == q + 1)
-        return;
-    char *word = strndup(q + 1, (size_t)(q2 - q - 1));
-    const char *at = strstr(src, word);
+    if (q && q2 && q2 > q + 1) {
+        char *word = strndup(q + 1, (size_t)(q2 - q - 1));
+        at = strstr(src, word);
+        len = strlen(word);
+        free(word);
+    }
+    if (!at) {
+        size_t e = strlen(src);
+        while (e > 0 && isspace((unsigned char)src[e - 1])) e--;
+        if (e > 0) {
+            at = src + e - 1;
+            len = 1;
+        }
+    }
     if (at) {
-        StrBuf b;
-        sb_init(&b);
-        for (int i = 0; i < gutter; i++)
-            sb_putc(&b, ' ');
+        sb_puts(&b, "      | ");
         for (const char *p = src; p < at; p++)
             sb_putc(&b, *p == '\t' ? '\t' : ' ');  /* tabs keep the column */
-        for (size_t i = 0; i < strlen(word); i++)
+        sb_puts(&b, ANSI_BOLD_RED);
+        for (size_t i = 0; i < len; i++)
             sb_putc(&b, '^');
+        sb_puts(&b, ANSI_RESET);
         tb_add(r, b.s);
-        sb_free(&b);
     }
-    free(word);
+    sb_free(&b);
+    free(src);
 }
 
 static void compile_error(CellResult *r, const JitDiags *d, const char *code)
@@ -834,41 +1021,34 @@ static void compile_error(CellResult *r, const JitDiags *d, const char *code)
         const JitDiag *g = &d->d[i];
         if (!g->is_error)
             continue;
-        char head[1200];
+        StrBuf head;
+        sb_init(&head);
         if (!strcmp(g->file, "cell"))
-            snprintf(head, sizeof head, "line %d: %s", g->line, g->msg);
+            sb_printf(&head, "line %d: %s", g->line, g->msg);
         else if (!strcmp(g->file, "prelude"))
-            snprintf(head, sizeof head, "in declarations kept from earlier cells: %s "
-                     "(re-run or fix the cell that defined it, or %%reset)", g->msg);
+            sb_printf(&head, "in declarations kept from earlier cells: %s "
+                      "(re-run or fix the cell that defined it, or %%reset)", g->msg);
         else if (g->file[0])
-            snprintf(head, sizeof head, "%s:%d: %s", g->file, g->line, g->msg);
+            sb_printf(&head, "%s:%d: %s", g->file, g->line, g->msg);
         else if (strstr(g->msg, "undefined symbol"))
             /* the link step: declared, used, but defined nowhere */
-            snprintf(head, sizeof head, "%s: it is declared but defined nowhere (a prototype without a "
-                     "body, a misspelled library function, or a function from a cell that failed?)",
-                     strncmp(g->msg, "tcc: error: ", 12) ? g->msg : g->msg + 12);
+            sb_printf(&head, "%s: it is declared but defined nowhere (a prototype without a "
+                      "body, a misspelled library function, or a function from a cell that failed?)",
+                      strncmp(g->msg, "tcc: error: ", 12) ? g->msg : g->msg + 12);
         else
-            snprintf(head, sizeof head, "%s", g->msg);
-        if (!first.len)
-            sb_puts(&first, head);
-        char line[1300];
-        snprintf(line, sizeof line, "CompileError: %s", head);
-        tb_add(r, line);
+            sb_puts(&head, g->msg);
         if (!strcmp(g->file, "cell")) {
             char *src = source_line(code, g->line);
-            if (src) {
-                char gutter[32];
-                int gl = snprintf(gutter, sizeof gutter, "%5d | ", g->line);
-                StrBuf b;
-                sb_init(&b);
-                sb_puts(&b, gutter);
-                sb_puts(&b, src);
-                tb_add(r, b.s);
-                sb_free(&b);
-                add_caret(r, src, g->msg, gl);
-                free(src);
-            }
+            if (src)
+                header_hint(src, &head);
+            free(src);
         }
+        if (!first.len)
+            sb_puts(&first, head.s);
+        tb_head(r, "CompileError", head.s);
+        if (!strcmp(g->file, "cell"))
+            tb_source(r, code, g->line, g->msg);
+        sb_free(&head);
     }
     if (!first.len)
         sb_puts(&first, "the compiler failed without a message");
@@ -904,9 +1084,7 @@ static void runtime_error(CellResult *r, const GuardOutcome *o)
         sb_puts(&b, ")");
     }
     set_cell_error(r, o->ename, b.s);
-    char line[2600];
-    snprintf(line, sizeof line, "%s: %s", o->ename, b.s);
-    tb_add(r, line);
+    tb_head(r, o->ename, b.s);
     sb_free(&b);
 }
 
@@ -916,6 +1094,8 @@ void cell_result_free(CellResult *r)
     free(r->evalue);
     free_strs(r->traceback, r->n_traceback);
     free(r->warnings);
+    free(r->page_plain);
+    free(r->page_markdown);
     memset(r, 0, sizeof *r);
 }
 
@@ -954,7 +1134,7 @@ static JitExtern *build_externs(const Plan *p, int *n_out)
 {
     const JitExtern *rt;
     int n_rt = runtime_externs(&rt);
-    JitExtern *ext = xmalloc(sizeof *ext * (size_t)(S.n_vars + S.n_funcs + n_rt + 1));
+    JitExtern *ext = xmalloc(sizeof *ext * (size_t)(S.n_vars + S.n_funcs + p->items.n + n_rt + 1));
     int n = 0;
     for (int i = 0; i < n_rt; i++)
         ext[n++] = rt[i];
@@ -969,15 +1149,27 @@ static JitExtern *build_externs(const Plan *p, int *n_out)
         if (!defined_new)
             ext[n++] = (JitExtern){ S.vars[i].name, S.vars[i].addr, 1 };
     }
+    /* Functions: every entry point, those of this cell's new names too
+     * (their code is compiled under IMPL_PREFIX). */
     for (int i = 0; i < S.n_funcs; i++) {
-        bool defined = false;
+        bool var_now = false;  /* the cell makes the name a variable */
         for (int k = 0; k < p->items.n; k++) {
             const Item *it = &p->items.items[k];
-            if (it->name && it->kind != ITEM_DECL && !strcmp(it->name, S.funcs[i].name))
-                defined = true;
+            if (it->name && it->kind == ITEM_VAR && !strcmp(it->name, S.funcs[i].name))
+                var_now = true;
         }
-        if (!defined)
+        if (!var_now)
             ext[n++] = (JitExtern){ S.funcs[i].name, S.funcs[i].stub, 1 };
+    }
+    for (int k = 0; k < p->items.n; k++) {
+        const Item *it = &p->items.items[k];
+        if (it->kind == ITEM_FUNC && !find_func(it->name) && p->stub && p->stub[k]) {
+            bool dup = false;
+            for (int j = 0; j < k; j++)
+                dup |= p->items.items[j].kind == ITEM_FUNC && !strcmp(p->items.items[j].name, it->name);
+            if (!dup)
+                ext[n++] = (JitExtern){ it->name, p->stub[k], 1 };
+        }
     }
     *n_out = n;
     return ext;
@@ -1013,25 +1205,32 @@ static int compile_plan(Plan *p, JitUnit *u, JitDiags *d)
 {
     int n_ext;
     JitExtern *ext = build_externs(p, &n_ext);
-    char *source = build_source(p, 0);
+    char *source = build_source(p, EXPR_SHOWN);
     int rc = jit_compile(source, ext, n_ext, u, d);
     free(source);
     if (rc < 0 && p->has_expr) {
-        JitDiags d2 = { 0 };
-        source = build_source(p, 1);
-        rc = jit_compile(source, ext, n_ext, u, &d2);
+        /* Either it compiles now, or the plain statement's message speaks
+         * of the user's code only: keep the second diagnostics either way. */
+        jit_diags_free(d);
+        source = build_source(p, EXPR_AS_STATEMENT);
+        rc = jit_compile(source, ext, n_ext, u, d);
         free(source);
-        if (rc == 0) {
-            jit_diags_free(d);
-            *d = d2;
-        } else {
-            /* The plain statement's message speaks of the user's code only. */
-            jit_diags_free(d);
-            *d = d2;
-        }
     }
     free(ext);
     return rc;
+}
+
+/* Macro names of the prelude (NULL-terminated; the strings are the
+ * entries'): a known macro followed by a block is a statement. */
+static char **known_macros(void)
+{
+    char **m = xmalloc(sizeof *m * ((size_t)S.n_entries + 1));
+    int n = 0;
+    for (int i = 0; i < S.n_entries; i++)
+        if (S.entries[i].key && !strncmp(S.entries[i].key, "macro:", 6))
+            m[n++] = S.entries[i].key + 6;
+    m[n] = NULL;
+    return m;
 }
 
 void session_run_cell(const char *code, int number, CellResult *r)
@@ -1042,19 +1241,15 @@ void session_run_cell(const char *code, int number, CellResult *r)
     memset(&p, 0, sizeof p);
     char err[512];
     int err_line = 0;
-    if (cellsplit(src, (const char *const *)S.type_names, &p.items, err, sizeof err, &err_line) < 0) {
+    char **macros = known_macros();
+    CellNames known = { (const char *const *)S.type_names, (const char *const *)macros };
+    int split = cellsplit(src, &known, &p.items, err, sizeof err, &err_line);
+    free(macros);
+    if (split < 0) {
         set_cell_error(r, "CompileError", err);
-        char line[600];
-        snprintf(line, sizeof line, "CompileError: %s", err);
-        tb_add(r, line);
-        char *s = err_line > 0 ? source_line(src, err_line) : NULL;
-        if (s) {
-            int gl = snprintf(line, sizeof line, "%5d | ", err_line);
-            snprintf(line + gl, sizeof line - (size_t)gl, "%s", s);
-            tb_add(r, line);
-            add_caret(r, s, err, gl);
-            free(s);
-        }
+        tb_head(r, "CompileError", err);
+        if (err_line > 0)
+            tb_source(r, src, err_line, err);
         free(src);
         return;
     }
@@ -1068,6 +1263,7 @@ void session_run_cell(const char *code, int number, CellResult *r)
     JitUnit u;
     JitDiags d = { 0 };
     if (compile_plan(&p, &u, &d) < 0) {
+        release_entry_points(&p);
         compile_error(r, &d, src);
     } else {
         r->warnings = collect_warnings(&d);
@@ -1126,13 +1322,56 @@ char *session_prelude_text(void)
     return sb_take(&b);
 }
 
-void session_each_name(void (*fn)(const char *name, const char *kind, void *ctx), void *ctx)
+static char *g_found_decl;  /* session_find_symbol's last declaration */
+
+static bool symbols_of(void (*fn)(const Symbol *sym, void *ctx), void *ctx, const char *only, Symbol *found)
 {
-    for (int i = 0; i < S.n_vars; i++)
-        fn(S.vars[i].name, "variable", ctx);
-    for (int i = 0; i < S.n_funcs; i++)
-        fn(S.funcs[i].name, "function", ctx);
-    for (int i = 0; i < S.n_entries; i++)
-        for (int k = 0; k < S.entries[i].n_defines; k++)
-            fn(S.entries[i].defines[k], "name", ctx);
+    for (int i = 0; i < S.n_vars; i++) {
+        const Var *v = &S.vars[i];
+        if (only && strcmp(v->name, only))
+            continue;
+        char *d = subst(v->type_key, v->name);
+        Symbol sym = { v->name, SYM_VARIABLE, d, v->type_key, v->addr };
+        if (found) {
+            free(g_found_decl);
+            g_found_decl = d;
+            *found = sym;
+            return true;
+        }
+        fn(&sym, ctx);
+        free(d);
+    }
+    for (int i = 0; i < S.n_funcs; i++) {
+        const Func *f = &S.funcs[i];
+        if (only && strcmp(f->name, only))
+            continue;
+        Symbol sym = { f->name, SYM_FUNCTION, f->proto ? f->proto : f->name, NULL, NULL };
+        if (found) { *found = sym; return true; }
+        fn(&sym, ctx);
+    }
+    for (int i = 0; i < S.n_entries; i++) {
+        const Entry *e = &S.entries[i];
+        if (e->var_name || !e->key || !strncmp(e->key, "sym:", 4))
+            continue;  /* variables and functions came above */
+        SymbolKind kind = !strncmp(e->key, "macro:", 6) ? SYM_MACRO
+                        : !strncmp(e->key, "type:enum{", 10) ? SYM_CONSTANT : SYM_TYPE;
+        for (int k = 0; k < e->n_defines; k++) {
+            if (only && strcmp(e->defines[k], only))
+                continue;
+            Symbol sym = { e->defines[k], kind, e->text, NULL, NULL };
+            if (found) { *found = sym; return true; }
+            fn(&sym, ctx);
+        }
+    }
+    return false;
+}
+
+void session_each_symbol(void (*fn)(const Symbol *sym, void *ctx), void *ctx)
+{
+    symbols_of(fn, ctx, NULL, NULL);
+}
+
+bool session_find_symbol(const char *name, Symbol *out)
+{
+    return symbols_of(NULL, NULL, name, out);
 }

@@ -15,6 +15,8 @@ typedef struct CellResult {
     char **traceback;
     int n_traceback;
     char *warnings;       /* compiler warnings about the cell's code, or NULL */
+    /* help shown in the pager (`?name`): an execute_reply "page" payload */
+    char *page_plain, *page_markdown;
 } CellResult;
 
 void session_init(const char *engine_include, const char *kernel_include);
@@ -39,7 +41,21 @@ bool session_pc_in_cell(uintptr_t pc);
 char *session_describe_vars(void);
 /* The prelude every cell sees now (for %prelude). */
 char *session_prelude_text(void);
-/* Calls fn for every name the session defines (completion). */
-void session_each_name(void (*fn)(const char *name, const char *kind, void *ctx), void *ctx);
+/* What a name of the session is. */
+typedef enum SymbolKind { SYM_VARIABLE, SYM_FUNCTION, SYM_TYPE, SYM_MACRO, SYM_CONSTANT } SymbolKind;
+
+typedef struct Symbol {
+    const char *name;
+    SymbolKind kind;
+    const char *decl;   /* "Tensor *X", a prototype, or the prelude entry's text */
+    const char *type;   /* variables: the type with '@' for the name ("int @[3]") */
+    void *addr;         /* variables: their storage */
+} Symbol;
+
+/* Calls fn for every name the session defines (completion, inspection);
+ * the strings live until fn returns. */
+void session_each_symbol(void (*fn)(const Symbol *sym, void *ctx), void *ctx);
+/* The symbol `name` (the strings live until the next cell), false if none. */
+bool session_find_symbol(const char *name, Symbol *out);
 
 #endif

@@ -291,16 +291,6 @@ static WireStatus parse_frames(const Wire *w, Frames *f, Msg *out, char *err, si
         set_error(err, errlen, "out of memory receiving a %d-frame message", f->total);
         return WIRE_MALFORMED;
     }
-    if (f->total > n) {
-        set_error(err, errlen, "message has %d frames, more than the %d accepted", f->total,
-                WIRE_MAX_FRAMES);
-        return WIRE_MALFORMED;
-    }
-    if (f->oversize_at >= 0) {
-        set_error(err, errlen, "frame %d is %zu bytes, more than the %zu accepted", f->oversize_at,
-                f->oversize_len, WIRE_MAX_FRAME);
-        return WIRE_MALFORMED;
-    }
     if (d < 0) {
         set_error(err, errlen, "missing <IDS|MSG> delimiter (%d frames)", n);
         return WIRE_MALFORMED;
@@ -312,7 +302,7 @@ static WireStatus parse_frames(const Wire *w, Frames *f, Msg *out, char *err, si
                 "content)",
                 after);
         /* Unsigned sessions: the header can still be trusted enough to answer. */
-        if (w->keylen == 0 && after >= 2) {
+        if (w->keylen == 0 && after >= 2 && d + 2 != f->oversize_at) {
             char tmp[8];
             take_header(&fr[d + 2], out, tmp, sizeof tmp);
         }
@@ -349,9 +339,26 @@ static WireStatus parse_frames(const Wire *w, Frames *f, Msg *out, char *err, si
             return WIRE_BAD_SIGNATURE;
         }
     }
+    /* Too big or too many frames: an error reply, since the signature (of
+     * the four JSON frames, whatever their size) and the header are good. */
+    if (f->oversize_at == d + 2) {
+        set_error(err, errlen, "the header frame is %zu bytes, more than the %zu accepted", f->oversize_len,
+                  WIRE_MAX_FRAME);
+        return WIRE_MALFORMED;
+    }
     WireStatus st = take_header(&js[0], out, err, errlen);
     if (st != WIRE_OK)
         return st;
+    if (f->total > n) {
+        set_error(err, errlen, "message has %d frames, more than the %d accepted", f->total,
+                WIRE_MAX_FRAMES);
+        return WIRE_MALFORMED;
+    }
+    if (f->oversize_at >= 0) {
+        set_error(err, errlen, "frame %d is %zu bytes, more than the %zu accepted", f->oversize_at,
+                f->oversize_len, WIRE_MAX_FRAME);
+        return WIRE_MALFORMED;
+    }
     if (!(out->parent = parse_object(&js[1], "parent_header", err, errlen)) ||
         !(out->metadata = parse_object(&js[2], "metadata", err, errlen)) ||
         !(out->content = parse_object(&js[3], "content", err, errlen)))
@@ -417,9 +424,10 @@ WireStatus wire_recv(Wire *w, void *socket, Msg *out, char *err, size_t errlen)
                 }
             }
             if (!f.oom) {
+                /* An oversize frame is kept too (ZeroMQ has it in memory already,
+                 * within the socket's ZMQ_MAXMSGSIZE): the signature covers it. */
                 zmq_msg_init(&f.fr[f.n]);
-                if (sz <= WIRE_MAX_FRAME) /* an oversize frame stays as an empty placeholder */
-                    zmq_msg_move(&f.fr[f.n], &cur);
+                zmq_msg_move(&f.fr[f.n], &cur);
                 f.n++;
             }
         }

@@ -14,8 +14,17 @@
 #define SAVED(k) (n->saved[k])
 #define RULE(name, pyname) \
     static void name##_bw(Node *n, Tensor *g, Tensor **gi, const bool *need); \
-    const GradRule rule_##name = { pyname, name##_bw }; \
+    const GradRule rule_##name = { pyname, name##_bw, 0 }; \
     static void name##_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
+/* A rule whose nodes carry a T: its body sees them as P. */
+#define RULE_P(name, pyname, T) \
+    static void name##_body(Node *n, const T *P, Tensor *g, Tensor **gi, const bool *need); \
+    static void name##_bw(Node *n, Tensor *g, Tensor **gi, const bool *need) \
+    { \
+        name##_body(n, AG_PARAMS(n, T), g, gi, need); \
+    } \
+    const GradRule rule_##name = { pyname, name##_bw, sizeof(T) }; \
+    static void name##_body(Node *n, const T *P, Tensor *g, Tensor **gi, const bool *need)
 
 /* A constant (unrecorded) float mask/tensor with g's dtype. */
 static Tensor *as_g(Tensor *m, const Tensor *g) { return t_convert(m, g->dtype); }
@@ -78,19 +87,19 @@ static void maxmin_bw(Node *n, Tensor *g, Tensor **gi, const bool *need, bool is
 RULE(Maximum, "MaximumBackward0") { maxmin_bw(n, g, gi, need, true); }
 RULE(Minimum, "MinimumBackward0") { maxmin_bw(n, g, gi, need, false); }
 
-RULE(AddScalar, "AddBackward0") { (void)need; gi[0] = g; }
-RULE(MulScalar, "MulBackward0") { (void)need; gi[0] = tensor_mul_scalar(g, n->d[0]); }
-RULE(RsubScalar, "RsubBackward1") { (void)need; gi[0] = tensor_neg(g); }
-RULE(RdivScalar, "ReciprocalBackward0")
+RULE_P(AddScalar, "AddBackward0", ScalarParams) { (void)need; gi[0] = g; }
+RULE_P(MulScalar, "MulBackward0", ScalarParams) { (void)need; gi[0] = tensor_mul_scalar(g, P->p0); }
+RULE_P(RsubScalar, "RsubBackward1", ScalarParams) { (void)need; gi[0] = tensor_neg(g); }
+RULE_P(RdivScalar, "ReciprocalBackward0", ScalarParams)
 {
     (void)need;
     Tensor *x = SAVED(0);
-    gi[0] = tensor_mul_scalar(tensor_div(g, tensor_mul(x, x)), -n->d[0]);
+    gi[0] = tensor_mul_scalar(tensor_div(g, tensor_mul(x, x)), -P->p0);
 }
-RULE(PowScalar, "PowBackward0")
+RULE_P(PowScalar, "PowBackward0", ScalarParams)
 {
     (void)need;
-    double p = n->d[0];
+    double p = P->p0;
     Tensor *x = SAVED(0);
     if (p == 0)
         gi[0] = tensor_mul_scalar(g, 0);
@@ -101,17 +110,17 @@ RULE(PowScalar, "PowBackward0")
     else
         gi[0] = tensor_mul(g, tensor_mul_scalar(tensor_pow_scalar(x, p - 1), p));
 }
-RULE(RpowScalar, "PowBackward1") { (void)need; gi[0] = tensor_mul(g, tensor_mul_scalar(SAVED(0), log(n->d[0]))); }
+RULE_P(RpowScalar, "PowBackward1", ScalarParams) { (void)need; gi[0] = tensor_mul(g, tensor_mul_scalar(SAVED(0), log(P->p0))); }
 
-RULE(Neg, "NegBackward0") { (void)need; gi[0] = tensor_neg(g); }
-RULE(Abs, "AbsBackward0") { (void)need; gi[0] = tensor_mul(g, t_unary(U_SIGN, SAVED(0), 0, 0, "autograd")); }
-RULE(Exp, "ExpBackward0") { (void)need; gi[0] = tensor_mul(g, SAVED(0)); }
-RULE(Log, "LogBackward0") { (void)need; gi[0] = tensor_div(g, SAVED(0)); }
-RULE(Log1p, "Log1PBackward0") { (void)need; gi[0] = tensor_div(g, tensor_add_scalar(SAVED(0), 1)); }
-RULE(Sqrt, "SqrtBackward0") { (void)need; gi[0] = tensor_div(g, tensor_mul_scalar(SAVED(0), 2)); }
-RULE(Sin, "SinBackward0") { (void)need; gi[0] = tensor_mul(g, tensor_cos(SAVED(0))); }
-RULE(Cos, "CosBackward0") { (void)need; gi[0] = tensor_mul(g, tensor_neg(tensor_sin(SAVED(0)))); }
-RULE(Tanh, "TanhBackward0")
+RULE_P(Neg, "NegBackward0", ScalarParams) { (void)need; gi[0] = tensor_neg(g); }
+RULE_P(Abs, "AbsBackward0", ScalarParams) { (void)need; gi[0] = tensor_mul(g, t_unary(U_SIGN, SAVED(0), 0, 0, "autograd")); }
+RULE_P(Exp, "ExpBackward0", ScalarParams) { (void)need; gi[0] = tensor_mul(g, SAVED(0)); }
+RULE_P(Log, "LogBackward0", ScalarParams) { (void)need; gi[0] = tensor_div(g, SAVED(0)); }
+RULE_P(Log1p, "Log1PBackward0", ScalarParams) { (void)need; gi[0] = tensor_div(g, tensor_add_scalar(SAVED(0), 1)); }
+RULE_P(Sqrt, "SqrtBackward0", ScalarParams) { (void)need; gi[0] = tensor_div(g, tensor_mul_scalar(SAVED(0), 2)); }
+RULE_P(Sin, "SinBackward0", ScalarParams) { (void)need; gi[0] = tensor_mul(g, tensor_cos(SAVED(0))); }
+RULE_P(Cos, "CosBackward0", ScalarParams) { (void)need; gi[0] = tensor_mul(g, tensor_neg(tensor_sin(SAVED(0)))); }
+RULE_P(Tanh, "TanhBackward0", ScalarParams)
 {
     (void)need;
     Tensor *y = SAVED(0);
@@ -121,13 +130,13 @@ RULE(Tanh, "TanhBackward0")
     }
     gi[0] = tensor_mul(g, tensor_rsub_scalar(tensor_mul(y, y), 1));
 }
-RULE(Erf, "ErfBackward0")
+RULE_P(Erf, "ErfBackward0", ScalarParams)
 {
     (void)need;
     Tensor *x = SAVED(0);
     gi[0] = tensor_mul(g, tensor_mul_scalar(tensor_exp(tensor_neg(tensor_mul(x, x))), 2 / sqrt(M_PI)));
 }
-RULE(Sigmoid, "SigmoidBackward0")
+RULE_P(Sigmoid, "SigmoidBackward0", ScalarParams)
 {
     (void)need;
     Tensor *y = SAVED(0);
@@ -137,7 +146,7 @@ RULE(Sigmoid, "SigmoidBackward0")
     }
     gi[0] = tensor_mul(g, tensor_mul(y, tensor_rsub_scalar(y, 1)));
 }
-RULE(Relu, "ReluBackward0")
+RULE_P(Relu, "ReluBackward0", ScalarParams)
 {
     (void)need;
     if (!ag_on()) {
@@ -146,22 +155,22 @@ RULE(Relu, "ReluBackward0")
     }
     gi[0] = tensor_mul(g, t_unary(U_STEP, SAVED(0), 0, 0, "autograd"));
 }
-RULE(LeakyRelu, "LeakyReluBackward0")
+RULE_P(LeakyRelu, "LeakyReluBackward0", ScalarParams)
 {
     (void)need;
-    double s = n->d[0];
+    double s = P->p0;
     Tensor *step = t_unary(U_STEP, SAVED(0), 0, 0, "autograd");
     gi[0] = tensor_mul(g, t_unary(U_ADD_S, t_unary(U_MUL_S, step, 1 - s, 0, "autograd"), s, 0, "autograd"));
 }
-RULE(Elu, "EluBackward0")
+RULE_P(Elu, "EluBackward0", ScalarParams)
 {
     (void)need;
     Tensor *x = SAVED(0), *y = SAVED(1);
     Tensor *one = t_new(g->dtype, 0, NULL, g->device);
     tensor_fill_(one, 1);
-    gi[0] = tensor_mul(g, tensor_where(tensor_gt_scalar(x, 0), one, tensor_add_scalar(y, n->d[0])));
+    gi[0] = tensor_mul(g, tensor_where(tensor_gt_scalar(x, 0), one, tensor_add_scalar(y, P->p0)));
 }
-RULE(Gelu, "GeluBackward0")
+RULE_P(Gelu, "GeluBackward0", ScalarParams)
 {
     (void)need;
     Tensor *x = SAVED(0);
@@ -174,12 +183,12 @@ RULE(Gelu, "GeluBackward0")
     Tensor *phi = tensor_mul_scalar(tensor_exp(tensor_mul_scalar(tensor_mul(x, x), -0.5)), 0.3989422804014327);
     gi[0] = tensor_mul(g, tensor_add(Phi, tensor_mul(x, phi)));
 }
-RULE(Softplus, "SoftplusBackward0") { (void)need; gi[0] = tensor_mul(g, tensor_sigmoid(SAVED(0))); }
-RULE(Clamp, "ClampBackward1")
+RULE_P(Softplus, "SoftplusBackward0", ScalarParams) { (void)need; gi[0] = tensor_mul(g, tensor_sigmoid(SAVED(0))); }
+RULE_P(Clamp, "ClampBackward1", ScalarParams)
 {
     (void)need;
     Tensor *x = SAVED(0);
-    Tensor *m = tensor_logical_and(tensor_ge_scalar(x, n->d[0]), tensor_le_scalar(x, n->d[1]));
+    Tensor *m = tensor_logical_and(tensor_ge_scalar(x, P->p0), tensor_le_scalar(x, P->p1));
     gi[0] = tensor_mul(g, as_g(m, g));
 }
 RULE(Where, "WhereBackward0")
@@ -188,7 +197,7 @@ RULE(Where, "WhereBackward0")
     if (need[0]) gi[0] = ag_sum_to(tensor_where(c, g, z), IN(0));
     if (need[1]) gi[1] = ag_sum_to(tensor_where(c, z, g), IN(1));
 }
-RULE(Zero, "SignBackward0")
+RULE_P(Zero, "SignBackward0", ScalarParams)
 {
     (void)need;
     gi[0] = t_new(g->dtype, IN(0)->ndim, IN(0)->shape, g->device);
@@ -206,19 +215,19 @@ static Tensor *unreduce(Tensor *g, const Tensor *x, unsigned mask, bool keepdim)
     return tensor_reshape_shape(g, x->ndim, shape);
 }
 
-RULE(Sum, "SumBackward1")
+RULE_P(Sum, "SumBackward1", ReduceParams)
 {
     (void)need;
     Tensor *x = IN(0);
-    gi[0] = tensor_expand_shape(unreduce(g, x, (unsigned)n->iv[0], n->iv[1]), x->ndim, x->shape);
+    gi[0] = tensor_expand_shape(unreduce(g, x, P->mask, P->keepdim), x->ndim, x->shape);
 }
 
-RULE(MaxMin, "MaxBackward0")
+RULE_P(MaxMin, "MaxBackward0", ReduceParams)
 {
     (void)need;
     Tensor *x = IN(0);
-    unsigned mask = (unsigned)n->iv[0];
-    bool keep = n->iv[1];
+    unsigned mask = P->mask;
+    bool keep = P->keepdim;
     Tensor *vals = unreduce(tensor_detach(SAVED(0)), x, mask, keep);
     /* The gradient goes to the extreme elements, shared evenly on ties. */
     Tensor *m = as_g(tensor_eq(tensor_detach(x), vals), g);
@@ -239,8 +248,9 @@ static void MaxMinDim_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
 {
     (void)need;
     Tensor *x = IN(0);
-    unsigned mask = (unsigned)n->iv[0];
-    bool keep = n->iv[1];
+    const ReduceParams *P = AG_PARAMS(n, ReduceParams);
+    unsigned mask = P->mask;
+    bool keep = P->keepdim;
     int d = 0;
     while (!(mask & (1u << d)))
         d++;
@@ -249,8 +259,8 @@ static void MaxMinDim_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
     tensor_fill_(z, 0);
     gi[0] = tensor_scatter_add(z, d, idx, unreduce(g, x, mask, keep));
 }
-const GradRule rule_MaxDim = { "MaxBackward0", MaxMinDim_bw };
-const GradRule rule_MinDim = { "MinBackward0", MaxMinDim_bw };
+const GradRule rule_MaxDim = { "MaxBackward0", MaxMinDim_bw, sizeof(ReduceParams) };
+const GradRule rule_MinDim = { "MinBackward0", MaxMinDim_bw, sizeof(ReduceParams) };
 
 RULE(Prod, "ProdBackward0")
 {
@@ -260,37 +270,37 @@ RULE(Prod, "ProdBackward0")
 
 RULE(View, "ViewBackward0") { (void)need; gi[0] = tensor_reshape_shape(g, IN(0)->ndim, IN(0)->shape); }
 
-RULE(Permute, "PermuteBackward0")
+RULE_P(Permute, "PermuteBackward0", PermuteParams)
 {
     (void)need;
     int64_t inv[TENSOR_MAX_DIMS];
     for (int i = 0; i < IN(0)->ndim; i++)
-        inv[n->iv[i]] = i;
+        inv[P->perm[i]] = i;
     gi[0] = tensor_permute_(g, IN(0)->ndim, inv);
 }
 
-RULE(Slice, "SliceBackward0")
+RULE_P(Slice, "SliceBackward0", SliceParams)
 {
     (void)need;
-    gi[0] = t_slice_backward(g, IN(0), (int)n->iv[0], n->iv[1], n->iv[2]);
+    gi[0] = t_slice_backward(g, IN(0), P->dim, P->start, P->step);
 }
 
-RULE(SliceBackward, "SliceBackwardBackward0")
+RULE_P(SliceBackward, "SliceBackwardBackward0", SliceParams)
 {
     (void)need;
-    int d = (int)n->iv[0];
-    int64_t len = IN(0)->shape[d], start = n->iv[1], step = n->iv[2];
+    int d = P->dim;
+    int64_t len = IN(0)->shape[d], start = P->start, step = P->step;
     gi[0] = tensor_slice(g, d, start, len ? start + (len - 1) * step + 1 : start, step);
 }
 
 RULE(Expand, "ExpandBackward0") { (void)need; gi[0] = ag_sum_to(g, IN(0)); }
 RULE(Clone, "CloneBackward0") { (void)need; gi[0] = g; }
 RULE(ToDtype, "ToCopyBackward0") { (void)need; gi[0] = tensor_to_dtype(g, IN(0)->dtype); }
-RULE(ToDevice, "ToCopyBackward0") { (void)need; gi[0] = tensor_to_device(g, (Device)n->iv[0]); }
+RULE_P(ToDevice, "ToCopyBackward0", DeviceParams) { (void)need; gi[0] = tensor_to_device(g, P->from); }
 
-RULE(Cat, "CatBackward0")
+RULE_P(Cat, "CatBackward0", DimParams)
 {
-    int d = (int)n->iv[0];
+    int d = P->dim;
     int64_t off = 0;
     for (int k = 0; k < n->n_inputs; k++) {
         int64_t len = IN(k)->shape[d];
@@ -300,26 +310,26 @@ RULE(Cat, "CatBackward0")
     }
 }
 
-RULE(IndexSelect, "IndexSelectBackward0")
+RULE_P(IndexSelect, "IndexSelectBackward0", DimParams)
 {
     (void)need;
     Tensor *z = t_new(g->dtype, IN(0)->ndim, IN(0)->shape, g->device);
     tensor_fill_(z, 0);
-    gi[0] = tensor_index_add(z, (int)n->iv[0], SAVED(0), g);
+    gi[0] = tensor_index_add(z, P->dim, SAVED(0), g);
 }
 
-RULE(IndexAdd, "IndexAddBackward0")
+RULE_P(IndexAdd, "IndexAddBackward0", DimParams)
 {
     if (need[0]) gi[0] = g;
-    if (need[1]) gi[1] = tensor_index_select(g, (int)n->iv[0], SAVED(0));
+    if (need[1]) gi[1] = tensor_index_select(g, P->dim, SAVED(0));
 }
 
-RULE(Gather, "GatherBackward0")
+RULE_P(Gather, "GatherBackward0", DimParams)
 {
     (void)need;
     Tensor *z = t_new(g->dtype, IN(0)->ndim, IN(0)->shape, g->device);
     tensor_fill_(z, 0);
-    gi[0] = tensor_scatter_add(z, (int)n->iv[0], SAVED(0), g);
+    gi[0] = tensor_scatter_add(z, P->dim, SAVED(0), g);
 }
 
 /* gather(g) has index's shape; pad it with zeros to src's shape. */
@@ -335,16 +345,16 @@ static Tensor *pad_to(Tensor *x, const Tensor *like)
     return x;
 }
 
-RULE(Scatter, "ScatterBackward0")
+RULE_P(Scatter, "ScatterBackward0", DimParams)
 {
-    if (need[0]) gi[0] = tensor_scatter_value(g, (int)n->iv[0], SAVED(0), 0);
-    if (need[1]) gi[1] = pad_to(tensor_gather(g, (int)n->iv[0], SAVED(0)), IN(1));
+    if (need[0]) gi[0] = tensor_scatter_value(g, P->dim, SAVED(0), 0);
+    if (need[1]) gi[1] = pad_to(tensor_gather(g, P->dim, SAVED(0)), IN(1));
 }
 
-RULE(ScatterAdd, "ScatterAddBackward0")
+RULE_P(ScatterAdd, "ScatterAddBackward0", DimParams)
 {
     if (need[0]) gi[0] = g;
-    if (need[1]) gi[1] = pad_to(tensor_gather(g, (int)n->iv[0], SAVED(0)), IN(1));
+    if (need[1]) gi[1] = pad_to(tensor_gather(g, P->dim, SAVED(0)), IN(1));
 }
 
 /* x with its last two dims swapped, as a stack temporary. */
@@ -375,19 +385,25 @@ RULE(Bmm, "BmmBackward0")
     if (need[1]) gi[1] = tensor_matmul(tensor_transpose(a, -1, -2), g);
 }
 
-RULE(LogSoftmax, "LogSoftmaxBackward0")
+RULE_P(LogSoftmax, "LogSoftmaxBackward0", DimParams)
 {
     (void)need;
-    gi[0] = t_log_softmax_backward(g, SAVED(0), (int)n->iv[0]);
+    gi[0] = t_softmax_backward(g, SAVED(0), P->dim, true);
+}
+
+RULE_P(Softmax, "SoftmaxBackward0", DimParams)
+{
+    (void)need;
+    gi[0] = t_softmax_backward(g, SAVED(0), P->dim, false);
 }
 
 /* Same rules under PyTorch's names for the op that recorded them (shown
  * as grad_fn=<...> when printing). */
-const GradRule rule_SumAll = { "SumBackward0", Sum_bw };
-const GradRule rule_Mean = { "MeanBackward0", MulScalar_bw };
-const GradRule rule_MaxAll = { "MaxBackward1", MaxMin_bw };
-const GradRule rule_MinAll = { "MinBackward1", MaxMin_bw };
-const GradRule rule_Mm = { "MmBackward0", Bmm_bw };
-const GradRule rule_Unsqueeze = { "UnsqueezeBackward0", View_bw };
-const GradRule rule_Squeeze = { "SqueezeBackward0", View_bw };
-const GradRule rule_Transpose = { "TransposeBackward0", Permute_bw };
+const GradRule rule_SumAll = { "SumBackward0", Sum_bw, sizeof(ReduceParams) };
+const GradRule rule_Mean = { "MeanBackward0", MulScalar_bw, sizeof(ScalarParams) };
+const GradRule rule_MaxAll = { "MaxBackward1", MaxMin_bw, sizeof(ReduceParams) };
+const GradRule rule_MinAll = { "MinBackward1", MaxMin_bw, sizeof(ReduceParams) };
+const GradRule rule_Mm = { "MmBackward0", Bmm_bw, 0 };
+const GradRule rule_Unsqueeze = { "UnsqueezeBackward0", View_bw, 0 };
+const GradRule rule_Squeeze = { "SqueezeBackward0", View_bw, 0 };
+const GradRule rule_Transpose = { "TransposeBackward0", Permute_bw, sizeof(PermuteParams) };

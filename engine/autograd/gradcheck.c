@@ -2,7 +2,7 @@
  * float64. Higher orders check the function "gradient of fn along a fixed
  * random direction", computed with create_graph, which is differentiated
  * again by the same first-order check. */
-#include "../tensor/internal.h"
+#include "../device/backend.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -63,9 +63,14 @@ static bool check_first(GradcheckFn fn, void *ctx, int n, Tensor **inputs, const
     for (int j = 0; j < ni; j++) {
         Tensor *x = ins[j];
         int64_t nx = x->numel;
+        if (!t_backend(x)->host_memory || !x->contiguous)
+            error_raise(ERR_VALUE, "autograd_gradcheck: input %d is %s; the finite differences perturb its elements "
+                        "in place: pass contiguous tensors in host memory (tensor_to(x, \"cpu\"))", j,
+                        x->contiguous ? "not in host memory" : "not contiguous");
         /* Analytic rows: one vector-Jacobian product per output element. */
-        Tensor *A = tensor_zeros_dtype(DT_FLOAT64, m, nx);
+        Tensor *A = t_new(DT_FLOAT64, 2, (int64_t[]){ m, nx }, DEVICE_CPU);  /* host scratch */
         double *a = t_ptr(A);
+        memset(a, 0, sizeof(double) * (size_t)(m * nx));
         for (int64_t k = 0; k < m && y->requires_grad; k++) {
             Tensor *v = tensor_zeros_like(y);
             ((double *)t_ptr(v))[k] = 1;

@@ -20,19 +20,34 @@ void no_grad_enter(void) { cdl_grad_off++; }
 void no_grad_exit(void) { if (cdl_grad_off > 0) cdl_grad_off--; }
 bool autograd_is_grad_enabled(void) { return cdl_grad_off == 0; }
 
-Node *ag_record(Tensor *out, const GradRule *rule, int n, Tensor **inputs)
+Node *ag_record(Tensor *out, const GradRule *rule, int n, Tensor **inputs, const void *params, size_t params_size)
 {
-    Node *node = cdl_alloc(sizeof(Node) + sizeof(Tensor *) * n);
+    CDL_ASSERT(params_size == rule->params_size, "%s: %zu bytes of parameters for a rule that takes %zu",
+               rule->name, params_size, rule->params_size);
+    size_t head = sizeof(Node) + sizeof(Tensor *) * (size_t)n;
+    Node *node = cdl_alloc(head + params_size);
     node->rule = rule;
     node->n_inputs = n;
     memcpy(node->inputs, inputs, sizeof(Tensor *) * n);
+    if (params_size) {
+        node->params = (char *)node + head;  /* 8-byte aligned: head is a multiple of 8 */
+        memcpy(node->params, params, params_size);
+    }
     out->grad_fn = node;
     out->requires_grad = true;
     return node;
 }
 
+const void *ag_params(const Node *n, size_t size)
+{
+    CDL_ASSERT(n->params && n->rule->params_size == size, "%s: parameters of %zu bytes read as %zu",
+               n->rule->name, n->rule->params_size, size);
+    return n->params;
+}
+
 void ag_save(Node *n, Tensor *t)
 {
+    CDL_ASSERT(n->n_saved < NODE_MAX_SAVED, "%s saves more than %d tensors", n->rule->name, NODE_MAX_SAVED);
     n->saved_version[n->n_saved] = t->storage->version;
     n->saved[n->n_saved++] = t;
 }
@@ -175,7 +190,7 @@ static void protect(Tensor *t)
 
 static void free_scratch(Tensor *g, Tensor **gis, int n_inputs)
 {
-    if (g->device != DEVICE_CPU || !g->storage || g->storage->refs != 1 || g->requires_grad || g->grad)
+    if (!g->storage || g->storage->refs != 1 || g->requires_grad || g->grad)
         return;
     for (int k = 0; k < n_inputs; k++)
         if (gis[k] == g)

@@ -158,3 +158,8 @@ void data_loader_seed(DataLoader *dl, uint64_t seed)
     if (!dl) error_raise(ERR_VALUE, "data_loader_seed: the loader is NULL");
     generator_manual_seed(dl->gen, seed);
 }
+
+int64_t data_loader_batch_size(DataLoader *dl)
+{
+    return dl->o.batch_size;
+}

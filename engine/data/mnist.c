@@ -45,8 +45,9 @@ static unsigned char *read_idx(const char *path, size_t *size)
 
 static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
 
-/* The project's shared/data folder, found from where libcoursdl.so lies
- * (build/ or build/san/ inside the repository, next to shared/). */
+/* The data folders found from where libcoursdl.so lies: an installed
+ * library's PREFIX/share/coursdl/data (PREFIX/lib/..), and the project's
+ * shared/data (build/ or build/san/ inside the repository, next to shared/). */
 static void engine_relative(char out[][4096], int *n, const char *sub)
 {
     Dl_info info;
@@ -54,9 +55,11 @@ static void engine_relative(char out[][4096], int *n, const char *sub)
     char buf[4096];
     snprintf(buf, sizeof buf, "%s", info.dli_fname);
     char *dir = dirname(buf);
+    char cand[4300], real[4096];
+    snprintf(cand, sizeof cand, "%s/../share/coursdl/data/%s", dir, sub);
+    if (realpath(cand, real)) snprintf(out[(*n)++], 4096, "%s", real);
     const char *ups[] = { "/../..", "/../../.." };
     for (int i = 0; i < 2; i++) {
-        char cand[4096], real[4096];
         snprintf(cand, sizeof cand, "%s%s/shared/data/%s", dir, ups[i], sub);
         if (realpath(cand, real)) snprintf(out[(*n)++], 4096, "%s", real);
     }
@@ -187,8 +190,12 @@ static Dataset *load(const Spec *sp, const char *root, bool train, const MnistOp
                 if (!lab) error_raise(ERR_IO, "%s: found %s but not its labels %s; copy both files", sp->fn, ip, lp);
                 if (isz < 16 || be32(img) != 0x803 || lsz < 8 || be32(lab) != 0x801)
                     error_raise(ERR_IO, "%s: %s or %s is not an IDX file (bad magic number); download it again", sp->fn, ip, lp);
-                int64_t n = be32(img + 4), h = be32(img + 8), w = be32(img + 12);
-                if (be32(lab + 4) != (uint32_t)n || isz < 16 + (size_t)(n * h * w) || lsz < 8 + (size_t)n)
+                int64_t n = be32(img + 4), h = be32(img + 8), w = be32(img + 12), pixels;
+                if (__builtin_mul_overflow(n, h, &pixels) || __builtin_mul_overflow(pixels, w, &pixels))
+                    error_raise(ERR_VALUE, "%s: %s announces %lld images of %lld x %lld pixels, more than an int64 "
+                                "can count (a damaged header); download it again", sp->fn, ip, (long long)n,
+                                (long long)h, (long long)w);
+                if (be32(lab + 4) != (uint32_t)n || isz < 16 + (size_t)pixels || lsz < 8 + (size_t)n)
                     error_raise(ERR_IO, "%s: %s and %s disagree or are truncated (%lld images); download them again",
                                 sp->fn, ip, lp, (long long)n);
                 if (o->limit > 0 && o->limit < n) n = o->limit;
@@ -196,7 +203,12 @@ static Dataset *load(const Spec *sp, const char *root, bool train, const MnistOp
                 memcpy(tensor_data_u8(x), img + 16, (size_t)(n * h * w));
                 Tensor *y = tensor_empty_shape_dtype(DT_INT64, 1, (int64_t[]){ n });
                 int64_t *yp = tensor_data_i64(y);
-                for (int64_t i = 0; i < n; i++) yp[i] = lab[8 + i];
+                for (int64_t i = 0; i < n; i++) {
+                    if (lab[8 + i] > 9)
+                        error_raise(ERR_IO, "%s: label %lld of %s is %d, outside the classes 0..9 (a damaged "
+                                    "file); download it again", sp->fn, (long long)i, lp, lab[8 + i]);
+                    yp[i] = lab[8 + i];
+                }
                 if (!o->raw) {
                     Tensor *xf = tensor_empty_shape_dtype(DT_FLOAT32, 4, (int64_t[]){ n, 1, h, w });
                     float *f = tensor_data_f32(xf);

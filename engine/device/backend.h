@@ -1,71 +1,143 @@
-/* The device backend interface: the CPU backend is the reference; a CUDA
- * backend (engine/cuda) fills the same struct and registers it. Tensors
- * passed to kernels are on the backend's device; `out` is freshly allocated
- * and contiguous unless said otherwise; inputs may have any strides
- * (broadcast inputs come as stride-0 views with out's shape). */
+/* The device backend interface (see engine/device/README.md). A backend is
+ * a struct of function pointers registered for a device type: memory
+ * entries every backend has, and one entry per op of the table in
+ * device/ops.h, NULL where the backend lacks the op. The engine calls ops
+ * through dev_<op>(&args) (generated, dispatch.c), which runs the op on the
+ * tensors' backend when it has it and supports() accepts the arguments, and
+ * otherwise on the CPU backend, copying the tensors in and the outputs back.
+ * Not a public header (a backend library includes it by path). */
 #ifndef COURSDL_BACKEND_H
 #define COURSDL_BACKEND_H
 
-#include "../tensor/internal.h"
+#include "ops.h"
 
-typedef enum UnaryOp {
-    U_NEG, U_ABS, U_SIGN, U_EXP, U_LOG, U_LOG1P, U_SQRT, U_SQUARE, U_RECIP, U_SIN, U_COS,
-    U_TANH, U_ERF, U_FLOOR, U_CEIL, U_ROUND, U_SIGMOID, U_RELU, U_LEAKY_RELU, U_ELU,
-    U_GELU, U_SOFTPLUS, U_CLAMP, U_STEP, U_ADD_S, U_MUL_S, U_RSUB_S, U_RDIV_S, U_POW_S,
-    U_RPOW_S, U_GELU_GRAD, U_COUNT_FLOAT,
-    /* ops with a bool result */
-    U_EQ_S = U_COUNT_FLOAT, U_NE_S, U_LT_S, U_LE_S, U_GT_S, U_GE_S, U_NOT, U_ISNAN,
-    U_COUNT
-} UnaryOp;
+/* Device types: a Device is DEVICE_MAKE(type, index) (coursdl/device.h). */
+typedef enum DeviceType { DEVTYPE_CPU = 0, DEVTYPE_CUDA = 1, DEVTYPE_REF = 2, DEVTYPE_COUNT = 4 } DeviceType;
+static inline DeviceType device_type(Device d) { return (DeviceType)((unsigned)d >> 4); }
+static inline int device_index(Device d) { return (int)((unsigned)d & 15); }
 
-typedef enum BinaryOp {
-    B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN,
-    /* fused backward kernels (float only): a = the incoming gradient g,
-     * b = the saved output y: g * (y > 0), g * (1 - y^2), g * y * (1 - y) */
-    B_RELU_BW, B_TANH_BW, B_SIGMOID_BW, B_COUNT_ARITH,
-    /* ops with a bool result */
-    B_EQ = B_COUNT_ARITH, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR,
-    B_COUNT
-} BinaryOp;
+/* What supports() sees of one call: the op, its tensors (outputs first; a
+ * NULL is an absent optional tensor; for list ops, the parameters) and the
+ * argument struct itself (cast it by op). */
+typedef struct OpView {
+    BackendOp op;
+    int n_out, n;
+    Tensor *const *t;
+    const void *args;
+} OpView;
 
-typedef enum ReduceOp { R_SUM, R_PROD, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN } ReduceOp;
+/* Bump when the struct below changes: a backend library built against
+ * another version is refused. */
+#define BACKEND_API_VERSION 1
 
 typedef struct Backend {
-    const char *name;
+    int api_version;      /* BACKEND_API_VERSION */
+    const char *name;     /* device names are "<name>" (index 0) and "<name>:<k>" */
+    DeviceType type;
+    bool host_memory;     /* its data pointers are host addresses (tensor_data_* allowed) */
     int (*device_count)(void);
-    /* Storage for nbytes on device; released when the GC frees it. */
-    Storage *(*alloc)(Device device, size_t nbytes);
-    /* Host <-> device copies of n bytes. */
+    /* Storage for nbytes on device, released when the GC frees it (a
+     * backend with device memory registers a finalizer). When head > 0 the
+     * backend may put head zeroed, pointer-holding bytes just before the
+     * Storage in the same allocation and return them in *headp (else
+     * *headp = NULL): t_new puts small tensors' headers there. */
+    Storage *(*alloc)(Device device, size_t nbytes, size_t head, void **headp);
+    /* tensor_free: gives s's memory back now (s is not used after). */
+    void (*release)(Storage *s);
+    /* Copies of n bytes between host memory and the device. download waits
+     * for the work queued on the device (a host read is a synchronization). */
     void (*upload)(Device device, void *dst, const void *src, size_t n);
     void (*download)(Device device, void *dst, const void *src, size_t n);
     void (*synchronize)(Device device);
-    /* out[...] = value (out: any strides). */
-    void (*fill)(Tensor *out, double value);
-    /* out = in, converting dtype (out: any strides, same shape). */
-    void (*copy)(Tensor *out, const Tensor *in);
-    /* out = op(a; p0, p1). a's dtype is the compute dtype (float for math). */
-    void (*unary)(UnaryOp op, Tensor *out, const Tensor *a, double p0, double p1);
-    /* out = a op b; a and b have one dtype and out's shape. out may alias a (in-place). */
-    void (*binary)(BinaryOp op, Tensor *out, const Tensor *a, const Tensor *b);
-    /* out = cond ? a : b (cond bool; a, b of out's dtype; all out's shape). */
-    void (*where)(Tensor *out, const Tensor *cond, const Tensor *a, const Tensor *b);
-    /* a contiguous, viewed as (k1, r, k2); out (k1, k2) gets the reduction
-     * over r (R_ARGMAX/R_ARGMIN: int64 positions in out). */
-    void (*reduce)(ReduceOp op, Tensor *out, const Tensor *a, int64_t k1, int64_t r, int64_t k2);
-    /* out (B, M, N) = a (B, M, K) @ b (B, K, N); a, b any strides. */
-    void (*bmm)(Tensor *out, const Tensor *a, const Tensor *b);
-    /* out = a.index_select(dim, index) (index: int64 1-D contiguous). */
-    void (*index_select)(Tensor *out, const Tensor *a, int dim, const Tensor *index);
-    /* out.index_add_(dim, index, src) in place (out contiguous). */
-    void (*index_add)(Tensor *out, int dim, const Tensor *index, const Tensor *src);
-    /* out = a.gather(dim, index) (index int64, out's shape). */
-    void (*gather)(Tensor *out, const Tensor *a, int dim, const Tensor *index);
-    /* In place on contiguous out: out.scatter_(dim, index, src) or scatter_add_. */
-    void (*scatter)(Tensor *out, int dim, const Tensor *index, const Tensor *src, bool add);
+    /* Whether this backend runs the call v (its entry is not NULL and the
+     * dtypes are in the table's). NULL: every op it has an entry for. */
+    bool (*supports)(const OpView *v);
+    /* The ops (ops.h): NULL where the CPU runs them instead. */
+#define BACKEND_ENTRY_(ID, name, Args, nout, dts, kind) void (*name)(Args *a);
+    BACKEND_OPS(BACKEND_ENTRY_)
+    BACKEND_LIST_OPS(BACKEND_ENTRY_)
+#undef BACKEND_ENTRY_
 } Backend;
 
+/* A backend library exports this (named "cdl_backend_init"): the engine
+ * calls it after dlopen and registers what it returns (NULL: no device). */
+typedef const Backend *(*BackendInitFn)(int api_version);
+#define BACKEND_INIT_SYMBOL "cdl_backend_init"
+
 extern const Backend cdl_cpu_backend;
-/* Registers the backend of a device type (1: CUDA). */
-void backend_register(int type, const Backend *backend);
+extern const Backend cdl_ref_backend;
+/* The registry (registry.c): the backend of each device type, or NULL. */
+extern const Backend *cdl_backends[DEVTYPE_COUNT];
+
+/* Registers the backend of its type (replacing one there). DeviceError if
+ * its api_version is not BACKEND_API_VERSION or the type is the CPU's. */
+void backend_register(const Backend *backend);
+/* Loads a backend library (dlopen), calls its cdl_backend_init and
+ * registers the result; false (nothing registered) if the library or the
+ * symbol is missing or it found no device. */
+bool backend_load(const char *path);
+/* Sets the function that loads the backend of a type the first time that
+ * type is asked for (backend_of_type), e.g. one that dlopens the CUDA
+ * library only when a program asks about CUDA; it returns NULL when there
+ * is no usable device. */
+void backend_set_loader(DeviceType type, const Backend *(*load)(void));
+/* The backend of a device type (loading it if a loader is set), or NULL. */
+const Backend *backend_of_type(DeviceType type);
+/* The backend of a device (DeviceError if none is registered). */
+const Backend *backend_of(Device device);
+static inline const Backend *backend_for(Device d)
+{
+    unsigned type = device_type(d);
+    const Backend *be = type < DEVTYPE_COUNT ? cdl_backends[type] : NULL;
+    return be ? be : backend_of(d);  /* not registered yet: through the loader, or a DeviceError */
+}
+
+/* Storage from the device's backend (the CPU's called directly: every op
+ * allocates its output through here). */
+static inline Storage *cpu_alloc(Device device, size_t nbytes, size_t head, void **headp)
+{
+    /* Small tensors: header (head), Storage and data in one GC block, so
+     * that an op allocates once (the few data bytes are scanned too, which
+     * is harmless); others: Storage and data in one pointer-free block. */
+    Storage *s;
+    if (head && nbytes <= 256) {
+        char *block = cdl_alloc(head + 64 + nbytes);  /* zeroed */
+        s = (Storage *)(block + head);
+        *headp = block;
+    } else {
+        s = cdl_alloc_atomic(64 + nbytes);
+        s->version = 0;
+        s->backend_ctx = NULL;
+        if (headp)
+            *headp = NULL;
+    }
+    s->data = (char *)s + 64;  /* data 64 bytes in */
+    s->nbytes = nbytes;
+    s->device = device;
+    s->refs = 1;
+    return s;
+}
+static inline Storage *backend_alloc(Device d, size_t nbytes, size_t head, void **headp)
+{
+    return d == DEVICE_CPU ? cpu_alloc(d, nbytes, head, headp) : backend_for(d)->alloc(d, nbytes, head, headp);
+}
+
+/* The dispatchers: run the op on its tensors' device (all one device). */
+#define BACKEND_DISPATCH_(ID, name, Args, nout, dts, kind) void dev_##name(Args *a);
+BACKEND_OPS(BACKEND_DISPATCH_)
+BACKEND_LIST_OPS(BACKEND_DISPATCH_)
+#undef BACKEND_DISPATCH_
+/* Whether the device's own backend runs a call (no copies to the CPU): for
+ * fused ops, which the engine writes unfused where they are not. */
+#define BACKEND_NATIVE_(ID, name, Args, nout, dts, kind) bool dev_native_##name(Args *a);
+BACKEND_OPS(BACKEND_NATIVE_)
+#undef BACKEND_NATIVE_
+
+/* The registered backends other than the CPU that have a device, for the
+ * conformance test (returns how many were written to out). */
+int backend_list(const Backend **out, int cap);
+/* How many calls of op ran on devices of a type other than the CPU, on
+ * their own backend (native) or through the fallback. */
+uint64_t backend_calls(DeviceType type, BackendOp op, bool native);
 
 #endif

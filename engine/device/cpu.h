@@ -1,8 +1,10 @@
-/* Shared by the CPU backend's files: the strided n-d loop. */
+/* Shared by the CPU backend's files: the strided n-d loop, the threaded
+ * gemm, and the kernels the backend struct (cpu_backend.c) lists. */
 #ifndef COURSDL_CPU_H
 #define COURSDL_CPU_H
 
 #include "backend.h"
+#include "../core/vec_target.h"
 
 /* Processes one row of n elements: p[k] points to operand k's first
  * element, s[k] is its stride in bytes (operand 0 is the output). */
@@ -13,25 +15,23 @@ typedef void (*RowFn)(int64_t n, char **p, const int64_t *s, const void *ctx);
  * thread pool. */
 void cpu_foreach(int nops, const Tensor *const *ts, RowFn fn, const void *ctx);
 
-void cpu_fill(Tensor *out, double value);
-void cpu_copy(Tensor *out, const Tensor *in);
-void cpu_unary(UnaryOp op, Tensor *out, const Tensor *a, double p0, double p1);
-void cpu_binary(BinaryOp op, Tensor *out, const Tensor *a, const Tensor *b);
-/* a += alpha * b: a, b contiguous, same shape, same float dtype. */
-void cpu_axpy(Tensor *a, const Tensor *b, double alpha);
-void cpu_where(Tensor *out, const Tensor *cond, const Tensor *a, const Tensor *b);
-void cpu_reduce(ReduceOp op, Tensor *out, const Tensor *a, int64_t k1, int64_t r, int64_t k2);
-void cpu_bmm(Tensor *out, const Tensor *a, const Tensor *b);
-void cpu_index_select(Tensor *out, const Tensor *a, int dim, const Tensor *index);
-void cpu_index_add(Tensor *out, int dim, const Tensor *index, const Tensor *src);
-void cpu_gather(Tensor *out, const Tensor *a, int dim, const Tensor *index);
-void cpu_scatter(Tensor *out, int dim, const Tensor *index, const Tensor *src, bool add);
+/* C (M, N) = alpha op(A) op(B) + beta C, row-major, split over the pool's
+ * threads when big (OpenBLAS itself runs single-threaded). dtype DT_FLOAT32
+ * or DT_FLOAT64. */
+void cpu_gemm(DType dtype, bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha,
+              const void *A, int64_t lda, const void *B, int64_t ldb, double beta, void *C, int64_t ldc);
+
+/* The kernels, one per op of the table (device/ops.h). */
+#define CPU_KERNEL_(ID, name, Args, nout, dts, kind) void cpu_##name(Args *a);
+BACKEND_OPS(CPU_KERNEL_)
+BACKEND_LIST_OPS(CPU_KERNEL_)
+#undef CPU_KERNEL_
 
 /* Kernels get an AVX2/FMA clone picked at load time (and the generic
  * x86-64 one elsewhere); engine/device is compiled with -O3 so their loops
  * vectorize. Not under the sanitizers. */
 #if defined(__x86_64__) && defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
-#define CPU_VEC __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define CPU_VEC __attribute__((target_clones(CDL_VEC_TARGET, "default")))
 #else
 #define CPU_VEC
 #endif

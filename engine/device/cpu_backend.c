@@ -1,5 +1,6 @@
 /* The CPU backend: memory, the strided n-d loop every kernel uses, fill and
- * dtype-converting copy. */
+ * dtype-converting copy, and the backend struct (every op of the table:
+ * the CPU is where the other backends fall back). */
 #include "cpu.h"
 #include "../parallel/pool.h"
 
@@ -140,8 +141,10 @@ FILL_ROW(fill_f64, double)
 FILL_ROW(fill_i64, int64_t)
 FILL_ROW(fill_u8, uint8_t)
 
-void cpu_fill(Tensor *out, double value)
+void cpu_fill(FillArgs *a)
 {
+    Tensor *out = a->out;
+    double value = a->value;
     union { float f; double d; int64_t i; uint8_t u; } v;
     RowFn fn;
     switch (out->dtype) {
@@ -189,27 +192,17 @@ static const RowFn g_copy[5][5] = {
 #undef ROW
 };
 
-void cpu_copy(Tensor *out, const Tensor *in)
+void cpu_copy(CopyArgs *a)
 {
-    const Tensor *ts[2] = { out, in };
-    cpu_foreach(2, ts, g_copy[out->dtype][in->dtype], NULL);
+    const Tensor *ts[2] = { a->out, a->in };
+    cpu_foreach(2, ts, g_copy[a->out->dtype][a->in->dtype], NULL);
 }
 
 /* ---- memory ---- */
 
 static int cpu_device_count(void) { return 1; }
 
-static Storage *cpu_alloc(Device device, size_t nbytes)
-{
-    (void)device;
-    Storage *s = cdl_alloc_atomic(64 + nbytes);
-    s->data = (char *)s + 64;
-    s->nbytes = nbytes;
-    s->device = DEVICE_CPU;
-    s->refs = 1;
-    s->version = 0;
-    return s;
-}
+static void cpu_release(Storage *s) { cdl_free(s); }
 
 static void cpu_memcpy(Device device, void *dst, const void *src, size_t n)
 {
@@ -220,21 +213,19 @@ static void cpu_memcpy(Device device, void *dst, const void *src, size_t n)
 static void cpu_synchronize(Device device) { (void)device; }
 
 const Backend cdl_cpu_backend = {
+    .api_version = BACKEND_API_VERSION,
     .name = "cpu",
+    .type = DEVTYPE_CPU,
+    .host_memory = true,
     .device_count = cpu_device_count,
     .alloc = cpu_alloc,
+    .release = cpu_release,
     .upload = cpu_memcpy,
     .download = cpu_memcpy,
     .synchronize = cpu_synchronize,
-    .fill = cpu_fill,
-    .copy = cpu_copy,
-    .unary = cpu_unary,
-    .binary = cpu_binary,
-    .where = cpu_where,
-    .reduce = cpu_reduce,
-    .bmm = cpu_bmm,
-    .index_select = cpu_index_select,
-    .index_add = cpu_index_add,
-    .gather = cpu_gather,
-    .scatter = cpu_scatter,
+    .supports = NULL,
+#define CPU_ENTRY_(ID, name, Args, nout, dts, kind) .name = cpu_##name,
+    BACKEND_OPS(CPU_ENTRY_)
+    BACKEND_LIST_OPS(CPU_ENTRY_)
+#undef CPU_ENTRY_
 };

@@ -135,14 +135,14 @@ static int type_slot(DType d)
     return d == DT_FLOAT32 ? 0 : d == DT_FLOAT64 ? 1 : 2;
 }
 
-void cpu_unary(UnaryOp op, Tensor *out, const Tensor *a, double p0, double p1)
+void cpu_unary(UnaryArgs *u)
 {
-    RowFn fn = g_unary[op][type_slot(a->dtype)];
+    RowFn fn = g_unary[u->op][type_slot(u->a->dtype)];
     if (!fn)
-        error_raise(ERR_TYPE, "unary op %d is not defined for %s tensors (convert with tensor_float)",
-                    (int)op, dtype_name(a->dtype));
-    double P[2] = { p0, p1 };
-    const Tensor *ts[2] = { out, a };
+        error_raise(ERR_TYPE, "%s is not defined for %s tensors (convert with tensor_float)", unary_op_name(u->op),
+                    dtype_name(u->a->dtype));
+    double P[2] = { u->p0, u->p1 };
+    const Tensor *ts[2] = { u->out, u->a };
     cpu_foreach(2, ts, fn, P);
 }
 
@@ -207,13 +207,13 @@ __attribute__((constructor)) static void register_binary(void)
     CMP(BREG_I64, int64_t)
 }
 
-void cpu_binary(BinaryOp op, Tensor *out, const Tensor *a, const Tensor *b)
+void cpu_binary(BinaryArgs *o)
 {
-    RowFn fn = g_binary[op][type_slot(a->dtype)];
+    RowFn fn = g_binary[o->op][type_slot(o->a->dtype)];
     if (!fn)
-        error_raise(ERR_TYPE, "binary op %d is not defined for %s tensors (convert with tensor_float)",
-                    (int)op, dtype_name(a->dtype));
-    const Tensor *ts[3] = { out, a, b };
+        error_raise(ERR_TYPE, "%s is not defined for %s tensors (convert with tensor_float)", binary_op_name(o->op),
+                    dtype_name(o->a->dtype));
+    const Tensor *ts[3] = { o->out, o->a, o->b };
     cpu_foreach(3, ts, fn, NULL);
 }
 
@@ -231,10 +231,10 @@ WHERE_ROW(where1, uint8_t)
 WHERE_ROW(where4, uint32_t)
 WHERE_ROW(where8, uint64_t)
 
-void cpu_where(Tensor *out, const Tensor *cond, const Tensor *a, const Tensor *b)
+void cpu_where(WhereArgs *w)
 {
-    size_t sz = dtype_size(out->dtype);
-    const Tensor *ts[4] = { out, cond, a, b };
+    size_t sz = dtype_size(w->out->dtype);
+    const Tensor *ts[4] = { w->out, w->cond, w->a, w->b };
     cpu_foreach(4, ts, sz == 1 ? where1 : sz == 4 ? where4 : where8, NULL);
 }
 
@@ -252,10 +252,10 @@ CPU_VEC static void axpy_f64(int64_t n, double *a, const double *b, double alpha
         a[i] += alpha * b[i];
 }
 
-void cpu_axpy(Tensor *a, const Tensor *b, double alpha)
+void cpu_axpy(AxpyArgs *x)
 {
-    if (a->dtype == DT_FLOAT32)
-        axpy_f32(a->numel, t_ptr(a), t_ptr(b), (float)alpha);
+    if (x->a->dtype == DT_FLOAT32)
+        axpy_f32(x->a->numel, t_ptr(x->a), t_ptr(x->b), (float)x->alpha);
     else
-        axpy_f64(a->numel, t_ptr(a), t_ptr(b), alpha);
+        axpy_f64(x->a->numel, t_ptr(x->a), t_ptr(x->b), x->alpha);
 }

@@ -11,9 +11,12 @@ static void block_dims(const Tensor *t, int dim, int64_t *outer, int64_t *inner)
     for (int d = dim + 1; d < t->ndim; d++) *inner *= t->shape[d];
 }
 
-void cpu_index_select(Tensor *out, const Tensor *a, int dim, const Tensor *index)
+void cpu_index_select(IndexArgs *x)
 {
-    Tensor *c = t_contig((Tensor *)a);
+    Tensor *out = x->out;
+    const Tensor *index = x->index;
+    int dim = x->dim;
+    Tensor *c = t_contig((Tensor *)x->src);
     int64_t outer, inner;
     block_dims(c, dim, &outer, &inner);
     size_t es = dtype_size(c->dtype), row = inner * es;
@@ -34,9 +37,12 @@ void cpu_index_select(Tensor *out, const Tensor *a, int dim, const Tensor *index
             for (int64_t k = 0; k < inner; k++) d[k] += s[k]; \
         }
 
-void cpu_index_add(Tensor *out, int dim, const Tensor *index, const Tensor *src_t)
+void cpu_index_add(IndexArgs *x)
 {
-    Tensor *c = t_contig((Tensor *)src_t);
+    Tensor *out = x->out;
+    const Tensor *index = x->index;
+    int dim = x->dim;
+    Tensor *c = t_contig((Tensor *)x->src);
     int64_t outer, inner;
     block_dims(out, dim, &outer, &inner);
     int64_t n = index->numel, no = out->ndim ? out->shape[dim] : 1;
@@ -95,10 +101,11 @@ static void gather_one(int64_t v, int64_t off_unused, const int64_t *pos, void *
     g->k++;
 }
 
-void cpu_gather(Tensor *out, const Tensor *a, int dim, const Tensor *index)
+void cpu_gather(IndexArgs *x)
 {
-    GS g = { a, t_ptr(out), dim, dtype_size(a->dtype), 0, false, a->dtype };
-    for_each_index(index, index, gather_one, &g);
+    const Tensor *a = x->src;
+    GS g = { a, t_ptr(x->out), x->dim, dtype_size(a->dtype), 0, false, a->dtype };
+    for_each_index(x->index, x->index, gather_one, &g);
 }
 
 static void scatter_one(int64_t v, int64_t src_off, const int64_t *pos, void *ctx)
@@ -121,8 +128,8 @@ static void scatter_one(int64_t v, int64_t src_off, const int64_t *pos, void *ct
     }
 }
 
-void cpu_scatter(Tensor *out, int dim, const Tensor *index, const Tensor *src, bool add)
+void cpu_scatter(IndexArgs *x)
 {
-    GS g = { out, t_ptr(src), dim, dtype_size(out->dtype), 0, add, out->dtype };
-    for_each_index(index, src, scatter_one, &g);
+    GS g = { x->out, t_ptr(x->src), x->dim, dtype_size(x->out->dtype), 0, x->add, x->out->dtype };
+    for_each_index(x->index, x->src, scatter_one, &g);
 }

@@ -40,6 +40,11 @@ static bool describe(const Tensor *x, Operand *o)
     int64_t s1 = R == 1 ? (C > 0 ? C : 1) : x->strides[1], s2 = C == 1 ? 1 : x->strides[2];
     o->base = t_ptr(x);
     o->batch_stride = x->shape[0] == 1 ? 0 : x->strides[0];
+    if (x->numel == 0) {  /* nothing is read (K == 0 gives zeros): any layout */
+        o->trans = false;
+        o->ld = C > 1 ? C : 1;
+        return true;
+    }
     if (s2 == 1 && s1 >= (C > 1 ? C : 1)) {
         o->trans = false;
         o->ld = s1;
@@ -99,8 +104,10 @@ static void mm_range(int64_t b, int64_t e, void *arg)
             gemm_rows(J, i, 0, J->M);
 }
 
-void cpu_bmm(Tensor *out, const Tensor *a, const Tensor *b)
+void cpu_bmm(BmmArgs *m)
 {
+    Tensor *out = m->out;
+    const Tensor *a = m->a, *b = m->b;
     MMJob J;
     if (!describe(a, &J.a)) {
         Tensor *c = t_contig((Tensor *)a);
@@ -134,4 +141,19 @@ void cpu_bmm(Tensor *out, const Tensor *a, const Tensor *b)
         else
             parallel_for(B, B, mm_range, &J);
     }
+}
+
+/* Linear: the output starts as the broadcast bias, then one gemm with beta = 1. */
+void cpu_linear(LinearArgs *l)
+{
+    const Tensor *x = l->x, *w = l->w, *b = l->b;
+    int64_t K = w->shape[1], N = w->shape[0], M = N ? l->y->numel / N : 0;
+    size_t es = dtype_size(x->dtype);
+    if (b) {
+        char *yp = t_ptr(l->y);
+        const char *bp = t_ptr(b);
+        for (int64_t i = 0; i < M; i++)
+            memcpy(yp + i * N * es, bp, N * es);
+    }
+    cpu_gemm(x->dtype, false, true, M, N, K, 1.0, t_ptr(x), K, t_ptr(w), K, b ? 1.0 : 0.0, t_ptr(l->y), N);
 }

@@ -117,11 +117,15 @@ static void sum_pieces(int64_t b, int64_t e, void *arg)
     }
 }
 
-void cpu_reduce(ReduceOp op, Tensor *out, const Tensor *a, int64_t k1, int64_t r, int64_t k2)
+void cpu_reduce(ReduceArgs *ra)
 {
+    ReduceOp op = ra->op;
+    const Tensor *a = ra->a;
+    Tensor *out = ra->out;
+    int64_t k1 = ra->k1, r = ra->r, k2 = ra->k2;
     RedJob J = { op, a, out, k1, r, k2, NULL };
     if (r == 0) {
-        cpu_fill(out, op == R_PROD ? 1 : 0);
+        cpu_fill(&(FillArgs){ .out = out, .value = op == R_PROD ? 1 : 0 });
         return;
     }
     if (op == R_SUM && k1 == 1 && k2 == 1 && r >= 4 * CPU_PARALLEL_MIN && dtype_is_float(a->dtype)) {

@@ -1,83 +1,85 @@
-/* Devices and the backend registry: the CPU backend is always there; a
- * CUDA backend registers itself when loaded. */
+/* Devices: names ("cpu", "ref", "cuda:1"), availability, the default
+ * device, moves between devices (through the backends' upload / download),
+ * and the thread count of the CPU backend. */
 #include "backend.h"
 #include "../parallel/pool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-static const Backend *g_backends[2] = { &cdl_cpu_backend, NULL };
+/* Names of the device types, and how error messages count them. */
+static const char *const g_type_names[DEVTYPE_COUNT] = { "cpu", "cuda", "ref", NULL };
+static const char *const g_type_labels[DEVTYPE_COUNT] = { "CPU", "CUDA", "ref", NULL };
 
-void backend_register(int type, const Backend *backend)
+static int type_count(DeviceType type)
 {
-    if (type == 1)
-        g_backends[1] = backend;
+    const Backend *be = backend_of_type(type);
+    return be ? be->device_count() : 0;
 }
 
-const Backend *t_backend(const Tensor *t)
-{
-    if (t->device == DEVICE_CPU)
-        return &cdl_cpu_backend;
-    if (!g_backends[1])
-        error_raise(ERR_DEVICE, "tensor on %s but no CUDA backend is loaded", device_name(t->device));
-    return g_backends[1];
-}
-
-int device_count(void)
-{
-    return g_backends[1] ? g_backends[1]->device_count() : 0;
-}
-
+int device_count(void) { return type_count(DEVTYPE_CUDA); }
 bool device_cuda_available(void) { return device_count() > 0; }
 
 const char *device_name(Device device)
 {
-    static char names[16][12];
+    static char names[DEVTYPE_COUNT][16][12];
+    unsigned type = device_type(device);
+    int k = device_index(device);
     if (device == DEVICE_CPU)
         return "cpu";
-    if (device < 1 || device > 16)
+    if (device < 0 || type >= DEVTYPE_COUNT || !g_type_names[type])
         return "invalid";
-    snprintf(names[device - 1], sizeof names[0], "cuda:%d", device - 1);
-    return names[device - 1];
+    if (type == DEVTYPE_REF && k == 0)
+        return "ref";
+    snprintf(names[type][k], sizeof names[0][0], "%s:%d", g_type_names[type], k);
+    return names[type][k];
+}
+
+const char *device_repr(Device device)
+{
+    return device == DEVICE_CPU ? NULL : device_name(device);
 }
 
 static void check_device(Device d, const char *fn)
 {
     if (d == DEVICE_CPU)
         return;
-    int n = device_count();
-    if (d < 1 || d - 1 >= n)
-        error_raise(ERR_DEVICE, "%s: %s is not available (%d CUDA device%s; use \"cpu\")", fn,
-                    d >= 1 && d <= 16 ? device_name(d) : "that device", n, n == 1 ? "" : "s");
+    unsigned type = device_type(d);
+    bool known = d >= 0 && type < DEVTYPE_COUNT && g_type_names[type];
+    int n = known ? type_count((DeviceType)type) : 0;
+    if (!known || device_index(d) >= n)
+        error_raise(ERR_DEVICE, "%s: %s is not available (%d %s device%s; use \"cpu\")", fn,
+                    known ? device_name(d) : "that device", n, known ? g_type_labels[type] : "such",
+                    n == 1 ? "" : "s");
 }
 
 Device device_parse(const char *name)
 {
     if (!name)
         error_raise(ERR_VALUE, "device_parse: name is NULL (use \"cpu\" or \"cuda\")");
-    Device d;
-    if (!strcmp(name, "cpu")) {
-        d = DEVICE_CPU;
-    } else if (!strcmp(name, "cuda")) {
-        d = DEVICE_CUDA(0);
-    } else if (!strncmp(name, "cuda:", 5) && name[5] >= '0' && name[5] <= '9') {
-        char *end;
-        long k = strtol(name + 5, &end, 10);
-        if (*end || k > 15)
-            error_raise(ERR_DEVICE, "device_parse: unknown device \"%s\" (use \"cpu\", \"cuda\" or \"cuda:N\")", name);
-        d = DEVICE_CUDA((int)k);
-    } else {
-        error_raise(ERR_DEVICE, "device_parse: unknown device \"%s\" (use \"cpu\", \"cuda\" or \"cuda:N\")", name);
+    for (int type = 0; type < DEVTYPE_COUNT; type++) {
+        const char *tn = g_type_names[type];
+        size_t len = tn ? strlen(tn) : 0;
+        if (!tn || strncmp(name, tn, len) || (name[len] && name[len] != ':'))
+            continue;
+        long k = 0;
+        if (name[len] == ':') {
+            char *end;
+            k = name[len + 1] >= '0' && name[len + 1] <= '9' ? strtol(name + len + 1, &end, 10) : -1;
+            if (k < 0 || *end || k > 15 || type == DEVTYPE_CPU)
+                break;
+        }
+        Device d = DEVICE_MAKE(type, (int)k);
+        check_device(d, "device_parse");
+        return d;
     }
-    check_device(d, "device_parse");
-    return d;
+    error_raise(ERR_DEVICE, "device_parse: unknown device \"%s\" (use \"cpu\", \"cuda\", \"cuda:N\" or \"ref\")", name);
 }
 
 void device_synchronize(Device device)
 {
     check_device(device, "device_synchronize");
-    if (device != DEVICE_CPU)
-        g_backends[1]->synchronize(device);
+    backend_of(device)->synchronize(device);
 }
 
 void device_set_default(Device device)
@@ -89,6 +91,24 @@ void device_set_default(Device device)
 Device device_get_default(void) { return cdl_default_device; }
 Device tensor_device(const Tensor *t) { return t->device; }
 
+/* Moves contiguous src's bytes into out (same dtype and shape, another device). */
+static void move_bytes(Tensor *out, const Tensor *src)
+{
+    size_t n = (size_t)src->numel * dtype_size(src->dtype);
+    const Backend *from = t_backend(src), *to = t_backend(out);
+    if (n == 0)
+        return;
+    if (from->type == DEVTYPE_CPU) {
+        to->upload(out->device, t_ptr(out), t_ptr(src), n);
+    } else if (to->type == DEVTYPE_CPU) {
+        from->download(src->device, t_ptr(out), t_ptr(src), n);
+    } else {
+        Tensor *h = t_new(src->dtype, src->ndim, src->shape, DEVICE_CPU);
+        from->download(src->device, t_ptr(h), t_ptr(src), n);
+        to->upload(out->device, t_ptr(out), t_ptr(h), n);
+    }
+}
+
 Tensor *tensor_to_device(Tensor *x, Device device)
 {
     interrupt_check();
@@ -97,19 +117,9 @@ Tensor *tensor_to_device(Tensor *x, Device device)
         return x;
     Tensor *src = t_contig(x);
     Tensor *out = t_new(x->dtype, x->ndim, x->shape, device);
-    size_t n = (size_t)x->numel * dtype_size(x->dtype);
-    if (device == DEVICE_CPU)
-        t_backend(src)->download(src->device, t_ptr(out), t_ptr(src), n);
-    else if (src->device == DEVICE_CPU)
-        t_backend(out)->upload(device, t_ptr(out), t_ptr(src), n);
-    else {
-        Tensor *h = tensor_to_device(src, DEVICE_CPU);
-        t_backend(out)->upload(device, t_ptr(out), t_ptr(h), n);
-    }
-    if (ag_needs(x)) {
-        Node *nd = AG_RECORD(out, rule_ToDevice, x);
-        nd->iv[0] = x->device;
-    }
+    move_bytes(out, src);
+    if (ag_needs(x))
+        AG_RECORD_P(out, rule_ToDevice, &(DeviceParams){ x->device }, x);
     return out;
 }
 

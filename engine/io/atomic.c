@@ -3,7 +3,11 @@
  * folder is fsynced so the rename survives a crash. */
 #include "internal.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <time.h>
 #include <fcntl.h>
 #include <gc.h>
 #include <libgen.h>
@@ -24,6 +28,38 @@ static void dir_of(const char *path, char *dir, size_t size)
     snprintf(dir, size, "%s", dirname(buf));
 }
 
+/* A save killed mid-write (the process killed, a fault) leaves its
+ * temporary file behind: the next save or load of the same path removes
+ * the ones whose writer is gone. The writer's pid is in the name
+ * (".model.safetensors.tmp-<pid>-XXXXXX"); names without one (older
+ * versions) go once they are a minute old. */
+static void remove_litter(const char *path)
+{
+    char dir[4096], base[4096], buf[4096], prefix[4200];
+    dir_of(path, dir, sizeof dir);
+    snprintf(buf, sizeof buf, "%s", path);
+    snprintf(base, sizeof base, "%s", basename(buf));
+    int plen = snprintf(prefix, sizeof prefix, ".%s.tmp-", base);
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, prefix, (size_t)plen)) continue;
+        const char *rest = e->d_name + plen;
+        char *end;
+        long pid = strtol(rest, &end, 10);
+        bool stale;
+        if (end != rest && *end == '-' && pid > 0) {
+            stale = pid == getpid() || (kill((pid_t)pid, 0) != 0 && errno == ESRCH);
+        } else {
+            struct stat st;
+            stale = fstatat(dirfd(d), e->d_name, &st, 0) == 0 && time(NULL) - st.st_mtime > 60;
+        }
+        if (stale) unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+}
+
 void io_write_atomic(const char *path, const Chunk *chunks, int n, const char *fn)
 {
     if (!path || !*path) error_raise(ERR_VALUE, "%s: the path is empty", fn);
@@ -31,7 +67,8 @@ void io_write_atomic(const char *path, const Chunk *chunks, int n, const char *f
     dir_of(path, dir, sizeof dir);
     snprintf(buf, sizeof buf, "%s", path);
     snprintf(base, sizeof base, "%s", basename(buf));
-    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", dir, base);
+    remove_litter(path);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%d-XXXXXX", dir, base, (int)getpid());
     long long fail = g_fail_after;
     g_fail_after = -1;
     int fd = mkstemp(tmp);
@@ -71,6 +108,7 @@ void io_write_atomic(const char *path, const Chunk *chunks, int n, const char *f
 unsigned char *io_read_file(const char *path, size_t *size, const char *fn)
 {
     if (!path) error_raise(ERR_VALUE, "%s: the path is NULL", fn);
+    remove_litter(path);
     FILE *f = fopen(path, "rb");
     if (!f) error_raise(ERR_IO, "%s: cannot open %s (%s); check the path (relative to the notebook's folder)", fn, path, strerror(errno));
     struct stat st;

@@ -89,6 +89,7 @@ Tensor *io_npy_parse(const unsigned char *b, size_t size, const char *path)
         char *e;
         long long v = strtoll(s, &e, 10);
         if (e == s || nd == TENSOR_MAX_DIMS) error_raise(ERR_IO, "tensor_load: unsupported shape in %s (at most %d dims)", path, TENSOR_MAX_DIMS);
+        if (v < 0) error_raise(ERR_IO, "tensor_load: %s has a negative size %lld in its shape (damaged header)", path, v);
         dims[nd++] = v;
         s = e;
     }
@@ -105,9 +106,16 @@ Tensor *io_npy_parse(const unsigned char *b, size_t size, const char *path)
         error_raise(ERR_TYPE, "tensor_load: %s holds dtype '%s', which has no tensor equivalent; convert it in NumPy "
                     "(e.g. a.astype(np.float32)) and save again", path, descr);
     int64_t n = 1;
-    for (int i = 0; i < nd; i++) n *= dims[i];
+    size_t need;
+    for (int i = 0; i < nd; i++)
+        if (__builtin_mul_overflow(n, dims[i], &n))
+            error_raise(ERR_VALUE, "tensor_load: the shape in %s has more elements than an int64 can count "
+                        "(damaged header?)", path);
+    if (__builtin_mul_overflow((size_t)n, (size_t)width, &need))
+        error_raise(ERR_VALUE, "tensor_load: the shape in %s needs more bytes than memory can address (damaged header?)",
+                    path);
     const unsigned char *src = b + off + hl;
-    if ((size_t)(size - off - hl) < (size_t)n * (size_t)width)
+    if ((size_t)(size - off - hl) < need)
         error_raise(ERR_IO, "tensor_load: %s is truncated: %lld elements of %d bytes announced, %zu bytes present",
                     path, (long long)n, width, size - off - hl);
     /* Fortran order: the data is the C-order array of the reversed shape, transposed back below. */

@@ -132,6 +132,7 @@ ParamList *safetensors_load(const char *path)
     ParamList *pl = GC_MALLOC(sizeof *pl);
     pl->tensors = GC_MALLOC(sizeof(Tensor *) * (size_t)(h->n + 1));
     pl->names = GC_MALLOC(sizeof(char *) * (size_t)(h->n + 1));
+    uint64_t *spans = GC_MALLOC_ATOMIC(sizeof(uint64_t) * 2 * (size_t)(h->n + 1));
     for (int i = 0; i < h->n; i++) {
         if (!strcmp(h->keys[i], "__metadata__")) continue;
         Json *e = h->items[i], *dt = json_get(e, "dtype"), *sh = json_get(e, "shape"), *of = json_get(e, "data_offsets");
@@ -142,13 +143,34 @@ ParamList *safetensors_load(const char *path)
             error_raise(ERR_TYPE, "%s: tensor \"%s\" of %s has dtype %s; supported: F32, F64, I64, U8, BOOL", fn, h->keys[i], path, dt->str);
         if (sh->n > TENSOR_MAX_DIMS) error_raise(ERR_IO, "%s: tensor \"%s\" has %d dims (at most %d)", fn, h->keys[i], sh->n, TENSOR_MAX_DIMS);
         int64_t dims[TENSOR_MAX_DIMS], numel = 1;
-        for (int k = 0; k < sh->n; k++) numel *= dims[k] = (int64_t)sh->items[k]->num;
-        uint64_t b0 = (uint64_t)of->items[0]->num, b1 = (uint64_t)of->items[1]->num;
-        if (b1 < b0 || b1 > dsize || b1 - b0 != (uint64_t)numel * dtype_size(d))
+        for (int k = 0; k < sh->n; k++) {
+            double v = sh->items[k]->num;
+            if (sh->items[k]->type != JSON_NUMBER || v < 0 || v != (double)(int64_t)v || v > 9.007199254740992e15)
+                error_raise(ERR_IO, "%s: tensor \"%s\" of %s has a size that is not a count (damaged header)", fn,
+                            h->keys[i], path);
+            dims[k] = (int64_t)v;
+            if (__builtin_mul_overflow(numel, dims[k], &numel))
+                error_raise(ERR_VALUE, "%s: the shape of tensor \"%s\" in %s has more elements than an int64 can "
+                            "count (damaged header?)", fn, h->keys[i], path);
+        }
+        uint64_t b0 = (uint64_t)of->items[0]->num, b1 = (uint64_t)of->items[1]->num, bytes;
+        if (__builtin_mul_overflow((uint64_t)numel, (uint64_t)dtype_size(d), &bytes))
+            error_raise(ERR_VALUE, "%s: tensor \"%s\" in %s needs more bytes than memory can address (damaged header?)",
+                        fn, h->keys[i], path);
+        /* Each tensor owns its bytes: overlapping offsets mean a damaged file. */
+        for (int k = 0; k < pl->n; k++)
+            if (b0 < spans[2 * k + 1] && spans[2 * k] < b1)
+                error_raise(ERR_IO, "%s: tensors \"%s\" and \"%s\" of %s overlap (data_offsets [%llu, %llu] and "
+                            "[%llu, %llu]); the file is damaged", fn, pl->names[k], h->keys[i], path,
+                            (unsigned long long)spans[2 * k], (unsigned long long)spans[2 * k + 1],
+                            (unsigned long long)b0, (unsigned long long)b1);
+        if (b1 < b0 || b1 > dsize || b1 - b0 != bytes)
             error_raise(ERR_IO, "%s: tensor \"%s\" of %s has data_offsets [%llu, %llu] that do not fit its shape or the file "
                         "(truncated?)", fn, h->keys[i], path, (unsigned long long)b0, (unsigned long long)b1);
         Tensor *t = tensor_empty_shape_dtype(d, sh->n, dims);
         if (numel) memcpy(tensor_data_ptr(t), data + b0, (size_t)(b1 - b0));
+        spans[2 * pl->n] = b0;
+        spans[2 * pl->n + 1] = b1;
         pl->names[pl->n] = h->keys[i];
         pl->tensors[pl->n++] = t;
     }

@@ -1,34 +1,15 @@
-/* Conv1d / Conv2d / ConvTranspose2d: im2col + one gemm per group over the
- * whole batch, bias fused into the layout pass; one graph node per call.
- * Backward: gemm + col2im without a graph; with create_graph, the same
- * products written with differentiable ops (matmul and the unfold/fold
- * ops below, each the other's backward), so any order works. */
-#include "conv_internal.h"
+/* Conv1d / Conv2d / ConvTranspose2d: one backend op per call (the CPU:
+ * im2col + one gemm per group over the whole batch, bias and a following
+ * ReLU fused), one graph node. Backward: the backend's conv2d_bwd without a
+ * graph; with create_graph, the same products written with differentiable
+ * ops (matmul and the unfold/fold ops below, each the other's backward), so
+ * any order works. */
+#include "nn_internal.h"
 #include "../device/backend.h"
 
 #include <math.h>
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
-
-/* ---- geometry stored in a node: iv[0..9], N C H W in d[0..3] ---- */
-static void geom_store(Node *n, const ConvGeom *g, bool with_nchw)
-{
-    int64_t v[10] = { g->kh, g->kw, g->OH, g->OW, g->sh, g->sw, g->pt, g->pl, g->dh, g->dw };
-    memcpy(n->iv, v, sizeof v);
-    if (with_nchw) {
-        n->d[0] = (double)g->N; n->d[1] = (double)g->C; n->d[2] = (double)g->H; n->d[3] = (double)g->W;
-    }
-}
-
-static ConvGeom geom_load(const Node *n)
-{
-    ConvGeom g = { 0 };
-    g.kh = n->iv[0]; g.kw = n->iv[1]; g.OH = n->iv[2]; g.OW = n->iv[3]; g.sh = n->iv[4]; g.sw = n->iv[5];
-    g.pt = n->iv[6]; g.pl = n->iv[7]; g.dh = n->iv[8]; g.dw = n->iv[9];
-    g.N = (int64_t)n->d[0]; g.C = (int64_t)n->d[1]; g.H = (int64_t)n->d[2]; g.W = (int64_t)n->d[3];
-    g.groups = 1;
-    return g;
-}
 
 /* ---- unfold (im2col) and fold (col2im) as recorded ops ---- */
 static Tensor *unfold_op(Tensor *x, const ConvGeom *g);
@@ -36,39 +17,31 @@ static Tensor *fold_op(Tensor *cols, const ConvGeom *g);
 
 static void unfold_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
 {
-    ConvGeom g = geom_load(n);
-    gi[0] = fold_op(gr, &g);
+    gi[0] = fold_op(gr, AG_PARAMS(n, ConvGeom));
 }
-static const GradRule rule_Unfold = { "Im2ColBackward0", unfold_bw };
+static const GradRule rule_Unfold = { "Im2ColBackward0", unfold_bw, sizeof(ConvGeom) };
 
 static void fold_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
 {
-    ConvGeom g = geom_load(n);
-    gi[0] = unfold_op(gr, &g);
+    gi[0] = unfold_op(gr, AG_PARAMS(n, ConvGeom));
 }
-static const GradRule rule_Fold = { "Col2ImBackward0", fold_bw };
+static const GradRule rule_Fold = { "Col2ImBackward0", fold_bw, sizeof(ConvGeom) };
 
 static Tensor *unfold_op(Tensor *x, const ConvGeom *g)
 {
-    Tensor *xc = t_contig(x);
     Tensor *cols = t_new(x->dtype, 2, (int64_t[]){ g->C * g->kh * g->kw, g->N * g->OH * g->OW }, x->device);
-    conv_im2col(g, x->dtype, t_ptr(xc), t_ptr(cols));
-    if (ag_needs(x)) {
-        Node *n = AG_RECORD(cols, rule_Unfold, x);
-        geom_store(n, g, true);
-    }
+    dev_im2col(&(ColsArgs){ .out = cols, .in = t_contig(x), .g = *g });
+    if (ag_needs(x))
+        AG_RECORD_P(cols, rule_Unfold, g, x);
     return cols;
 }
 
 static Tensor *fold_op(Tensor *cols, const ConvGeom *g)
 {
-    Tensor *cc = t_contig(cols);
     Tensor *x = t_new(cols->dtype, 4, (int64_t[]){ g->N, g->C, g->H, g->W }, cols->device);
-    conv_col2im(g, cols->dtype, t_ptr(cc), t_ptr(x));
-    if (ag_needs(cols)) {
-        Node *n = AG_RECORD(x, rule_Fold, cols);
-        geom_store(n, g, true);
-    }
+    dev_col2im(&(ColsArgs){ .out = x, .in = t_contig(cols), .g = *g });
+    if (ag_needs(cols))
+        AG_RECORD_P(x, rule_Fold, g, cols);
     return x;
 }
 
@@ -105,59 +78,52 @@ static Tensor *sum_nhw(Tensor *g)
     return tensor_sum_dims(g, 3, (int[]){ 0, 2, 3 }, false);
 }
 
-/* ---- raw products on contiguous buffers ---- */
-
-
-static ConvGeom conv_geom(const Tensor *x, const Tensor *w, int64_t OH, int64_t OW, const Node *n)
-{
-    ConvGeom g = { 0 };
-    g.N = x->shape[0]; g.C = x->shape[1]; g.H = x->shape[2]; g.W = x->shape[3];
-    g.O = w->shape[0]; g.kh = w->shape[2]; g.kw = w->shape[3];
-    g.OH = OH; g.OW = OW;
-    g.sh = n->iv[4]; g.sw = n->iv[5]; g.pt = n->iv[6]; g.pl = n->iv[7]; g.dh = n->iv[8]; g.dw = n->iv[9];
-    g.groups = (int)n->d[0];
-    return g;
-}
-
 /* ---- Conv2d ---- */
+
+/* A Conv2d node: its geometry, and where in saved[] the fused ReLU's output
+ * and what the forward kept are (-1: none). Saved first: x, w. */
+typedef struct ConvParams {
+    ConvGeom g;
+    int64_t kept_chunk;
+    int relu_slot, kept_slot;
+} ConvParams;
 
 static void conv_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
 {
+    const ConvParams *P = AG_PARAMS(n, ConvParams);
+    const ConvGeom *g = &P->g;
     Tensor *x = n->saved[0], *w = n->saved[1];
-    ConvGeom g = conv_geom(x, w, gr->shape[2], gr->shape[3], n);
     DType dt = x->dtype;
-    int64_t CK = g.C * g.kh * g.kw;
+    int64_t CK = g->C * g->kh * g->kw;
     bool has_b = n->n_inputs > 2;
-    Tensor *relu_out = n->d[2] > 0 ? n->saved[(int)n->d[2]] : NULL;  /* fused ReLU's output */
+    Tensor *relu_out = P->relu_slot >= 0 ? n->saved[P->relu_slot] : NULL;
     if (!ag_on()) {
-        Tensor *gc = t_contig(gr);
-        Tensor *gx = need[0] ? t_new(dt, 4, x->shape, x->device) : NULL;
-        Tensor *gw = need[1] ? t_new(dt, 4, w->shape, w->device) : NULL;
-        Tensor *gb = has_b && need[2] ? t_new(dt, 1, (int64_t[]){ g.O }, w->device) : NULL;
-        Tensor *cols = n->d[3] > 0 ? n->saved[(int)n->d[3]] : NULL;
-        conv_backward_images(&g, dt, t_ptr(x), t_ptr(w), t_ptr(gc), gx ? t_ptr(gx) : NULL, gw ? t_ptr(gw) : NULL,
-                             gb ? t_ptr(gb) : NULL, cols ? t_ptr(cols) : NULL, (int64_t)n->d[1],
-                             relu_out ? t_ptr(relu_out) : NULL);
-        gi[0] = gx;
-        gi[1] = gw;
-        if (has_b) gi[2] = gb;
+        Conv2dBwdArgs a = { .x = x, .w = w, .gy = t_contig(gr), .ymask = relu_out, .g = *g,
+                            .kept = P->kept_slot >= 0 ? n->saved[P->kept_slot] : NULL, .kept_chunk = P->kept_chunk };
+        a.gx = need[0] ? t_new(dt, 4, x->shape, x->device) : NULL;
+        a.gw = need[1] ? t_new(dt, 4, w->shape, w->device) : NULL;
+        a.gb = has_b && need[2] ? t_new(dt, 1, (int64_t[]){ g->O }, w->device) : NULL;
+        dev_conv2d_bwd(&a);
+        gi[0] = a.gx;
+        gi[1] = a.gw;
+        if (has_b) gi[2] = a.gb;
         return;
     }
     /* Differentiable form (create_graph). */
     if (relu_out)
         gr = tensor_mul(gr, t_unary(U_STEP, relu_out, 0, 0, "autograd"));
     Tensor *gt = to_ot(gr);
-    Tensor *w2 = tensor_reshape(n->inputs[1], g.O, CK / g.groups);
+    Tensor *w2 = tensor_reshape(n->inputs[1], g->O, CK / g->groups);
     if (has_b && need[2])
         gi[2] = sum_nhw(gr);
     if (need[1])
-        gi[1] = tensor_reshape_shape(group_mm(gt, false, unfold_op(n->inputs[0], &g), true, g.groups), 4, w->shape);
+        gi[1] = tensor_reshape_shape(group_mm(gt, false, unfold_op(n->inputs[0], g), true, g->groups), 4, w->shape);
     if (need[0])
-        gi[0] = fold_op(group_mm(w2, true, gt, false, g.groups), &g);
+        gi[0] = fold_op(group_mm(w2, true, gt, false, g->groups), g);
 }
-static const GradRule rule_Conv = { "ConvolutionBackward0", conv_bw };
+static const GradRule rule_Conv = { "ConvolutionBackward0", conv_bw, sizeof(ConvParams) };
 /* A convolution with its ReLU fused: PyTorch's grad_fn of the result is the ReLU's. */
-static const GradRule rule_ConvRelu = { "ReluBackward0", conv_bw };
+static const GradRule rule_ConvRelu = { "ReluBackward0", conv_bw, sizeof(ConvParams) };
 
 bool nn_node_is_fused_conv_relu(const Node *n) { return n->rule == &rule_ConvRelu; }
 
@@ -176,8 +142,6 @@ static void check_conv_args(const Tensor *x, const Tensor *w, int groups, const 
         error_raise(ERR_TYPE, "%s: the input is %s but the weights are %s; convert one of them", fn,
                     dtype_name(x->dtype), dtype_name(w->dtype));
     t_same_device(x, w, fn);
-    if (x->device != DEVICE_CPU)
-        error_raise(ERR_DEVICE, "%s: convolutions run on the CPU only for now", fn);
 }
 
 /* Output size along one dim; ph < 0 means "same" (stride 1). */
@@ -212,6 +176,8 @@ Tensor *nn_f_conv2d_act(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph,
         return tensor_squeeze_dim(nn_f_conv2d_act(tensor_unsqueeze(x, 0), w, b, sh, sw, ph, pw, dh, dw, groups, relu),
                                   0);
     check_conv_args(x, w, groups, fn);
+    if (b)
+        t_same_device(x, b, fn);
     ConvGeom g = { 0 };
     g.N = x->shape[0]; g.C = x->shape[1]; g.H = x->shape[2]; g.W = x->shape[3];
     g.O = w->shape[0]; g.kh = w->shape[2]; g.kw = w->shape[3];
@@ -219,81 +185,65 @@ Tensor *nn_f_conv2d_act(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph,
     g.OH = out_size(g.H, g.kh, sh, &g.pt, ph, dh, fn, x);
     g.OW = out_size(g.W, g.kw, sw, &g.pl, pw, dw, fn, x);
     DType dt = x->dtype;
-    Tensor *xc = t_contig(x), *wc = t_contig(w), *bc = b ? t_contig(t_convert(b, dt)) : NULL;
-    Tensor *y = t_new(dt, 4, (int64_t[]){ g.N, g.O, g.OH, g.OW }, x->device);
     bool record = ag_on() && (x->requires_grad || w->requires_grad || (b && b->requires_grad));
-    /* The weight gradient needs the im2col columns again: keep them (freed
-     * with the graph after the backward) rather than compute them twice. */
-    Tensor *cols = record && w->requires_grad
-        ? t_new(dt, 1, (int64_t[]){ g.C * g.kh * g.kw * g.N * g.OH * g.OW }, x->device) : NULL;
-    int64_t nb = conv_forward_images(&g, dt, t_ptr(xc), t_ptr(wc), bc ? t_ptr(bc) : NULL, t_ptr(y),
-                                     cols ? t_ptr(cols) : NULL, relu);
+    Conv2dArgs a = { .x = t_contig(x), .w = t_contig(w), .b = b ? t_contig(t_convert(b, dt)) : NULL, .g = g,
+                     .relu = relu, .keep = record && w->requires_grad };
+    a.y = t_new(dt, 4, (int64_t[]){ g.N, g.O, g.OH, g.OW }, x->device);
+    bool fused = !relu || dev_native_conv2d(&a);  /* else the ReLU runs as its own op after */
+    a.relu = relu && fused;
+    dev_conv2d(&a);
+    Tensor *y = a.y;
     if (record) {
-        const GradRule *rule = relu ? &rule_ConvRelu : &rule_Conv;
-        Node *n = b ? ag_record(y, rule, 3, (Tensor *[]){ x, w, b }) : ag_record(y, rule, 2, (Tensor *[]){ x, w });
-        /* saved: x, w, then the fused ReLU's output and the columns when
-         * there are (d[2] / d[3]: their slots, 0 for none) */
-        ag_save(n, xc);
-        ag_save(n, wc);
-        geom_store(n, &g, false);
-        n->d[0] = groups;
-        n->d[1] = (double)nb;
-        if (relu) {
-            n->d[2] = n->n_saved;
+        ConvParams P = { g, a.kept_chunk, -1, -1 };
+        const GradRule *rule = a.relu ? &rule_ConvRelu : &rule_Conv;
+        Node *n = b ? ag_record(y, rule, 3, (Tensor *[]){ x, w, b }, &P, sizeof P)
+                    : ag_record(y, rule, 2, (Tensor *[]){ x, w }, &P, sizeof P);
+        ag_save(n, (Tensor *)a.x);
+        ag_save(n, (Tensor *)a.w);
+        ConvParams *np = n->params;  /* the slots, now that they are known */
+        if (a.relu) {
+            np->relu_slot = n->n_saved;
             ag_save(n, y);
         }
-        if (cols) {
-            n->d[3] = n->n_saved;
-            ag_save(n, cols);
+        if (a.kept) {
+            np->kept_slot = n->n_saved;
+            ag_save(n, a.kept);
         }
     }
-    return y;
+    return relu && !fused ? tensor_relu(y) : y;
 }
 
 /* ---- ConvTranspose2d: the input-gradient of a conv from y to x ---- */
 
 static void convt_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
 {
+    const ConvGeom *g = AG_PARAMS(n, ConvGeom);  /* the conv maps y (gr's shape) -> x */
     Tensor *x = n->saved[0], *w = n->saved[1];
-    /* the conv maps y (gr's shape) -> x */
-    ConvGeom g = conv_geom(gr, w, x->shape[2], x->shape[3], n);
     DType dt = x->dtype;
-    int64_t NL = g.N * g.OH * g.OW, CK = g.C * g.kh * g.kw;
+    int64_t CK = g->C * g->kh * g->kw;
     bool has_b = n->n_inputs > 2;
-    if (!ag_on()) {
-        Tensor *gc = t_contig(gr);
-        Tensor *cols = t_new(dt, 2, (int64_t[]){ CK, NL }, x->device);
-        conv_im2col(&g, dt, t_ptr(gc), t_ptr(cols));
-        if (has_b && need[2])
-            gi[2] = sum_nhw(gr);
-        if (need[0]) {
-            Tensor *ot = t_new(dt, 2, (int64_t[]){ g.O, NL }, x->device);
-            conv_gemm_forward(&g, dt, t_ptr(w), t_ptr(cols), t_ptr(ot));
-            Tensor *gx = t_new(dt, 4, x->shape, x->device);
-            conv_transpose_nol(dt, g.N, g.O, g.OH * g.OW, t_ptr(ot), t_ptr(gx), NULL, true);
-            gi[0] = gx;
-        }
-        if (need[1]) {
-            Tensor *xt = t_new(dt, 2, (int64_t[]){ g.O, NL }, x->device);
-            conv_transpose_nol(dt, g.N, g.O, g.OH * g.OW, t_ptr(x), t_ptr(xt), NULL, false);
-            Tensor *gw = t_new(dt, 4, w->shape, w->device);
-            conv_gemm_weight(&g, dt, t_ptr(xt), t_ptr(cols), t_ptr(gw));
-            gi[1] = gw;
-        }
-        return;
-    }
     if (has_b && need[2])
         gi[2] = sum_nhw(gr);
+    if (!ag_on()) {
+        ConvTranspose2dBwdArgs a = { .x = x, .w = w, .gy = t_contig(gr), .g = *g };
+        a.gx = need[0] ? t_new(dt, 4, x->shape, x->device) : NULL;
+        a.gw = need[1] ? t_new(dt, 4, w->shape, w->device) : NULL;
+        if (a.gx || a.gw)
+            dev_conv_transpose2d_bwd(&a);
+        gi[0] = a.gx;
+        gi[1] = a.gw;
+        return;
+    }
     if (need[0]) {
-        Tensor *ot = group_mm(tensor_reshape(n->inputs[1], g.O, CK / g.groups), false, unfold_op(gr, &g), false,
-                              g.groups);
-        gi[0] = from_ot(ot, g.N, g.OH, g.OW);
+        Tensor *ot = group_mm(tensor_reshape(n->inputs[1], g->O, CK / g->groups), false, unfold_op(gr, g), false,
+                              g->groups);
+        gi[0] = from_ot(ot, g->N, g->OH, g->OW);
     }
     if (need[1])
-        gi[1] = tensor_reshape_shape(group_mm(to_ot(n->inputs[0]), false, unfold_op(gr, &g), true, g.groups),
+        gi[1] = tensor_reshape_shape(group_mm(to_ot(n->inputs[0]), false, unfold_op(gr, g), true, g->groups),
                                      4, w->shape);
 }
-static const GradRule rule_ConvT = { "ConvolutionBackward0", convt_bw };
+static const GradRule rule_ConvT = { "ConvolutionBackward0", convt_bw, sizeof(ConvGeom) };
 
 Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, int ph, int pw, int op, int dh, int dw,
                               int groups)
@@ -309,8 +259,9 @@ Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, i
                     fn, tensor_shape_str(x), (long long)x->shape[1], (long long)w->shape[0]);
     if (!dtype_is_float(x->dtype) || x->dtype != w->dtype)
         error_raise(ERR_TYPE, "%s: the input is %s but the weights are %s", fn, dtype_name(x->dtype), dtype_name(w->dtype));
-    if (x->device != DEVICE_CPU)
-        error_raise(ERR_DEVICE, "%s: convolutions run on the CPU only for now", fn);
+    t_same_device(x, w, fn);
+    if (b)
+        t_same_device(x, b, fn);
     if ((op >= sh && op >= dh) || (op >= sw && op >= dw))
         error_raise(ERR_VALUE, "%s: output_padding (%d) must be smaller than stride (%d) or dilation (%d)", fn, op,
                     sh < sw ? sh : sw, dh < dw ? dh : dw);
@@ -324,36 +275,15 @@ Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, i
                     tensor_shape_str(x), ph > pw ? ph : pw);
     g.sh = sh; g.sw = sw; g.pt = ph; g.pl = pw; g.dh = dh; g.dw = dw; g.groups = groups;
     DType dt = x->dtype;
-    int64_t NL = g.N * g.OH * g.OW, CK = g.C * g.kh * g.kw;
-    Tensor *xc = t_contig(x), *wc = t_contig(w);
-    Tensor *xt = t_new(dt, 2, (int64_t[]){ g.O, NL }, x->device);
-    conv_transpose_nol(dt, g.N, g.O, g.OH * g.OW, t_ptr(xc), t_ptr(xt), NULL, false);
-    Tensor *gcols = t_new(dt, 2, (int64_t[]){ CK, NL }, x->device);
-    conv_gemm_input(&g, dt, t_ptr(wc), t_ptr(xt), t_ptr(gcols));
-    Tensor *y = t_new(dt, 4, (int64_t[]){ g.N, g.C, g.H, g.W }, x->device);
-    conv_col2im(&g, dt, t_ptr(gcols), t_ptr(y));
-    if (b) {
-        Tensor *bc = t_contig(t_convert(b, dt));
-        int64_t HW = g.H * g.W;
-        for (int64_t i = 0; i < g.N * g.C; i++) {
-            int64_t c = i % g.C;
-            if (dt == DT_FLOAT32) {
-                float *p2 = (float *)t_ptr(y) + i * HW, bv = ((float *)t_ptr(bc))[c];
-                for (int64_t k = 0; k < HW; k++) p2[k] += bv;
-            } else {
-                double *p2 = (double *)t_ptr(y) + i * HW, bv = ((double *)t_ptr(bc))[c];
-                for (int64_t k = 0; k < HW; k++) p2[k] += bv;
-            }
-        }
-    }
+    ConvTranspose2dArgs a = { .x = t_contig(x), .w = t_contig(w), .b = b ? t_contig(t_convert(b, dt)) : NULL, .g = g };
+    a.y = t_new(dt, 4, (int64_t[]){ g.N, g.C, g.H, g.W }, x->device);
+    dev_conv_transpose2d(&a);
     if (ag_on() && (x->requires_grad || w->requires_grad || (b && b->requires_grad))) {
-        Node *n = b ? AG_RECORD(y, rule_ConvT, x, w, b) : AG_RECORD(y, rule_ConvT, x, w);
-        ag_save(n, xc);
-        ag_save(n, wc);
-        geom_store(n, &g, false);
-        n->d[0] = groups;
+        Node *n = b ? AG_RECORD_P(a.y, rule_ConvT, &g, x, w, b) : AG_RECORD_P(a.y, rule_ConvT, &g, x, w);
+        ag_save(n, (Tensor *)a.x);
+        ag_save(n, (Tensor *)a.w);
     }
-    return y;
+    return a.y;
 }
 
 /* ---- layers ---- */

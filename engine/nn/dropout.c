@@ -1,24 +1,17 @@
-/* Dropout / Dropout2d: a scaled Bernoulli mask (one multiply, whose Mul
- * rule carries the gradient); identity in eval mode or with p = 0. */
+/* Dropout / Dropout2d: a scaled Bernoulli mask (the backend op
+ * dropout_mask, then one multiply whose Mul rule carries the gradient);
+ * identity in eval mode or with p = 0. */
 #include "nn_internal.h"
+#include "../device/backend.h"
 
 typedef struct DropImpl { double p; bool channels; } DropImpl;
 
 /* mask of shape (ndim, shape): 0 with probability p, else 1 / (1 - p). */
 static Tensor *drop_mask(int ndim, const int64_t *shape, double p, DType dt, Device dev)
 {
-    Tensor *m = t_new(dt, ndim, shape, DEVICE_CPU);
-    double keep = 1 / (1 - p);
-    if (dt == DT_FLOAT32) {
-        float *d = t_ptr(m), k = (float)keep;
-        for (int64_t i = 0; i < m->numel; i++)
-            d[i] = cdl_rand_uniform(NULL) >= p ? k : 0.0f;
-    } else {
-        double *d = t_ptr(m);
-        for (int64_t i = 0; i < m->numel; i++)
-            d[i] = cdl_rand_uniform(NULL) >= p ? keep : 0.0;
-    }
-    return dev == DEVICE_CPU ? m : tensor_to_device(m, dev);
+    Tensor *m = t_new(dt, ndim, shape, dev);
+    dev_dropout_mask(&(RandomArgs){ .out = m, .a = p });
+    return m;
 }
 
 static Tensor *dropout_fwd(Module *m, Tensor *x)

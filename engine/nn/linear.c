@@ -1,8 +1,8 @@
-/* Linear: y = x W^T + b as one gemm with the bias fused (the output starts
- * as the broadcast bias, then gemm with beta = 1), one graph node. The
- * backward is written with differentiable matmuls (themselves sgemm), so
- * second derivatives (PINN) work. */
+/* Linear: y = x W^T + b as one backend op (the CPU: one gemm with the bias
+ * fused), one graph node. The backward is written with differentiable
+ * matmuls, so second derivatives (PINN) work. */
 #include "nn_internal.h"
+#include "../device/backend.h"
 
 #include <math.h>
 
@@ -22,7 +22,7 @@ static void linear_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
     if (n->n_inputs > 2 && need[2])
         gi[2] = tensor_sum_dim(g2, 0, false);
 }
-static const GradRule rule_Linear = { "AddmmBackward0", linear_bw };
+static const GradRule rule_Linear = { "AddmmBackward0", linear_bw, 0 };
 
 Tensor *nn_f_linear(Tensor *x, Tensor *w, Tensor *b)
 {
@@ -34,8 +34,8 @@ Tensor *nn_f_linear(Tensor *x, Tensor *w, Tensor *b)
                     x->ndim >= 3 ? " (flatten images first with nn_flatten())" : "");
     t_same_device(x, w, fn);
     if (b) t_same_device(x, b, fn);
-    bool fast = x->device == DEVICE_CPU && dtype_is_float(x->dtype) && x->dtype == w->dtype &&
-                (!b || b->dtype == w->dtype) && w->contiguous && (!b || b->contiguous);
+    bool fast = dtype_is_float(x->dtype) && x->dtype == w->dtype && (!b || b->dtype == w->dtype) &&
+                w->contiguous && (!b || b->contiguous);
     if (!fast) {
         if (x->dtype != w->dtype && dtype_is_float(w->dtype))
             error_raise(ERR_TYPE, "%s: the input is %s but the weights are %s; convert the input "
@@ -43,21 +43,12 @@ Tensor *nn_f_linear(Tensor *x, Tensor *w, Tensor *b)
         Tensor *y = tensor_matmul(x, tensor_t(w));
         return b ? tensor_add(y, b) : y;
     }
-    int64_t K = w->shape[1], N = w->shape[0];
-    Tensor *xc = t_contig(x);
-    int64_t M = K ? xc->numel / K : 0;
+    int64_t N = w->shape[0];
     int64_t shape[TENSOR_MAX_DIMS];
     memcpy(shape, x->shape, sizeof(int64_t) * x->ndim);
     shape[x->ndim - 1] = N;
     Tensor *y = t_new(x->dtype, x->ndim, shape, x->device);
-    size_t es = dtype_size(x->dtype);
-    if (b) {
-        char *yp = t_ptr(y);
-        const char *bp = t_ptr(b);
-        for (int64_t i = 0; i < M; i++)
-            memcpy(yp + i * N * es, bp, N * es);
-    }
-    nn_gemm(x->dtype, false, true, M, N, K, 1.0, t_ptr(xc), K, t_ptr(w), K, b ? 1.0 : 0.0, t_ptr(y), N);
+    dev_linear(&(LinearArgs){ .y = y, .x = t_contig(x), .w = w, .b = b });
     if (ag_on() && (x->requires_grad || w->requires_grad || (b && b->requires_grad))) {
         Node *nd = b ? AG_RECORD(y, rule_Linear, x, w, b) : AG_RECORD(y, rule_Linear, x, w);
         ag_save(nd, x);

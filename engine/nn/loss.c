@@ -1,8 +1,10 @@
 /* Losses with PyTorch's definitions and reductions. Most are compositions
  * of differentiable tensor ops (any order); cross-entropy is one fused node
- * (log-softmax + nll in one pass) whose backward is a single kernel, or
- * differentiable ops when a graph of the backward is wanted. */
+ * (the backend op cross_entropy: log-softmax + nll in one pass) whose
+ * backward is the op cross_entropy_bwd, or differentiable ops when a graph
+ * of the backward is wanted. */
 #include "nn_internal.h"
+#include "../device/backend.h"
 
 #include <math.h>
 
@@ -39,18 +41,20 @@ static Tensor *as_float_of(Tensor *t, const Tensor *like)
     return t->dtype == like->dtype ? t : tensor_to_dtype(t, like->dtype);
 }
 
-/* mse as one MseLossBackward0 node (inputs x and y; iv[0] the reduction,
- * d[0] the element count): d/dx = 2 (x - y) g (/ n for the mean),
+/* mse as one MseLossBackward0 node (inputs x and y): d/dx = 2 (x - y) g (/ n for the mean),
  * written with differentiable ops of the inputs (any order). */
+typedef struct MseParams { Reduction reduction; double count; } MseParams;
+
 static void mse_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
 {
+    const MseParams *P = AG_PARAMS(n, MseParams);
     Tensor *x = ag_on() ? n->inputs[0] : n->saved[0], *y = ag_on() ? n->inputs[1] : n->saved[1];
-    double k = n->iv[0] == REDUCTION_MEAN ? 2.0 / n->d[0] : 2.0;
+    double k = P->reduction == REDUCTION_MEAN ? 2.0 / P->count : 2.0;
     Tensor *gx = tensor_mul(tensor_mul_scalar(tensor_sub(x, y), k), g);
     if (need[0]) gi[0] = gx;
     if (need[1]) gi[1] = tensor_neg(gx);
 }
-static const GradRule rule_Mse = { "MseLossBackward0", mse_bw };
+static const GradRule rule_Mse = { "MseLossBackward0", mse_bw, sizeof(MseParams) };
 
 Tensor *nn_mse_(Tensor *x, Tensor *y, const LossOptions *o)
 {
@@ -63,11 +67,10 @@ Tensor *nn_mse_(Tensor *x, Tensor *y, const LossOptions *o)
     Tensor *out = reduce(tensor_mul(d, d), o);
     if (node) {
         no_grad_exit();
-        Node *nd = AG_RECORD(out, rule_Mse, x, y);
+        MseParams P = { o->reduction, (double)(x->numel ? x->numel : 1) };
+        Node *nd = AG_RECORD_P(out, rule_Mse, &P, x, y);
         ag_save(nd, tensor_detach(x));
         ag_save(nd, tensor_detach(y));
-        nd->iv[0] = o->reduction;
-        nd->d[0] = (double)(x->numel ? x->numel : 1);
     }
     return out;
 }
@@ -146,7 +149,7 @@ static void check_index_target(Tensor *x, Tensor *t, const LossOptions *o, const
         error_raise(ERR_SHAPE, "%s: input of shape %s needs a target of shape (%lld) with class indices, got %s",
                     fn, tensor_shape_str(x), (long long)x->shape[0], tensor_shape_str(t));
     int64_t C = x->shape[1];
-    Tensor *tc = t_contig(t->device == DEVICE_CPU ? t : tensor_to_device(t, DEVICE_CPU));
+    Tensor *tc = t_contig(tensor_to_device(t, DEVICE_CPU));  /* read on the host */
     const int64_t *p = t_ptr(tc);
     for (int64_t i = 0; i < tc->numel; i++)
         if ((p[i] < 0 || p[i] >= C) && !(o->use_ignore_index && p[i] == o->ignore_index))
@@ -170,21 +173,24 @@ static Tensor *classes_last(Tensor *x)
 }
 
 /* nll as one NllLossBackward0 node: saved the targets tt (M) and the
- * per-sample weights wi (M); iv[0] the reduction, iv[1..2] (M, C), d[0] the
+ * per-sample weights wi (M); the parameters: the reduction, (M, C) and the
  * mean's divisor. The backward scatters -wi g into the picked entries
  * (differentiable in g, so higher orders work). */
+typedef struct NllParams { Reduction reduction; int64_t M, C; double div; } NllParams;
+
 static void nll_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
 {
     if (!need[0])
         return;
+    const NllParams *P = AG_PARAMS(n, NllParams);
     Tensor *tt = n->saved[0], *wi = n->saved[1];
-    Tensor *s = n->iv[0] == REDUCTION_MEAN ? tensor_div_scalar(g, n->d[0]) : g;
+    Tensor *s = P->reduction == REDUCTION_MEAN ? tensor_div_scalar(g, P->div) : g;
     Tensor *coef = tensor_neg(tensor_mul(wi, s));
-    Tensor *z = tensor_full_shape_dtype(0, wi->dtype, 2, (int64_t[]){ n->iv[1], n->iv[2] });
+    Tensor *z = tensor_full_shape_dtype(0, wi->dtype, 2, (int64_t[]){ P->M, P->C });
     if (z->device != wi->device) z = tensor_to_device(z, wi->device);
     gi[0] = tensor_scatter(z, 1, tensor_unsqueeze(tt, 1), tensor_unsqueeze(coef, 1));
 }
-static const GradRule rule_Nll = { "NllLossBackward0", nll_bw };
+static const GradRule rule_Nll = { "NllLossBackward0", nll_bw, sizeof(NllParams) };
 
 Tensor *nn_nll_(Tensor *lp, Tensor *t, const LossOptions *o)
 {
@@ -218,13 +224,10 @@ Tensor *nn_nll_(Tensor *lp, Tensor *t, const LossOptions *o)
         out = tensor_div(tensor_sum(l), div = tensor_sum(wi));
     if (node) {
         no_grad_exit();
-        Node *nd = AG_RECORD(out, rule_Nll, x2);
+        NllParams P = { o->reduction, x2->shape[0], x2->shape[1], div ? tensor_item(div) : 1 };
+        Node *nd = AG_RECORD_P(out, rule_Nll, &P, x2);
         ag_save(nd, tt);
         ag_save(nd, wi);
-        nd->iv[0] = o->reduction;
-        nd->iv[1] = x2->shape[0];
-        nd->iv[2] = x2->shape[1];
-        nd->d[0] = div ? tensor_item(div) : 1;
     }
     if (o->reduction == REDUCTION_NONE && lp->ndim != 2)
         out = tensor_reshape_shape(out, t->ndim, t->shape);
@@ -233,148 +236,65 @@ Tensor *nn_nll_(Tensor *lp, Tensor *t, const LossOptions *o)
 
 /* ---- cross-entropy: fused ---- */
 
-/* Saved: x (M, C) logits, target (int64 (M) or float (M, C)), weight or
- * NULL, scale (M): d(loss)/d(l_i) factor before g. iv[0] = 1 for index
- * targets; iv[1] ignore_index used, iv[2] its value; d[0] = smoothing. */
-typedef struct CE {
-    int64_t M, C;
-    bool index;
-    double eps;
-    bool use_ignore;
-    int64_t ignore;
-} CE;
-
-/* Coefficients a_ic (loss_i = -sum_c a_ic log p_ic) of one row, as doubles. */
-#define CE_COEF(T, TT) \
-static void coef_##T(const CE *c, const TT *tgt, const T *w, int64_t i, double *a) \
-{ \
-    int64_t C = c->C; \
-    if (c->index) { \
-        int64_t y = ((const int64_t *)tgt)[i]; \
-        if (c->use_ignore && y == c->ignore) { for (int64_t k = 0; k < C; k++) a[k] = 0; return; } \
-        for (int64_t k = 0; k < C; k++) a[k] = c->eps / C * (w ? (double)w[k] : 1.0); \
-        a[y] += (1 - c->eps) * (w ? (double)w[y] : 1.0); \
-    } else { \
-        const T *q = (const T *)tgt + i * C; \
-        for (int64_t k = 0; k < C; k++) \
-            a[k] = ((1 - c->eps) * (double)q[k] + c->eps / C) * (w ? (double)w[k] : 1.0); \
-    } \
-}
-CE_COEF(float, void)
-CE_COEF(double, void)
-
-/* Forward: per-row loss l (M), row log-sum-exp lse (M), and the mean divisor. */
-#define CE_FWD(T) \
-static double ce_fwd_##T(const CE *c, const T *x, const void *tgt, const T *w, T *l, T *lse, double *a) \
-{ \
-    double div = 0; \
-    for (int64_t i = 0; i < c->M; i++) { \
-        const T *r = x + i * c->C; \
-        double mx = -INFINITY, s = 0; \
-        for (int64_t k = 0; k < c->C; k++) if (r[k] > mx) mx = r[k]; \
-        for (int64_t k = 0; k < c->C; k++) s += exp((double)r[k] - mx); \
-        double z = mx + log(s); \
-        lse[i] = (T)z; \
-        coef_##T(c, tgt, w, i, a); \
-        double li = 0; \
-        for (int64_t k = 0; k < c->C; k++) if (a[k] != 0) li += a[k] * (z - (double)r[k]); \
-        l[i] = (T)li; \
-        if (c->index) { \
-            int64_t y = ((const int64_t *)tgt)[i]; \
-            if (!(c->use_ignore && y == c->ignore)) div += w ? (double)w[y] : 1.0; \
-        } else div += 1; \
-    } \
-    return div; \
-}
-CE_FWD(float)
-CE_FWD(double)
-
-/* Backward: gx_ic = s_i (sum_c a_ic p_ic ... ) = s_i ((sum_k a_ik) p_ic - a_ic). */
-#define CE_BWD(T) \
-static void ce_bwd_##T(const CE *c, const T *x, const void *tgt, const T *w, const T *lse, const T *s, \
-                       bool s_scalar, T *gx, double *a) \
-{ \
-    for (int64_t i = 0; i < c->M; i++) { \
-        const T *r = x + i * c->C; \
-        T *o = gx + i * c->C; \
-        double si = s_scalar ? (double)s[0] : (double)s[i]; \
-        coef_##T(c, tgt, w, i, a); \
-        double sa = 0; \
-        for (int64_t k = 0; k < c->C; k++) sa += a[k]; \
-        for (int64_t k = 0; k < c->C; k++) \
-            o[k] = (T)(si * (sa * exp((double)r[k] - (double)lse[i]) - a[k])); \
-    } \
-}
-CE_BWD(float)
-CE_BWD(double)
-
-static void ce_read(const Node *n, CE *c)
+/* The coefficients A (M, C) of the losses l_i = -sum_c A_ic log p_ic, as
+ * differentiable-free tensor ops on x's device (the create_graph form). */
+static Tensor *ce_coef(const CrossEntropyParams *c, Tensor *tgt, Tensor *w, const Tensor *x)
 {
-    c->M = n->iv[0];
-    c->C = n->iv[1];
-    c->index = n->iv[2];
-    c->use_ignore = n->iv[3];
-    c->ignore = n->iv[4];
-    c->eps = n->d[0];
-}
-
-/* The coefficient matrix A (M, C) as a constant tensor. */
-static Tensor *ce_coef_tensor(const CE *c, Tensor *tgt, Tensor *w, DType dt)
-{
-    Tensor *A = t_new(dt, 2, (int64_t[]){ c->M, c->C }, DEVICE_CPU);
-    double *a = cdl_alloc_atomic(sizeof(double) * (size_t)(c->C ? c->C : 1));
-    for (int64_t i = 0; i < c->M; i++) {
-        if (dt == DT_FLOAT32) {
-            coef_float(c, t_ptr(tgt), w ? t_ptr(w) : NULL, i, a);
-            for (int64_t k = 0; k < c->C; k++) ((float *)t_ptr(A))[i * c->C + k] = (float)a[k];
-        } else {
-            coef_double(c, t_ptr(tgt), w ? t_ptr(w) : NULL, i, a);
-            for (int64_t k = 0; k < c->C; k++) ((double *)t_ptr(A))[i * c->C + k] = a[k];
-        }
+    Tensor *A;
+    double eps = c->smoothing;
+    if (c->index) {
+        Tensor *valid = c->use_ignore ? tensor_ne_scalar(tgt, (double)c->ignore) : NULL;
+        Tensor *y = valid ? tensor_where(valid, tgt, tensor_zeros_like(tgt)) : tgt;
+        Tensor *z = t_new(x->dtype, 2, x->shape, x->device);
+        tensor_fill_(z, 0);
+        A = tensor_add_scalar(tensor_mul_scalar(tensor_scatter_value(z, 1, tensor_unsqueeze(y, 1), 1), 1 - eps),
+                              eps / (double)c->C);
+        if (w) A = tensor_mul(A, w);
+        if (valid) A = tensor_mul(A, tensor_unsqueeze(tensor_to_dtype(valid, x->dtype), 1));
+    } else {
+        A = tensor_add_scalar(tensor_mul_scalar(tgt, 1 - eps), eps / (double)c->C);
+        if (w) A = tensor_mul(A, w);
     }
     return A;
 }
 
+/* Saved: x (M, C) logits, target (int64 (M) or float (M, C)), lse (M), the
+ * mean's divisor (0-dim float64), and the weight when there is one. */
 static void ce_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
 {
-    CE c;
-    ce_read(n, &c);
-    Tensor *x = n->saved[0], *tgt = n->saved[1], *lse = n->saved[2], *w = n->n_saved > 3 ? n->saved[3] : NULL;
-    int red = (int)n->iv[5];
-    double div = n->d[1];
+    const CrossEntropyParams *c = AG_PARAMS(n, CrossEntropyParams);
+    Tensor *x = n->saved[0], *tgt = n->saved[1], *lse = n->saved[2], *div = n->saved[3];
+    Tensor *w = n->n_saved > 4 ? n->saved[4] : NULL;
+    bool none = c->reduction == REDUCTION_NONE;
+    if (!ag_on() && need[0]) {
+        CrossEntropyBwdArgs a = { .x = x, .target = tgt, .weight = w, .lse = lse, .g = t_contig(g), .div = div,
+                                  .p = *c };
+        a.gx = t_new(x->dtype, 2, x->shape, x->device);
+        dev_cross_entropy_bwd(&a);
+        gi[0] = a.gx;
+    }
+    if (!(ag_on() && need[0]) && !(n->n_inputs > 1 && need[1]))
+        return;
     /* s: d(out)/d(l_i) times g: g / div (mean), g (sum), g_i (none). */
-    Tensor *s = red == REDUCTION_MEAN ? tensor_div_scalar(g, div) : g;
-    if (!ag_on()) {
-        Tensor *sc = t_contig(s);
-        if (need[0]) {
-            Tensor *gx = t_new(x->dtype, 2, x->shape, x->device);
-            double *a = cdl_alloc_atomic(sizeof(double) * (size_t)(c.C ? c.C : 1));
-            if (x->dtype == DT_FLOAT32)
-                ce_bwd_float(&c, t_ptr(x), t_ptr(tgt), w ? t_ptr(w) : NULL, t_ptr(lse), t_ptr(sc),
-                             red != REDUCTION_NONE, t_ptr(gx), a);
-            else
-                ce_bwd_double(&c, t_ptr(x), t_ptr(tgt), w ? t_ptr(w) : NULL, t_ptr(lse), t_ptr(sc),
-                              red != REDUCTION_NONE, t_ptr(gx), a);
-            gi[0] = gx;
-        }
-    } else if (need[0]) {
+    Tensor *s = c->reduction == REDUCTION_MEAN ? tensor_div(g, tensor_to_dtype(div, g->dtype)) : g;
+    Tensor *sv = none ? tensor_unsqueeze(s, 1) : s;
+    if (ag_on() && need[0]) {
         /* Differentiable form: (rowsum(A) softmax(x) - A) * s. */
-        Tensor *A = ce_coef_tensor(&c, tgt, w, x->dtype);
+        Tensor *A = ce_coef(c, tgt, w, x);
         Tensor *sa = tensor_sum_dim(A, 1, true);
-        Tensor *sv = red == REDUCTION_NONE ? tensor_unsqueeze(s, 1) : s;
         gi[0] = tensor_mul(tensor_sub(tensor_mul(tensor_softmax(n->inputs[0], 1), sa), A), sv);
     }
     if (n->n_inputs > 1 && need[1]) {
         /* Probability targets: d l_i / d q_ic = -(1 - eps) w_c log p_ic. */
         Tensor *lp = tensor_log_softmax(ag_on() ? n->inputs[0] : x, 1);
-        Tensor *d = tensor_mul_scalar(lp, -(1 - c.eps));
+        Tensor *d = tensor_mul_scalar(lp, -(1 - c->smoothing));
         if (w) d = tensor_mul(d, w);
-        gi[1] = tensor_mul(d, red == REDUCTION_NONE ? tensor_unsqueeze(s, 1) : s);
+        gi[1] = tensor_mul(d, sv);
     }
 }
 /* PyTorch's cross_entropy is log_softmax then nll_loss: its grad_fn is NllLossBackward0. */
-static const GradRule rule_CrossEntropy = { "NllLossBackward0", ce_bw };
-static const GradRule rule_CrossEntropyProbs = { "CrossEntropyLossBackward0", ce_bw };
+static const GradRule rule_CrossEntropy = { "NllLossBackward0", ce_bw, sizeof(CrossEntropyParams) };
+static const GradRule rule_CrossEntropyProbs = { "CrossEntropyLossBackward0", ce_bw, sizeof(CrossEntropyParams) };
 
 bool nn_node_is_fused_cross_entropy(const Node *n)
 {
@@ -412,52 +332,31 @@ Tensor *nn_cross_entropy_(Tensor *logits, Tensor *target, const LossOptions *o)
     }
     int64_t C = logits->shape[1];
     Tensor *w = class_weight(o, C, logits, fn);
+    if (w)
+        t_same_device(logits, w, fn);
     Device dev = logits->device;
-    if (dev != DEVICE_CPU) {  /* the fused kernel is CPU code: compose on other devices */
-        Tensor *lp = tensor_log_softmax(logits, 1);
-        if (index && o->label_smoothing == 0)
-            return nn_nll_(lp, target, o);
-        error_raise(ERR_DEVICE, "%s: label smoothing / probability targets are only supported on the CPU", fn);
-    }
     Tensor *x = tensor_contiguous(classes_last(logits));
     Tensor *tg = index ? t_contig(tensor_reshape(target, -1))
                        : tensor_contiguous(as_float_of(classes_last(target), logits));
-    CE c = { x->shape[0], C, index, o->label_smoothing, o->use_ignore_index, o->ignore_index };
-    Tensor *l = t_new(x->dtype, 1, (int64_t[]){ c.M }, dev);
-    Tensor *lse = t_new(x->dtype, 1, (int64_t[]){ c.M }, dev);
-    Tensor *wc = w ? t_contig(tensor_detach(w)) : NULL;
-    double *a = cdl_alloc_atomic(sizeof(double) * (size_t)(C ? C : 1));
-    double div = x->dtype == DT_FLOAT32
-        ? ce_fwd_float(&c, t_ptr(x), t_ptr(tg), wc ? t_ptr(wc) : NULL, t_ptr(l), t_ptr(lse), a)
-        : ce_fwd_double(&c, t_ptr(x), t_ptr(tg), wc ? t_ptr(wc) : NULL, t_ptr(l), t_ptr(lse), a);
-    Tensor *out;
-    if (o->reduction == REDUCTION_NONE) {
-        out = l;
-    } else {
-        double s = 0;
-        for (int64_t i = 0; i < c.M; i++)
-            s += x->dtype == DT_FLOAT32 ? ((float *)t_ptr(l))[i] : ((double *)t_ptr(l))[i];
-        if (o->reduction == REDUCTION_MEAN)
-            s = div > 0 ? s / div : NAN;
-        out = t_new(x->dtype, 0, NULL, dev);
-        tensor_fill_(out, s);
-    }
+    CrossEntropyArgs a = { .x = x, .target = tg, .weight = w ? t_contig(tensor_detach(w)) : NULL,
+                           .p = { x->shape[0], C, index, o->use_ignore_index, o->ignore_index, o->label_smoothing,
+                                  o->reduction } };
+    a.out = o->reduction == REDUCTION_NONE ? t_new(x->dtype, 1, (int64_t[]){ a.p.M }, dev)
+                                           : t_new(x->dtype, 0, NULL, dev);
+    a.lse = t_new(x->dtype, 1, (int64_t[]){ a.p.M }, dev);
+    a.div = t_new(DT_FLOAT64, 0, NULL, dev);
+    dev_cross_entropy(&a);
+    Tensor *out = a.out;
     bool tg_grad = !index && target->requires_grad;
     if (ag_on() && (logits->requires_grad || tg_grad)) {
         const GradRule *rule = index ? &rule_CrossEntropy : &rule_CrossEntropyProbs;
-        Node *nd = tg_grad ? ag_record(out, rule, 2, (Tensor *[]){ x, tg }) : ag_record(out, rule, 1, (Tensor *[]){ x });
+        Node *nd = tg_grad ? ag_record(out, rule, 2, (Tensor *[]){ x, tg }, &a.p, sizeof a.p)
+                           : ag_record(out, rule, 1, (Tensor *[]){ x }, &a.p, sizeof a.p);
         ag_save(nd, x);
         ag_save(nd, tensor_detach(tg));
-        ag_save(nd, lse);
-        if (wc) ag_save(nd, wc);
-        nd->iv[0] = c.M;
-        nd->iv[1] = C;
-        nd->iv[2] = index;
-        nd->iv[3] = c.use_ignore;
-        nd->iv[4] = c.ignore;
-        nd->iv[5] = o->reduction;
-        nd->d[0] = c.eps;
-        nd->d[1] = div;
+        ag_save(nd, a.lse);
+        ag_save(nd, a.div);
+        if (a.weight) ag_save(nd, (Tensor *)a.weight);
     }
     if (o->reduction == REDUCTION_NONE && logits->ndim > 2) {
         int64_t s[TENSOR_MAX_DIMS];

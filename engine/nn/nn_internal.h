@@ -42,18 +42,10 @@ char *nn_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline int nn_pick_hw(const int hw[2], int d, int square) { return hw[0] || hw[1] ? hw[d] : square; }
 /* "3" when both dims agree, else "(3, 5)" (PyTorch's repr); "same" for NN_PADDING_SAME. */
 const char *nn_pair_str(int h, int w);
-/* Max-pool's rule, PyTorch's: v replaces the running max m when v > m or v
- * is NaN (so a NaN found first stays). */
-#define NN_MAX_TAKES(v, m) ((v) > (m) || (v) != (v))
 /* A new parameter tensor of the default dtype/device, uniform in [-bound, bound). */
 Tensor *nn_param_uniform(int ndim, const int64_t *shape, double bound);
 /* Fills t (a leaf, maybe requiring grad) from fn without recording. */
 void nn_init_fill_uniform(Tensor *t, double lo, double hi, Generator *gen);
-
-/* C (M, N) = alpha op(A) op(B) + beta C, row-major, split over the pool's
- * threads when big. dtype DT_FLOAT32 or DT_FLOAT64. */
-void nn_gemm(DType dtype, bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha,
-             const void *A, int64_t lda, const void *B, int64_t ldb, double beta, void *C, int64_t ldc);
 
 /* Functional forms used by the layers (differentiable). */
 Tensor *nn_f_linear(Tensor *x, Tensor *w, Tensor *b);
@@ -73,15 +65,12 @@ Tensor *nn_f_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, int sh, int sw, i
 /* A pooling window per dim (h, w): kernel, stride, padding, and ceil_mode. */
 typedef struct PoolSpec { int kh, kw, sh, sw, ph, pw; bool ceil_mode; } PoolSpec;
 Tensor *nn_f_max_pool2d(Tensor *x, const PoolSpec *ps);
-/* The 2x2 / stride 2 / unpadded float32 max-pool over planes [c0, c1) of (H, W) images (maxpool2.c). */
-void maxpool2_forward_f32(const float *x, float *y, int64_t H, int64_t W, int64_t OH, int64_t OW, int64_t c0,
-                          int64_t c1);
-void maxpool2_backward_f32(const float *x, const float *gy, float *gx, int64_t H, int64_t W, int64_t OH,
-                           int64_t OW, int64_t c0, int64_t c1);
 Tensor *nn_f_avg_pool2d(Tensor *x, const PoolSpec *ps);
-/* Batch norm with batch statistics over (N, C, ...) (CPU, float): returns y
- * and the batch mean / biased variance (float64) per channel. */
-Tensor *nn_f_batch_norm_train(Tensor *x, Tensor *w, Tensor *b, double eps, Tensor **batch_mean, Tensor **batch_var);
+/* Batch norm with batch statistics over (N, C, ...) (float), one node; when
+ * running_mean / running_var are given they are updated with momentum (the
+ * variance unbiased). */
+Tensor *nn_f_batch_norm_train(Tensor *x, Tensor *w, Tensor *b, double eps, double momentum, Tensor *running_mean,
+                              Tensor *running_var);
 
 /* autograd_graph draws these fused nodes as PyTorch's two: NllLoss over LogSoftmax, Relu over Convolution. */
 bool nn_node_is_fused_cross_entropy(const Node *n);

@@ -1,33 +1,15 @@
-/* Pooling and upsampling. MaxPool2d: one pass keeping the argmax; its
- * backward scatters into the argmax (a direct loop, or scatter_add when a
- * graph is wanted). AvgPool2d: a kernel and its adjoint, recorded as each
+/* Pooling and upsampling. MaxPool2d: the backend op max_pool2d keeping the
+ * argmax (or the fused 2x2 op, which finds it again in its backward); the
+ * backward scatters into the argmax (a backend op, or scatter_add when a
+ * graph is wanted). AvgPool2d: an op and its adjoint, recorded as each
  * other's backward. AdaptiveAvgPool2d and Upsample: products with small
  * averaging / interpolation matrices (Ph x Pw^T), differentiable as is. */
 #include "nn_internal.h"
-#include "../parallel/pool.h"
+#include "../device/backend.h"
 
 #include <math.h>
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
-
-/* Per dim (h, w): kernel, stride, padding. With ceil_mode the last window
- * may pass the bottom / right edge (OH, OW say so). */
-typedef struct PoolGeom { int64_t NC, H, W, OH, OW, kh, kw, sh, sw, ph, pw; } PoolGeom;
-
-/* iv holds ten integers: the eleventh goes to d[0]. */
-static void pg_store(Node *n, const PoolGeom *g)
-{
-    int64_t v[10] = { g->NC, g->H, g->W, g->OH, g->OW, g->kh, g->kw, g->sh, g->sw, g->ph };
-    memcpy(n->iv, v, sizeof v);
-    n->d[0] = (double)g->pw;
-}
-
-static PoolGeom pg_load(const Node *n)
-{
-    PoolGeom g = { n->iv[0], n->iv[1], n->iv[2], n->iv[3], n->iv[4], n->iv[5], n->iv[6], n->iv[7], n->iv[8],
-                   n->iv[9], (int64_t)n->d[0] };
-    return g;
-}
 
 /* Output size like PyTorch's pooling_output_shape: with ceil_mode, rounded
  * up, but the last window must start inside the input or its left padding. */
@@ -59,73 +41,9 @@ static PoolGeom pool_geom(const Tensor *x, const PoolSpec *ps, const char *fn)
 
 /* ---- max pool ---- */
 
-typedef struct MaxJob { const PoolGeom *g; DType dt; const void *x; void *y; int64_t *idx; } MaxJob;
-
-/* t ? a : b on the bits, so that no branch is generated. */
-static inline float sel_float(bool t, float a, float b)
-{
-    uint32_t x, y, m = (uint32_t)0 - (uint32_t)t;
-    memcpy(&x, &a, 4);
-    memcpy(&y, &b, 4);
-    x = (x & m) | (y & ~m);
-    memcpy(&a, &x, 4);
-    return a;
-}
-
-static inline double sel_double(bool t, double a, double b)
-{
-    uint64_t x, y, m = (uint64_t)0 - (uint64_t)t;
-    memcpy(&x, &a, 8);
-    memcpy(&y, &b, 8);
-    x = (x & m) | (y & ~m);
-    memcpy(&a, &x, 8);
-    return a;
-}
-
-/* NaN wins like in PyTorch (NN_MAX_TAKES).
- * Windows fully inside the image (no padding) skip the bounds checks. */
-#define MAXPOOL(T) \
-static void maxpool_##T(const PoolGeom *g, const T *x, T *y, int64_t *idx, int64_t b, int64_t e) \
-{ \
-    const int64_t H = g->H, W = g->W; \
-    for (int64_t c = b; c < e; c++) { \
-        const T *img = x + c * H * W; \
-        T *yo = y + c * g->OH * g->OW; \
-        int64_t *io = idx + c * g->OH * g->OW; \
-        for (int64_t oh = 0; oh < g->OH; oh++) { \
-            int64_t h0 = oh * g->sh - g->ph; \
-            for (int64_t ow = 0; ow < g->OW; ow++) { \
-                int64_t w0 = ow * g->sw - g->pw, best; \
-                T m; \
-                if (g->kh == 2 && g->kw == 2 && h0 >= 0 && w0 >= 0 && h0 + 2 <= H && w0 + 2 <= W) { \
-                    /* branch-free: random data mispredicts every compare */ \
-                    const T *r0 = img + h0 * W + w0, *r1 = r0 + W; \
-                    int64_t b0 = h0 * W + w0; \
-                    T a0 = r0[0], a1 = r0[1], a2 = r1[0], a3 = r1[1]; \
-                    bool t1 = NN_MAX_TAKES(a1, a0), t3 = NN_MAX_TAKES(a3, a2); \
-                    T m1 = sel_##T(t1, a1, a0), m2 = sel_##T(t3, a3, a2); \
-                    int64_t i1 = b0 + t1, i2 = b0 + W + t3; \
-                    bool t = NN_MAX_TAKES(m2, m1); \
-                    m = sel_##T(t, m2, m1); \
-                    best = i1 + (int64_t)t * (i2 - i1); \
-                } else { \
-                    int64_t i0 = h0 < 0 ? 0 : h0, i1 = h0 + g->kh < H ? h0 + g->kh : H; \
-                    int64_t j0 = w0 < 0 ? 0 : w0, j1 = w0 + g->kw < W ? w0 + g->kw : W; \
-                    m = img[i0 * W + j0]; best = i0 * W + j0; \
-                    for (int64_t i = i0; i < i1; i++) \
-                        for (int64_t j = j0; j < j1; j++) { \
-                            T v = img[i * W + j]; \
-                            if (NN_MAX_TAKES(v, m)) { m = v; best = i * W + j; } \
-                        } \
-                } \
-                yo[oh * g->OW + ow] = m; \
-                io[oh * g->OW + ow] = best; \
-            } \
-        } \
-    } \
-}
-MAXPOOL(float)
-MAXPOOL(double)
+/* A MaxPool2d node: the geometry, and whether the fused 2x2 op ran (saved:
+ * the contiguous input) or the general one (saved: the argmax). */
+typedef struct MaxPoolParams { PoolGeom g; bool fused; } MaxPoolParams;
 
 static bool is_pool2(const PoolGeom *g, DType dt)
 {
@@ -133,72 +51,32 @@ static bool is_pool2(const PoolGeom *g, DType dt)
            2 * g->OH <= g->H && 2 * g->OW <= g->W;  /* no ceil_mode window past the edge */
 }
 
-static void maxpool_range(int64_t b, int64_t e, void *arg)
-{
-    MaxJob *J = arg;
-    const PoolGeom *g = J->g;
-    if (!J->idx) maxpool2_forward_f32(J->x, J->y, g->H, g->W, g->OH, g->OW, b, e);
-    else if (J->dt == DT_FLOAT32) maxpool_float(J->g, J->x, J->y, J->idx, b, e);
-    else maxpool_double(J->g, J->x, J->y, J->idx, b, e);
-}
-
-/* The scatter into the argmax, planes [b, e): each plane is its own. */
-typedef struct MaxBwJob {
-    const PoolGeom *g; DType dt; const void *gy; void *gx; const int64_t *idx; const void *x;
-} MaxBwJob;
-
-static void maxpool_bw_range(int64_t b, int64_t e, void *arg)
-{
-    MaxBwJob *J = arg;
-    if (!J->idx) {
-        maxpool2_backward_f32(J->x, J->gy, J->gx, J->g->H, J->g->W, J->g->OH, J->g->OW, b, e);
-        return;
-    }
-    int64_t plane = J->g->H * J->g->W, L = J->g->OH * J->g->OW;
-    const int64_t *ix = J->idx;
-    if (J->dt == DT_FLOAT32) {
-        float *o = J->gx;
-        const float *s = J->gy;
-        memset(o + b * plane, 0, sizeof(float) * (size_t)((e - b) * plane));
-        for (int64_t c = b; c < e; c++)
-            for (int64_t l = 0; l < L; l++)
-                o[c * plane + ix[c * L + l]] += s[c * L + l];
-    } else {
-        double *o = J->gx;
-        const double *s = J->gy;
-        memset(o + b * plane, 0, sizeof(double) * (size_t)((e - b) * plane));
-        for (int64_t c = b; c < e; c++)
-            for (int64_t l = 0; l < L; l++)
-                o[c * plane + ix[c * L + l]] += s[c * L + l];
-    }
-}
-
 static void maxpool_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
 {
-    PoolGeom g = pg_load(n);
-    Tensor *x = n->inputs[0];
-    /* saved: the argmax, or (2x2 float fast path) the contiguous input */
-    bool pool2 = n->saved[0]->dtype != DT_INT64;
-    Tensor *idx = pool2 ? NULL : n->saved[0], *xs = pool2 ? n->saved[0] : NULL;
+    const MaxPoolParams *P = AG_PARAMS(n, MaxPoolParams);
+    const PoolGeom *g = &P->g;
+    Tensor *x = n->inputs[0], *saved = n->saved[0];
     if (!ag_on()) {
-        Tensor *gc = t_contig(gr);
         Tensor *gx = t_new(gr->dtype, x->ndim, x->shape, gr->device);
-        MaxBwJob B = { &g, gr->dtype, t_ptr(gc), t_ptr(gx), idx ? t_ptr(idx) : NULL, xs ? t_ptr(xs) : NULL };
-        parallel_for(g.NC, gc->numel >= 32768 ? 1 : g.NC, maxpool_bw_range, &B);
+        if (P->fused)
+            dev_max_pool2x2_bwd(&(MaxPool2x2BwdArgs){ .gx = gx, .gy = t_contig(gr), .x = saved, .g = *g });
+        else
+            dev_max_pool2d_bwd(&(MaxPoolBwdArgs){ .gx = gx, .gy = t_contig(gr), .idx = saved, .g = *g });
         gi[0] = gx;
         return;
     }
-    if (pool2) {  /* the graph form needs the argmax: find it again */
+    Tensor *idx = saved;
+    if (P->fused) {  /* the graph form needs the argmax: find it again */
         idx = t_new(DT_INT64, 4, gr->shape, gr->device);
         Tensor *y = t_new(gr->dtype, 4, gr->shape, gr->device);
-        MaxJob J = { &g, gr->dtype, t_ptr(xs), t_ptr(y), t_ptr(idx) };
-        maxpool_range(0, g.NC, &J);
+        dev_max_pool2d(&(MaxPoolArgs){ .y = y, .idx = idx, .x = saved, .g = *g });
     }
-    Tensor *z = tensor_zeros_like(tensor_reshape(tensor_detach(x), g.NC, g.H * g.W));
-    Tensor *r = tensor_scatter_add(z, 1, tensor_reshape(idx, g.NC, g.OH * g.OW), tensor_reshape(gr, g.NC, g.OH * g.OW));
+    Tensor *z = tensor_zeros_like(tensor_reshape(tensor_detach(x), g->NC, g->H * g->W));
+    Tensor *r = tensor_scatter_add(z, 1, tensor_reshape(idx, g->NC, g->OH * g->OW),
+                                   tensor_reshape(gr, g->NC, g->OH * g->OW));
     gi[0] = tensor_reshape_shape(r, x->ndim, x->shape);
 }
-static const GradRule rule_MaxPool = { "MaxPool2DWithIndicesBackward0", maxpool_bw };
+static const GradRule rule_MaxPool = { "MaxPool2DWithIndicesBackward0", maxpool_bw, sizeof(MaxPoolParams) };
 
 Tensor *nn_f_max_pool2d(Tensor *x, const PoolSpec *ps)
 {
@@ -206,20 +84,23 @@ Tensor *nn_f_max_pool2d(Tensor *x, const PoolSpec *ps)
     if (x->ndim == 3)
         return tensor_squeeze_dim(nn_f_max_pool2d(tensor_unsqueeze(x, 0), ps), 0);
     PoolGeom g = pool_geom(x, ps, fn);
-    if (!dtype_is_float(x->dtype) || x->device != DEVICE_CPU)
-        error_raise(ERR_TYPE, "%s: needs a floating CPU tensor, got %s on %s", fn, dtype_name(x->dtype),
-                    device_name(x->device));
+    if (!dtype_is_float(x->dtype))
+        error_raise(ERR_TYPE, "%s: needs a floating tensor, got %s", fn, dtype_name(x->dtype));
     Tensor *xc = t_contig(x);
     int64_t shape[4] = { x->shape[0], x->shape[1], g.OH, g.OW };
-    Tensor *y = t_new(x->dtype, 4, shape, x->device);
-    bool pool2 = is_pool2(&g, x->dtype);
-    Tensor *idx = pool2 ? NULL : t_new(DT_INT64, 4, shape, x->device);
-    MaxJob J = { &g, x->dtype, t_ptr(xc), t_ptr(y), idx ? t_ptr(idx) : NULL };
-    parallel_for(g.NC, y->numel >= 32768 ? 1 : g.NC, maxpool_range, &J);
+    Tensor *y = t_new(x->dtype, 4, shape, x->device), *idx = NULL;
+    /* the fused 2x2 op where it applies and the backend has it */
+    MaxPool2x2Args f = { .y = y, .x = xc, .g = g };
+    bool fused = is_pool2(&g, x->dtype) && dev_native_max_pool2x2(&f);
+    if (fused) {
+        dev_max_pool2x2(&f);
+    } else {
+        idx = t_new(DT_INT64, 4, shape, x->device);
+        dev_max_pool2d(&(MaxPoolArgs){ .y = y, .idx = idx, .x = xc, .g = g });
+    }
     if (ag_needs(x)) {
-        Node *n = AG_RECORD(y, rule_MaxPool, x);
-        ag_save(n, pool2 ? xc : idx);
-        pg_store(n, &g);
+        Node *n = AG_RECORD_P(y, rule_MaxPool, &((MaxPoolParams){ g, fused }), x);
+        ag_save(n, fused ? xc : idx);
     }
     return y;
 }
@@ -227,72 +108,35 @@ Tensor *nn_f_max_pool2d(Tensor *x, const PoolSpec *ps)
 /* ---- avg pool and its adjoint ---- */
 
 static Tensor *avg_op(Tensor *x, const PoolGeom *g);
-static Tensor *avg_adj_op(Tensor *gy, const PoolGeom *g, const Tensor *like);
-
-/* count_include_pad like PyTorch: the divisor counts the padding, not the
- * part of a ceil_mode window past the padded edge. */
-#define AVG(T) \
-static void avg_##T(const PoolGeom *g, const T *x, T *y, bool adjoint) \
-{ \
-    for (int64_t c = 0; c < g->NC; c++) \
-        for (int64_t oh = 0; oh < g->OH; oh++) \
-            for (int64_t ow = 0; ow < g->OW; ow++) { \
-                int64_t h0 = oh * g->sh - g->ph, w0 = ow * g->sw - g->pw, o = (c * g->OH + oh) * g->OW + ow; \
-                int64_t he = h0 + g->kh < g->H + g->ph ? h0 + g->kh : g->H + g->ph; \
-                int64_t we = w0 + g->kw < g->W + g->pw ? w0 + g->kw : g->W + g->pw; \
-                T inv = (T)(1.0 / (double)((he - h0) * (we - w0))); \
-                T acc = 0; \
-                T go = adjoint ? x[o] * inv : 0; \
-                for (int64_t i = h0 < 0 ? 0 : h0; i < h0 + g->kh && i < g->H; i++) \
-                    for (int64_t j = w0 < 0 ? 0 : w0; j < w0 + g->kw && j < g->W; j++) { \
-                        if (adjoint) y[(c * g->H + i) * g->W + j] += go; \
-                        else acc += x[(c * g->H + i) * g->W + j]; \
-                    } \
-                if (!adjoint) y[o] = acc * inv; \
-            } \
-}
-AVG(float)
-AVG(double)
+static Tensor *avg_adj_op(Tensor *gy, const PoolGeom *g);
 
 static void avg_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
 {
-    PoolGeom g = pg_load(n);
-    gi[0] = avg_adj_op(gr, &g, n->inputs[0]);
+    gi[0] = avg_adj_op(gr, AG_PARAMS(n, PoolGeom));
 }
-static const GradRule rule_AvgPool = { "AvgPool2DBackward0", avg_bw };
+static const GradRule rule_AvgPool = { "AvgPool2DBackward0", avg_bw, sizeof(PoolGeom) };
 
 static void avg_adj_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
 {
-    PoolGeom g = pg_load(n);
-    gi[0] = avg_op(gr, &g);
+    gi[0] = avg_op(gr, AG_PARAMS(n, PoolGeom));
 }
-static const GradRule rule_AvgPoolAdj = { "AvgPool2DBackwardBackward0", avg_adj_bw };
+static const GradRule rule_AvgPoolAdj = { "AvgPool2DBackwardBackward0", avg_adj_bw, sizeof(PoolGeom) };
 
 static Tensor *avg_op(Tensor *x, const PoolGeom *g)
 {
-    Tensor *xc = t_contig(x);
     Tensor *y = t_new(x->dtype, 4, (int64_t[]){ x->shape[0], x->shape[1], g->OH, g->OW }, x->device);
-    if (x->dtype == DT_FLOAT32) avg_float(g, t_ptr(xc), t_ptr(y), false);
-    else avg_double(g, t_ptr(xc), t_ptr(y), false);
-    if (ag_needs(x)) {
-        Node *n = AG_RECORD(y, rule_AvgPool, x);
-        pg_store(n, g);
-    }
+    dev_avg_pool2d(&(AvgPoolArgs){ .out = y, .in = t_contig(x), .g = *g });
+    if (ag_needs(x))
+        AG_RECORD_P(y, rule_AvgPool, g, x);
     return y;
 }
 
-static Tensor *avg_adj_op(Tensor *gy, const PoolGeom *g, const Tensor *like)
+static Tensor *avg_adj_op(Tensor *gy, const PoolGeom *g)
 {
-    Tensor *gc = t_contig(gy);
     Tensor *x = t_new(gy->dtype, 4, (int64_t[]){ gy->shape[0], gy->shape[1], g->H, g->W }, gy->device);
-    memset(t_ptr(x), 0, x->numel * dtype_size(x->dtype));
-    if (gy->dtype == DT_FLOAT32) avg_float(g, t_ptr(gc), t_ptr(x), true);
-    else avg_double(g, t_ptr(gc), t_ptr(x), true);
-    (void)like;
-    if (ag_needs(gy)) {
-        Node *n = AG_RECORD(x, rule_AvgPoolAdj, gy);
-        pg_store(n, g);
-    }
+    dev_avg_pool2d_bwd(&(AvgPoolArgs){ .out = x, .in = t_contig(gy), .g = *g });
+    if (ag_needs(gy))
+        AG_RECORD_P(x, rule_AvgPoolAdj, g, gy);
     return x;
 }
 
@@ -302,9 +146,8 @@ Tensor *nn_f_avg_pool2d(Tensor *x, const PoolSpec *ps)
     if (x->ndim == 3)
         return tensor_squeeze_dim(nn_f_avg_pool2d(tensor_unsqueeze(x, 0), ps), 0);
     PoolGeom g = pool_geom(x, ps, fn);
-    if (!dtype_is_float(x->dtype) || x->device != DEVICE_CPU)
-        error_raise(ERR_TYPE, "%s: needs a floating CPU tensor, got %s on %s", fn, dtype_name(x->dtype),
-                    device_name(x->device));
+    if (!dtype_is_float(x->dtype))
+        error_raise(ERR_TYPE, "%s: needs a floating tensor, got %s", fn, dtype_name(x->dtype));
     return avg_op(x, &g);
 }
 
@@ -346,7 +189,8 @@ Module *nn_avg_pool2d_(int k, const PoolOptions *o) { return make_pool("AvgPool2
 /* Row i averages [floor(i in / out), ceil((i + 1) in / out)), like PyTorch. */
 static Tensor *adaptive_matrix(int64_t out, int64_t in, DType dt)
 {
-    Tensor *m = tensor_zeros_dtype(DT_FLOAT64, out, in);
+    Tensor *m = t_new(DT_FLOAT64, 2, (int64_t[]){ out, in }, DEVICE_CPU);  /* built on the host */
+    memset(t_ptr(m), 0, sizeof(double) * (size_t)(out * in));
     double *d = t_ptr(m);
     for (int64_t i = 0; i < out; i++) {
         int64_t a = (i * in) / out, b = ((i + 1) * in + out - 1) / out;
@@ -362,12 +206,8 @@ static Tensor *adaptive_fwd(Module *m, Tensor *x)
     if (x->ndim != 4 && x->ndim != 3)
         error_raise(ERR_SHAPE, "nn_adaptive_avg_pool2d: expects (N, C, H, W) or (C, H, W), got shape %s",
                     tensor_shape_str(x));
-    Tensor *ph = adaptive_matrix(c->oh, x->shape[x->ndim - 2], x->dtype);
-    Tensor *pw = adaptive_matrix(c->ow, x->shape[x->ndim - 1], x->dtype);
-    if (x->device != DEVICE_CPU) {
-        ph = tensor_to_device(ph, x->device);
-        pw = tensor_to_device(pw, x->device);
-    }
+    Tensor *ph = tensor_to_device(adaptive_matrix(c->oh, x->shape[x->ndim - 2], x->dtype), x->device);
+    Tensor *pw = tensor_to_device(adaptive_matrix(c->ow, x->shape[x->ndim - 1], x->dtype), x->device);
     return tensor_matmul(tensor_matmul(ph, x), tensor_t(pw));
 }
 
@@ -387,7 +227,8 @@ Module *nn_adaptive_avg_pool2d(int64_t oh, int64_t ow)
 static Tensor *interp_matrix(int64_t in, int s, bool bilinear, bool align, DType dt)
 {
     int64_t out = in * s;
-    Tensor *m = tensor_zeros_dtype(DT_FLOAT64, out, in);
+    Tensor *m = t_new(DT_FLOAT64, 2, (int64_t[]){ out, in }, DEVICE_CPU);  /* built on the host */
+    memset(t_ptr(m), 0, sizeof(double) * (size_t)(out * in));
     double *d = t_ptr(m);
     for (int64_t i = 0; i < out; i++) {
         if (!bilinear) {
@@ -428,8 +269,8 @@ static Tensor *upsample_fwd(Module *m, Tensor *x)
         o[nd - 1] = W * c->scale;
         return tensor_reshape_shape(e, nd, o);
     }
-    Tensor *mh = interp_matrix(H, c->scale, true, c->up.align_corners, x->dtype);
-    Tensor *mw = interp_matrix(W, c->scale, true, c->up.align_corners, x->dtype);
+    Tensor *mh = tensor_to_device(interp_matrix(H, c->scale, true, c->up.align_corners, x->dtype), x->device);
+    Tensor *mw = tensor_to_device(interp_matrix(W, c->scale, true, c->up.align_corners, x->dtype), x->device);
     return tensor_matmul(tensor_matmul(mh, x), tensor_t(mw));
 }
 

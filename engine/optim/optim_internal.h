@@ -1,21 +1,15 @@
 /* Internals of the optimizers: one struct for all algorithms, with state
- * buffers allocated up front (so optim_state is complete and stable) and an
- * update function run on contiguous CPU float buffers. */
+ * buffers allocated up front (so optim_state is complete and stable); the
+ * update itself is a backend op over the parameter list (device/ops.h). */
 #ifndef COURSDL_OPTIM_INTERNAL_H
 #define COURSDL_OPTIM_INTERNAL_H
 
-#include "../tensor/internal.h"
+#include "../device/backend.h"
 
 #define OPTIM_MAX_BUFS 3
 
-/* The update loops: AVX2 clone where the CPU has it, O3 and no errno on
- * sqrt so that they vectorize (training speed depends on them). */
-#define OPTIM_VEC __attribute__((target_clones("arch=x86-64-v3", "default")))
-
-/* Updates n elements of parameter p (float or double per dtype) from g,
- * with the parameter's buffers bufs and its step count (already
- * incremented). */
-typedef void (*UpdateFn)(Optimizer *o, DType dtype, int64_t n, void *p, const void *g, void **bufs, double step);
+/* The dispatcher of an algorithm's step (dev_adam_step...). */
+typedef void (*StepFn)(OptimArgs *a);
 
 /* First bytes of every Optimizer: tells one from a name string (nn_fit's .optimizer). */
 #define OPTIM_MAGIC "\x7f" "OPTIM!"
@@ -30,16 +24,14 @@ struct Optimizer {
     double buf_init;  /* the buffers' starting value */
     const char *bufnames[OPTIM_MAX_BUFS];
     Tensor **bufs;  /* n params * nbuf */
-    UpdateFn update;
+    StepFn step;
     int64_t step_calls;
-    /* hyper-parameters (defaults applied) */
-    double momentum, dampening, weight_decay, beta1, beta2, eps, alpha, lr_decay;
-    bool nesterov, maximize, amsgrad, centered, decoupled;
+    OptimHyper h;   /* hyper-parameters, defaults applied (h.lr is set from lr at each step) */
 };
 
 /* A new optimizer over params with the named buffers (zeros, or init). */
 Optimizer *optim_new(const char *name, ParamList *params, double lr, int nbuf, const char *const *bufnames,
-                     double buf_init, UpdateFn update);
+                     double buf_init, StepFn step);
 /* x == 0 -> dflt; OPTIM_ZERO -> 0. */
 static inline double optim_or(double v, double dflt) { return v == 0 ? dflt : v < 1e-200 && v > 0 ? 0 : v; }
 static inline double optim_lr(const Optimizer *o) { return *(double *)t_ptr(o->lr); }

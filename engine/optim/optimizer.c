@@ -1,13 +1,12 @@
 /* What all optimizers share: construction with checks, zero_grad, the step
- * loop (per-parameter step counts, gradients made contiguous), lr access,
- * and the state list used by checkpoints. */
+ * (per-parameter step counts, gradients made contiguous, then the backend's
+ * update over the list), lr access, and the state list used by checkpoints. */
 #include "optim_internal.h"
-#include "../device/backend.h"
 
 #include <stdio.h>
 
 Optimizer *optim_new(const char *name, ParamList *params, double lr, int nbuf, const char *const *bufnames,
-                     double buf_init, UpdateFn update)
+                     double buf_init, StepFn step)
 {
     char fn[64];
     snprintf(fn, sizeof fn, "optim_%s", name);
@@ -27,12 +26,14 @@ Optimizer *optim_new(const char *name, ParamList *params, double lr, int nbuf, c
     memcpy(o->magic, OPTIM_MAGIC, sizeof o->magic);
     o->name = name;
     o->params = params;
-    o->lr = tensor_zeros_dtype(DT_FLOAT64);
+    /* lr and the step counts are host state (read and written by the step) */
+    o->lr = t_new(DT_FLOAT64, 0, NULL, DEVICE_CPU);
     *(double *)t_ptr(o->lr) = lr;
-    o->steps = tensor_zeros_dtype(DT_FLOAT64, params->n);
+    o->steps = t_new(DT_FLOAT64, 1, (int64_t[]){ params->n }, DEVICE_CPU);
+    memset(t_ptr(o->steps), 0, sizeof(double) * (size_t)params->n);
     o->nbuf = nbuf;
+    o->step = step;
     o->buf_init = buf_init;
-    o->update = update;
     o->bufs = cdl_alloc(sizeof(Tensor *) * (size_t)(params->n * (nbuf ? nbuf : 1)));
     for (int k = 0; k < nbuf; k++)
         o->bufnames[k] = bufnames[k];
@@ -40,7 +41,7 @@ Optimizer *optim_new(const char *name, ParamList *params, double lr, int nbuf, c
         for (int k = 0; k < nbuf; k++) {
             Tensor *p = params->tensors[i];
             Tensor *b = t_new(p->dtype, p->ndim, p->shape, p->device);
-            t_backend(b)->fill(b, buf_init);
+            dev_fill(&(FillArgs){ .out = b, .value = buf_init });
             o->bufs[i * nbuf + k] = b;
         }
     return o;
@@ -59,40 +60,74 @@ void optim_zero_grad(Optimizer *o)
         o->params->tensors[i]->grad = NULL;
 }
 
+/* The state of parameter i on its device (a model moved after the
+ * optimizer was made takes its state along). */
+static void state_follows(Optimizer *o, int i)
+{
+    Tensor *p = o->params->tensors[i];
+    for (int k = 0; k < o->nbuf; k++) {
+        Tensor *b = o->bufs[i * o->nbuf + k];
+        if (b->device != p->device || b->dtype != p->dtype) {
+            Tensor *moved = t_convert(tensor_to_device(b, p->device), p->dtype);
+            b->storage = moved->storage;
+            b->offset = moved->offset;
+            b->dtype = moved->dtype;
+            b->device = moved->device;
+        }
+    }
+}
+
 void optim_step(Optimizer *o)
 {
     interrupt_check();
     check(o, "optim_step");
+    int n = o->params->n, nb = o->nbuf;
     double *steps = t_ptr(o->steps);
-    void *bufs[OPTIM_MAX_BUFS];
-    for (int i = 0; i < o->params->n; i++) {
-        Tensor *p = o->params->tensors[i];
-        if (!p->grad)
+    /* the parameters with a gradient, in runs on one device */
+    Tensor **ps = cdl_alloc(sizeof(Tensor *) * (size_t)(n * (2 + nb)) + 1);
+    Tensor **gs = ps + n, **st = ps + 2 * n;
+    double *counts = cdl_alloc_atomic(sizeof(double) * (size_t)n + 1);
+    o->h.lr = optim_lr(o);
+    int m = 0;
+    for (int i = 0; i <= n; i++) {
+        Tensor *p = i < n ? o->params->tensors[i] : NULL;
+        if (p && !p->grad)
             continue;
-        if (p->device != DEVICE_CPU || !p->contiguous)
-            error_raise(ERR_DEVICE, "optim_step: parameter %d (shape %s) is %s; the optimizers update contiguous "
-                        "CPU tensors only", i, tensor_shape_str(p), p->contiguous ? "not on the CPU" : "not contiguous");
+        if (m > 0 && (!p || p->device != ps[0]->device)) {
+            o->step(&(OptimArgs){ .n = m, .nstate = nb, .params = ps, .grads = (const Tensor **)gs, .state = st,
+                                  .steps = counts, .h = o->h });
+            for (int k = 0; k < m; k++)
+                ps[k]->storage->version++;  /* autograd must see that the parameter changed */
+            m = 0;
+        }
+        if (!p)
+            break;
+        if (!p->contiguous)
+            error_raise(ERR_VALUE, "optim_step: parameter %d (shape %s) is not contiguous; the optimizers update "
+                        "contiguous tensors only", i, tensor_shape_str(p));
         Tensor *g = p->grad;
         if (g->ndim != p->ndim || memcmp(g->shape, p->shape, sizeof(int64_t) * p->ndim))
             error_raise(ERR_SHAPE, "optim_step: parameter %d has shape %s but its gradient has shape %s",
                         i, tensor_shape_str(p), tensor_shape_str(g));
-        g = t_contig(t_convert(g, p->dtype));
-        if (o->nbuf && o->bufs[i * o->nbuf]->numel != p->numel) {
+        t_same_device(p, g, "optim_step");
+        if (nb && o->bufs[i * nb]->numel != p->numel) {
             /* A lazy layer's parameter got its size at its first forward: its state starts now. */
             if (steps[i] != 0)
                 error_raise(ERR_SHAPE, "optim_step: parameter %d changed shape (now %s) after optimizer steps", i,
                             tensor_shape_str(p));
-            for (int k = 0; k < o->nbuf; k++) {
+            for (int k = 0; k < nb; k++) {
                 Tensor *b = t_new(p->dtype, p->ndim, p->shape, p->device);
-                t_backend(b)->fill(b, o->buf_init);
-                o->bufs[i * o->nbuf + k] = b;
+                dev_fill(&(FillArgs){ .out = b, .value = o->buf_init });
+                o->bufs[i * nb + k] = b;
             }
         }
-        for (int k = 0; k < o->nbuf; k++)
-            bufs[k] = t_ptr(o->bufs[i * o->nbuf + k]);
+        state_follows(o, i);
+        ps[m] = p;
+        gs[m] = t_contig(t_convert(g, p->dtype));
+        for (int k = 0; k < nb; k++)
+            st[m * nb + k] = o->bufs[i * nb + k];
         steps[i] += 1;
-        o->update(o, p->dtype, p->numel, t_ptr(p), t_ptr(g), bufs, steps[i]);
-        p->storage->version++;  /* autograd must see that the parameter changed */
+        counts[m++] = steps[i];
     }
     o->step_calls++;
 }

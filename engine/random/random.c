@@ -101,66 +101,44 @@ int64_t random_int(Generator *g, int64_t low, int64_t high)
     return low + (int64_t)(v % span);
 }
 
-/* Fills a contiguous CPU tensor with values from gen, then moves it to dev. */
-typedef double (*Draw)(Generator *g, double a, double b);
-static double draw_uniform(Generator *g, double a, double b) { return a + (b - a) * cdl_rand_uniform(g); }
-static double draw_normal(Generator *g, double a, double b) { return a + b * cdl_rand_normal(g); }
-
-static void fill_random(Tensor *t, Draw draw, Generator *g, double a, double b)
+/* Fills x (any device, any strides) through the backend op random_fill. */
+static Tensor *fill(Tensor *x, RandomDist dist, double a, double b, Generator *g, const char *fn)
 {
-    int64_t n = t->numel;
-    if (t->dtype == DT_FLOAT32) {
-        float *p = t_ptr(t);
-        for (int64_t i = 0; i < n; i++) p[i] = (float)draw(g, a, b);
-    } else if (t->dtype == DT_FLOAT64) {
-        double *p = t_ptr(t);
-        for (int64_t i = 0; i < n; i++) p[i] = draw(g, a, b);
-    } else {
-        error_raise(ERR_TYPE, "random fill: needs a floating point tensor, not %s", dtype_name(t->dtype));
-    }
-}
-
-static Tensor *fill_into(Tensor *x, Draw draw, Generator *g, double a, double b, const char *fn)
-{
-    interrupt_check();
-    t_begin_inplace(x, fn);
-    if (x->device == DEVICE_CPU && x->contiguous) {
-        fill_random(x, draw, g, a, b);
-    } else {
-        Tensor *tmp = t_new(x->dtype, x->ndim, x->shape, DEVICE_CPU);
-        fill_random(tmp, draw, g, a, b);
-        t_backend(x)->copy(x, tensor_to_device(tmp, x->device));
-    }
+    if (!dtype_is_float(x->dtype) && dist != RAND_INT)
+        error_raise(ERR_TYPE, "%s: needs a floating point tensor, not %s", fn, dtype_name(x->dtype));
+    dev_random_fill(&(RandomArgs){ .out = x, .dist = dist, .a = a, .b = b, .gen = g });
     return x;
 }
 
 Tensor *tensor_uniform_(Tensor *x, double lo, double hi, Generator *gen)
 {
-    return fill_into(x, draw_uniform, gen, lo, hi, "tensor_uniform_");
+    interrupt_check();
+    t_begin_inplace(x, "tensor_uniform_");
+    return fill(x, RAND_UNIFORM, lo, hi, gen, "tensor_uniform_");
 }
 
 Tensor *tensor_normal_(Tensor *x, double mean, double std, Generator *gen)
 {
-    return fill_into(x, draw_normal, gen, mean, std, "tensor_normal_");
+    interrupt_check();
+    t_begin_inplace(x, "tensor_normal_");
+    return fill(x, RAND_NORMAL, mean, std, gen, "tensor_normal_");
 }
 
-static Tensor *random_tensor(Generator *gen, int ndim, const int64_t *dims, Draw draw, const char *fn)
+static Tensor *random_tensor(Generator *gen, int ndim, const int64_t *dims, RandomDist dist, const char *fn)
 {
     interrupt_check();
     t_check_shape(ndim, dims, fn);
-    Tensor *t = t_new(cdl_default_dtype, ndim, dims, DEVICE_CPU);
-    fill_random(t, draw, gen, 0, 1);
-    return cdl_default_device == DEVICE_CPU ? t : tensor_to_device(t, cdl_default_device);
+    return fill(t_new(cdl_default_dtype, ndim, dims, cdl_default_device), dist, 0, 1, gen, fn);
 }
 
 Tensor *tensor_rand_shape(Generator *gen, int ndim, const int64_t *dims)
 {
-    return random_tensor(gen, ndim, dims, draw_uniform, "tensor_rand");
+    return random_tensor(gen, ndim, dims, RAND_UNIFORM, "tensor_rand");
 }
 
 Tensor *tensor_randn_shape(Generator *gen, int ndim, const int64_t *dims)
 {
-    return random_tensor(gen, ndim, dims, draw_normal, "tensor_randn");
+    return random_tensor(gen, ndim, dims, RAND_NORMAL, "tensor_randn");
 }
 
 Tensor *tensor_randint_shape(Generator *gen, int64_t low, int64_t high, int ndim, const int64_t *dims)
@@ -170,11 +148,8 @@ Tensor *tensor_randint_shape(Generator *gen, int64_t low, int64_t high, int ndim
     if (high <= low)
         error_raise(ERR_VALUE, "tensor_randint: empty range [%lld, %lld) (high must be > low)",
                     (long long)low, (long long)high);
-    Tensor *t = t_new(DT_INT64, ndim, dims, DEVICE_CPU);
-    int64_t *p = t_ptr(t);
-    for (int64_t i = 0; i < t->numel; i++)
-        p[i] = random_int(gen, low, high);
-    return cdl_default_device == DEVICE_CPU ? t : tensor_to_device(t, cdl_default_device);
+    return fill(t_new(DT_INT64, ndim, dims, cdl_default_device), RAND_INT, (double)low, (double)high, gen,
+                "tensor_randint");
 }
 
 Tensor *tensor_randperm(int64_t n, Generator *gen)
@@ -196,14 +171,12 @@ Tensor *tensor_randperm(int64_t n, Generator *gen)
 
 Tensor *tensor_rand_like(const Tensor *x)
 {
-    Tensor *t = t_new(dtype_is_float(x->dtype) ? x->dtype : cdl_default_dtype, x->ndim, x->shape, DEVICE_CPU);
-    fill_random(t, draw_uniform, NULL, 0, 1);
-    return tensor_to_device(t, x->device);
+    Tensor *t = t_new(dtype_is_float(x->dtype) ? x->dtype : cdl_default_dtype, x->ndim, x->shape, x->device);
+    return fill(t, RAND_UNIFORM, 0, 1, NULL, "tensor_rand_like");
 }
 
 Tensor *tensor_randn_like(const Tensor *x)
 {
-    Tensor *t = t_new(dtype_is_float(x->dtype) ? x->dtype : cdl_default_dtype, x->ndim, x->shape, DEVICE_CPU);
-    fill_random(t, draw_normal, NULL, 0, 1);
-    return tensor_to_device(t, x->device);
+    Tensor *t = t_new(dtype_is_float(x->dtype) ? x->dtype : cdl_default_dtype, x->ndim, x->shape, x->device);
+    return fill(t, RAND_NORMAL, 0, 1, NULL, "tensor_randn_like");
 }

@@ -3,14 +3,14 @@
 #include "internal.h"
 #include "../device/backend.h"
 
+/* One element, read through the backend (a host read: it waits for the
+ * work queued on the device). */
 static double read_elem(const Tensor *t, int64_t off)
 {
-    if (t->device != DEVICE_CPU) {
-        Tensor *one = t_view(t, 0, NULL, NULL, off);
-        one = tensor_to_device(one, DEVICE_CPU);
-        return read_elem(one, one->offset);
-    }
-    const char *p = (const char *)t->storage->data + off * (int64_t)dtype_size(t->dtype);
+    union { float f; double d; int64_t i; uint8_t u; } v;
+    const char *src = (const char *)t->storage->data + off * t_esize(t->dtype);
+    t_backend(t)->download(t->device, &v, src, (size_t)t_esize(t->dtype));
+    const char *p = (const char *)&v;
     switch (t->dtype) {
     case DT_FLOAT32: return *(const float *)p;
     case DT_FLOAT64: return *(const double *)p;
@@ -56,8 +56,8 @@ void tensor_set_(Tensor *t, double value, int n, const int64_t *idx)
     interrupt_check();
     int64_t off = elem_offset(t, n, idx, "tensor_set");
     t_begin_inplace(t, "tensor_set");
-    Tensor *one = t_view(t, 0, NULL, NULL, off);
-    t_backend(t)->fill(one, value);
+    Tensor one;
+    dev_fill(&(FillArgs){ .out = t_view_tmp(&one, t, 0, NULL, NULL, off), .value = value });
 }
 
 static void *typed(Tensor *t, DType want, const char *fn)
@@ -68,7 +68,7 @@ static void *typed(Tensor *t, DType want, const char *fn)
     if (!t->contiguous)
         error_raise(ERR_VALUE, "%s: the tensor of shape %s is not contiguous; use tensor_contiguous(t) first",
                     fn, tensor_shape_str(t));
-    if (t->device != DEVICE_CPU)
+    if (!t_backend(t)->host_memory)
         error_raise(ERR_DEVICE, "%s: the tensor is on %s; move it with tensor_to(t, \"cpu\") first",
                     fn, device_name(t->device));
     return t_ptr(t);

@@ -17,10 +17,7 @@ Tensor *tensor_empty_shape_dtype(DType dtype, int ndim, const int64_t *dims)
 Tensor *tensor_full_shape_dtype(double value, DType dtype, int ndim, const int64_t *dims)
 {
     Tensor *t = tensor_empty_shape_dtype(dtype, ndim, dims);
-    if (t->device == DEVICE_CPU && value == 0)
-        memset(t_ptr(t), 0, (size_t)t->numel * dtype_size(dtype));
-    else
-        t_backend(t)->fill(t, value);
+    dev_fill(&(FillArgs){ .out = t, .value = value });
     return t;
 }
 
@@ -54,7 +51,7 @@ static Tensor *like(const Tensor *x, double value, bool fill)
     interrupt_check();
     Tensor *t = t_new(x->dtype, x->ndim, x->shape, x->device);
     if (fill)
-        t_backend(t)->fill(t, value);
+        dev_fill(&(FillArgs){ .out = t, .value = value });
     return t;
 }
 
@@ -118,7 +115,7 @@ Tensor *tensor_eye(int64_t n)
     int64_t dims[2] = { n, n };
     Tensor *t = tensor_full_shape_dtype(0, cdl_default_dtype, 2, dims);
     Tensor *diag = t_view(t, 1, &n, (int64_t[]){ n + 1 }, 0);
-    t_backend(t)->fill(diag, 1);
+    dev_fill(&(FillArgs){ .out = diag, .value = 1 });
     return t;
 }
 
@@ -151,7 +148,7 @@ static void to_array(const Tensor *t, void *out, int64_t n, DType dtype, const c
                     fn, (long long)n, tensor_shape_str(t), (long long)t->numel);
     Tensor *cpu = tensor_to_device((Tensor *)t, DEVICE_CPU);
     Tensor *dst = t_new(dtype, t->ndim, t->shape, DEVICE_CPU);
-    cdl_cpu_backend.copy(dst, cpu);
+    dev_copy(&(CopyArgs){ .out = dst, .in = cpu });
     memcpy(out, t_ptr(dst), (size_t)n * dtype_size(dtype));
 }
 
@@ -163,7 +160,7 @@ Tensor *tensor_clone(Tensor *x)
 {
     interrupt_check();
     Tensor *out = t_new(x->dtype, x->ndim, x->shape, x->device);
-    t_backend(x)->copy(out, x);
+    dev_copy(&(CopyArgs){ .out = out, .in = x });
     if (ag_needs(x))
         AG_RECORD(out, rule_Clone, x);
     return out;

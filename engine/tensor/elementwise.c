@@ -2,7 +2,6 @@
  * each records its autograd node (rules in autograd/backward_rules.c). */
 #include "internal.h"
 #include "../device/backend.h"
-#include "../device/cpu.h"
 
 #include <math.h>
 
@@ -34,7 +33,7 @@ static Tensor *binary(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
     if (a->device != b->device)
         t_same_device(a, b, fn);
     DType rd = result_dtype(a, b);
-    if (op == B_DIV && !dtype_is_float(rd))
+    if (!binary_op_takes_int(op) && !dtype_is_float(rd))
         rd = cdl_default_dtype;  /* true division; integer ** integer stays integer, like PyTorch */
     DType cd = dtype_is_float(rd) ? rd : DT_INT64;
     bool cmp = op >= B_COUNT_ARITH;  /* comparisons write bool */
@@ -43,7 +42,7 @@ static Tensor *binary(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
     if (a->dtype == cd && b->dtype == cd && a->contiguous && b->contiguous && same_shape(a, b)) {
         /* The small-tensor fast path: no conversion, no broadcast views. */
         out = t_new(kd, a->ndim, a->shape, a->device);
-        t_backend(a)->binary(op, out, a, b);
+        dev_binary(&(BinaryArgs){ .out = out, .a = a, .b = b, .op = op });
     } else {
         int64_t shape[TENSOR_MAX_DIMS];
         int nd = t_broadcast_shape(a, b, shape, fn);
@@ -53,7 +52,7 @@ static Tensor *binary(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
             cb = t_broadcast_tmp(&vb, cb, nd, shape);
         }
         out = t_new(kd, nd, shape, a->device);
-        t_backend(a)->binary(op, out, ca, cb);
+        dev_binary(&(BinaryArgs){ .out = out, .a = ca, .b = cb, .op = op });
     }
     if (!cmp && rd != cd)
         out = t_convert(out, rd);  /* uint8/bool arithmetic ran in int64 */
@@ -116,7 +115,7 @@ static Tensor *maxmin(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
 {
     Tensor *out = binary(op, a, b, fn);
     if (ag_needs2(a, b)) {
-        Node *n = ag_record(out, op == B_MAX ? &rule_Maximum : &rule_Minimum, 2, (Tensor *[]){ a, b });
+        Node *n = ag_record(out, op == B_MAX ? &rule_Maximum : &rule_Minimum, 2, (Tensor *[]){ a, b }, NULL, 0);
         ag_save(n, a);
         ag_save(n, b);
     }
@@ -137,17 +136,6 @@ Tensor *tensor_logical_or(Tensor *a, Tensor *b) { return binary(B_OR, a, b, "ten
 
 /* ---- unary and tensor-scalar ops ---- */
 
-static bool int_capable(int op)
-{
-    switch (op) {
-    case U_NEG: case U_ABS: case U_SIGN: case U_SQUARE: case U_RELU: case U_CLAMP: case U_STEP:
-    case U_ADD_S: case U_MUL_S: case U_RSUB_S: case U_FLOOR: case U_CEIL: case U_ROUND: case U_POW_S:
-        return true;
-    default:
-        return op >= U_COUNT_FLOAT;
-    }
-}
-
 static bool integral(double v) { return v == floor(v) && fabs(v) < 9e18; }
 
 Tensor *t_unary(int op, Tensor *x, double p0, double p1, const char *fn)
@@ -165,11 +153,11 @@ Tensor *t_unary(int op, Tensor *x, double p0, double p1, const char *fn)
             p0 = p0 < -9e18 ? -9e18 : ceil(p0);
             p1 = p1 > 9e18 ? 9e18 : floor(p1);
         }
-        cd = int_capable(op) && scalar_ok ? DT_INT64 : (op >= U_COUNT_FLOAT ? DT_FLOAT64 : cdl_default_dtype);
+        cd = unary_op_takes_int((UnaryOp)op) && scalar_ok ? DT_INT64 : (op >= U_COUNT_FLOAT ? DT_FLOAT64 : cdl_default_dtype);
     }
     Tensor *a = t_convert(x, cd);
     Tensor *out = t_new(op >= U_COUNT_FLOAT ? DT_BOOL : cd, x->ndim, x->shape, x->device);
-    t_backend(a)->unary((UnaryOp)op, out, a, p0, p1);
+    dev_unary(&(UnaryArgs){ .out = out, .a = a, .op = (UnaryOp)op, .p0 = p0, .p1 = p1 });
     /* Integer results keep the input's type (PyTorch: -u8, u8 * u8, u8 ** 2,
      * u8 + 1 stay uint8, wrapping); bool arithmetic gives int64. */
     if (op < U_COUNT_FLOAT && cd == DT_INT64 && x->dtype == DT_UINT8)
@@ -186,9 +174,7 @@ static Tensor *unary_ag(int op, Tensor *x, double p0, double p1, const GradRule 
 {
     Tensor *out = t_unary(op, x, p0, p1, fn);
     if (rule && ag_needs(x) && dtype_is_float(out->dtype)) {
-        Node *n = ag_record(out, rule, 1, &x);
-        n->d[0] = p0;
-        n->d[1] = p1;
+        Node *n = ag_record(out, rule, 1, &x, &(ScalarParams){ p0, p1 }, sizeof(ScalarParams));
         if (save & SAVE_X) ag_save(n, x);
         if (save & SAVE_OUT) ag_save(n, out);
     }
@@ -263,7 +249,7 @@ Tensor *tensor_where(Tensor *cond, Tensor *a, Tensor *b)
     Tensor *ca = t_broadcast_to(t_convert(a, dt), nd, shape);
     Tensor *cb = t_broadcast_to(t_convert(b, dt), nd, shape);
     Tensor *out = t_new(dt, nd, shape, a->device);
-    t_backend(a)->where(out, c, ca, cb);
+    dev_where(&(WhereArgs){ .out = out, .a = ca, .b = cb, .cond = c });
     if (ag_needs2(a, b) && dtype_is_float(dt)) {
         Node *n = AG_RECORD(out, rule_Where, a, b);
         ag_save(n, c);
@@ -290,12 +276,12 @@ static Tensor *inplace_binary(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
     DType cd = dtype_is_float(a->dtype) ? a->dtype : DT_INT64;
     Tensor vb, *cb = t_broadcast_tmp(&vb, t_convert(b, cd), a->ndim, a->shape);
     if (cd == a->dtype) {
-        t_backend(a)->binary(op, a, a, cb);
+        dev_binary(&(BinaryArgs){ .out = a, .a = a, .b = cb, .op = op });
     } else {
         Tensor *ca = t_convert(a, cd);
         Tensor *r = t_new(cd, a->ndim, a->shape, a->device);
-        t_backend(a)->binary(op, r, ca, cb);
-        t_backend(a)->copy(a, r);
+        dev_binary(&(BinaryArgs){ .out = r, .a = ca, .b = cb, .op = op });
+        dev_copy(&(CopyArgs){ .out = a, .in = r });
     }
     return a;
 }
@@ -310,12 +296,12 @@ Tensor *tensor_add_scaled_(Tensor *a, Tensor *b, double alpha)
     if (alpha == 1)
         return inplace_binary(B_ADD, a, b, "tensor_add_scaled_");
     interrupt_check();
-    if (a->device == DEVICE_CPU && b->device == DEVICE_CPU && a->dtype == b->dtype &&
+    if (a->device == b->device && a->dtype == b->dtype &&
         dtype_is_float(a->dtype) && a->contiguous && b->contiguous && same_shape(a, b) &&
         (a->storage != b->storage || a->offset == b->offset)) {  /* no partial overlap */
         /* The optimizer fast path: one pass, no temporary. */
         t_begin_inplace(a, "tensor_add_scaled_");
-        cpu_axpy(a, b, alpha);
+        dev_axpy(&(AxpyArgs){ .a = a, .b = b, .alpha = alpha });
         return a;
     }
     Tensor *sb = t_unary(U_MUL_S, b, alpha, 0, "tensor_add_scaled_");
@@ -329,10 +315,10 @@ static Tensor *inplace_unary(int op, Tensor *a, double p0, double p1, const char
         error_raise(ERR_TYPE, "%s: a float result cannot be stored in a %s tensor", fn, dtype_name(a->dtype));
     t_begin_inplace(a, fn);
     if (a->dtype == DT_FLOAT32 || a->dtype == DT_FLOAT64 || a->dtype == DT_INT64) {
-        t_backend(a)->unary((UnaryOp)op, a, a, p0, p1);
+        dev_unary(&(UnaryArgs){ .out = a, .a = a, .op = (UnaryOp)op, .p0 = p0, .p1 = p1 });
     } else {
         Tensor *r = t_unary(op, a, p0, p1, fn);
-        t_backend(a)->copy(a, r);
+        dev_copy(&(CopyArgs){ .out = a, .in = r });
     }
     return a;
 }
@@ -353,7 +339,7 @@ Tensor *tensor_fill_(Tensor *a, double value)
 {
     interrupt_check();
     t_begin_inplace(a, "tensor_fill_");
-    t_backend(a)->fill(a, value);
+    dev_fill(&(FillArgs){ .out = a, .value = value });
     return a;
 }
 
@@ -369,7 +355,7 @@ Tensor *tensor_copy_(Tensor *a, Tensor *src)
                     tensor_shape_str(src), tensor_shape_str(a));
     t_begin_inplace(a, "tensor_copy_");
     Tensor *s = src->device == a->device ? src : tensor_to_device(src, a->device);
-    t_backend(a)->copy(a, t_broadcast_to(s, a->ndim, a->shape));
+    dev_copy(&(CopyArgs){ .out = a, .in = t_broadcast_to(s, a->ndim, a->shape) });
     return a;
 }
 

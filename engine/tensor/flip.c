@@ -3,12 +3,15 @@
  * back (so it is differentiable to any order). */
 #include "internal.h"
 
+typedef struct FlipParams { int n; int64_t dims[TENSOR_MAX_DIMS]; } FlipParams;
+
 static void flip_bw(Node *n, Tensor *g, Tensor **gi, const bool *need)
 {
+    const FlipParams *P = AG_PARAMS(n, FlipParams);
     if (need[0])
-        gi[0] = tensor_flip_(g, (int)n->iv[0], n->iv + 1);
+        gi[0] = tensor_flip_(g, P->n, P->dims);
 }
-static const GradRule rule_Flip = { "FlipBackward0", flip_bw };
+static const GradRule rule_Flip = { "FlipBackward0", flip_bw, sizeof(FlipParams) };
 
 Tensor *tensor_flip_(Tensor *x, int n, const int64_t *dims)
 {
@@ -42,9 +45,9 @@ Tensor *tensor_flip_(Tensor *x, int n, const int64_t *dims)
     if (y == x) y = tensor_clone(x);
     no_grad_exit();
     if (ag_needs(x)) {
-        Node *nd = AG_RECORD(y, rule_Flip, x);
-        nd->iv[0] = n;
-        for (int k = 0; k < n; k++) nd->iv[1 + k] = wrapped[k];
+        FlipParams P = { .n = n };
+        memcpy(P.dims, wrapped, sizeof(int64_t) * (size_t)n);
+        AG_RECORD_P(y, rule_Flip, &P, x);
     }
     return y;
 }

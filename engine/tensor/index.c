@@ -43,11 +43,10 @@ Tensor *tensor_index_select(Tensor *x, int dim, Tensor *index)
     memcpy(shape, x->shape, sizeof shape);
     if (x->ndim) shape[d] = idx->numel;
     Tensor *out = t_new(x->dtype, x->ndim, shape, x->device);
-    t_backend(x)->index_select(out, x, d, idx);
+    dev_index_select(&(IndexArgs){ .out = out, .src = x, .index = idx, .dim = d });
     if (ag_needs(x)) {
-        Node *n = AG_RECORD(out, rule_IndexSelect, x);
+        Node *n = AG_RECORD_P(out, rule_IndexSelect, &(DimParams){ d }, x);
         ag_save(n, idx);
-        n->iv[0] = d;
     }
     return out;
 }
@@ -70,13 +69,12 @@ Tensor *tensor_index_add(Tensor *x, int dim, Tensor *index, Tensor *src)
     Tensor *out = t_contig(t_convert(x, dt));
     if (out == x) {
         out = t_new(dt, x->ndim, x->shape, x->device);
-        t_backend(x)->copy(out, x);
+        dev_copy(&(CopyArgs){ .out = out, .in = x });
     }
-    t_backend(x)->index_add(out, d, idx, t_convert(src, dt));
+    dev_index_add(&(IndexArgs){ .out = out, .src = t_convert(src, dt), .index = idx, .dim = d });
     if (ag_needs2(x, src) && dtype_is_float(dt)) {
-        Node *n = AG_RECORD(out, rule_IndexAdd, x, src);
+        Node *n = AG_RECORD_P(out, rule_IndexAdd, &(DimParams){ d }, x, src);
         ag_save(n, idx);
-        n->iv[0] = d;
     }
     return out;
 }
@@ -103,11 +101,10 @@ Tensor *tensor_gather(Tensor *x, int dim, Tensor *index)
     check_gather_shapes(x, index, NULL, d, "tensor_gather");
     Tensor *idx = check_index(x, index, x->ndim ? x->shape[d] : 1, "tensor_gather");
     Tensor *out = t_new(x->dtype, idx->ndim, idx->shape, x->device);
-    t_backend(x)->gather(out, x, d, idx);
+    dev_gather(&(IndexArgs){ .out = out, .src = x, .index = idx, .dim = d });
     if (ag_needs(x)) {
-        Node *n = AG_RECORD(out, rule_Gather, x);
+        Node *n = AG_RECORD_P(out, rule_Gather, &(DimParams){ d }, x);
         ag_save(n, idx);
-        n->iv[0] = d;
     }
     return out;
 }
@@ -120,12 +117,12 @@ static Tensor *scatter_impl(Tensor *x, int dim, Tensor *index, Tensor *src, bool
     check_gather_shapes(x, index, src, d, fn);
     Tensor *idx = check_index(x, index, x->ndim ? x->shape[d] : 1, fn);
     Tensor *out = t_new(x->dtype, x->ndim, x->shape, x->device);
-    t_backend(x)->copy(out, x);
-    t_backend(x)->scatter(out, d, idx, t_convert(src, x->dtype), add);
+    dev_copy(&(CopyArgs){ .out = out, .in = x });
+    dev_scatter(&(IndexArgs){ .out = out, .src = t_convert(src, x->dtype), .index = idx, .dim = d, .add = add });
     if (ag_needs2(x, src) && dtype_is_float(x->dtype)) {
-        Node *n = ag_record(out, add ? &rule_ScatterAdd : &rule_Scatter, 2, (Tensor *[]){ x, src });
+        Node *n = ag_record(out, add ? &rule_ScatterAdd : &rule_Scatter, 2, (Tensor *[]){ x, src }, &(DimParams){ d },
+                            sizeof(DimParams));
         ag_save(n, idx);
-        n->iv[0] = d;
     }
     return out;
 }
@@ -143,7 +140,7 @@ Tensor *tensor_scatter_add(Tensor *x, int dim, Tensor *index, Tensor *src)
 Tensor *tensor_scatter_value(Tensor *x, int dim, Tensor *index, double value)
 {
     Tensor *src = t_new(x->dtype, index->ndim, index->shape, x->device);
-    t_backend(x)->fill(src, value);
+    dev_fill(&(FillArgs){ .out = src, .value = value });
     return scatter_impl(x, dim, index, src, false, "tensor_scatter_value");
 }
 
@@ -199,6 +196,6 @@ Tensor *tensor_masked_fill(Tensor *x, Tensor *mask, double value)
         error_raise(ERR_SHAPE, "tensor_masked_fill: mask of shape %s does not broadcast to x of shape %s",
                     tensor_shape_str(mask), tensor_shape_str(x));
     Tensor *v = t_new(x->dtype, 0, NULL, x->device);
-    t_backend(x)->fill(v, value);
+    dev_fill(&(FillArgs){ .out = v, .value = value });
     return tensor_where(mask, v, x);
 }

@@ -15,6 +15,7 @@ typedef struct Storage {
     Device device;
     int refs;          /* tensors made on this storage (for tensor_free) */
     uint64_t version;  /* bumped by every in-place write (autograd checks it) */
+    void *backend_ctx; /* the backend's own handle (its allocator's block...) */
 } Storage;
 
 typedef struct Node Node;
@@ -36,9 +37,19 @@ struct Tensor {
 
 /* ---- autograd nodes ---- */
 typedef void (*BackwardFn)(Node *n, Tensor *g, Tensor **gi, const bool *need);
-typedef struct GradRule { const char *name; BackwardFn fn; } GradRule;
+/* A backward rule: its PyTorch name, its function, and the size of the
+ * parameter struct its nodes carry (0: none). */
+typedef struct GradRule { const char *name; BackwardFn fn; size_t params_size; } GradRule;
 
-#define NODE_MAX_SAVED 4
+/* Parameter structs of the rules of tensor ops (layers define their own). */
+typedef struct ScalarParams { double p0, p1; } ScalarParams;         /* tensor-scalar ops, activations */
+typedef struct ReduceParams { unsigned mask; bool keepdim; } ReduceParams;  /* reduced dims (bit d: dim d) */
+typedef struct DimParams { int dim; } DimParams;
+typedef struct PermuteParams { int64_t perm[TENSOR_MAX_DIMS]; } PermuteParams;
+typedef struct SliceParams { int dim; int64_t start, step; } SliceParams;
+typedef struct DeviceParams { Device from; } DeviceParams;
+
+#define NODE_MAX_SAVED 5
 struct Node {
     const GradRule *rule;
     int n_inputs;
@@ -49,8 +60,7 @@ struct Node {
     Tensor *acc;       /* backward-pass scratch: gradient of the output */
     Tensor *saved[NODE_MAX_SAVED];
     uint64_t saved_version[NODE_MAX_SAVED];
-    double d[4];                       /* scalar parameters of the op */
-    int64_t iv[TENSOR_MAX_DIMS + 2];   /* integer parameters of the op */
+    void *params;      /* the rule's parameter struct (in this allocation), or NULL */
     Tensor *inputs[];
 };
 
@@ -61,11 +71,18 @@ static inline bool ag_needs2(const Tensor *a, const Tensor *b)
 {
     return cdl_grad_off == 0 && (a->requires_grad || b->requires_grad);
 }
-/* Records out = rule(inputs): out gets a grad_fn. */
-Node *ag_record(Tensor *out, const GradRule *rule, int n, Tensor **inputs);
+/* Records out = rule(inputs): out gets a grad_fn. params (params_size
+ * bytes, the rule's params_size) are copied into the node. */
+Node *ag_record(Tensor *out, const GradRule *rule, int n, Tensor **inputs, const void *params, size_t params_size);
 #define AG_RECORD(out, rule, ...) ag_record(out, &(rule), \
-    (int)(sizeof((Tensor *[]){__VA_ARGS__}) / sizeof(Tensor *)), (Tensor *[]){__VA_ARGS__})
-/* Keeps t for the backward, remembering its version. */
+    (int)(sizeof((Tensor *[]){__VA_ARGS__}) / sizeof(Tensor *)), (Tensor *[]){__VA_ARGS__}, NULL, 0)
+/* The same for a rule with parameters: AG_RECORD_P(y, rule_Slice, &(SliceParams){ ... }, x). */
+#define AG_RECORD_P(out, rule, params, ...) ag_record(out, &(rule), \
+    (int)(sizeof((Tensor *[]){__VA_ARGS__}) / sizeof(Tensor *)), (Tensor *[]){__VA_ARGS__}, params, sizeof *(params))
+/* A node's parameters as the rule's struct T (checked against the rule). */
+#define AG_PARAMS(n, T) ((const T *)ag_params(n, sizeof(T)))
+const void *ag_params(const Node *n, size_t size);
+/* Keeps t for the backward, remembering its version (at most NODE_MAX_SAVED). */
 void ag_save(Node *n, Tensor *t);
 /* g summed down to the shape of like (undoing broadcasting), differentiable. */
 Tensor *ag_sum_to(Tensor *g, const Tensor *like);
@@ -77,7 +94,7 @@ Tensor *ag_sum_to(Tensor *g, const Tensor *like);
     X(Sigmoid) X(Relu) X(LeakyRelu) X(Elu) X(Gelu) X(Softplus) X(Clamp) X(Where) X(Zero) \
     X(Sum) X(MaxMin) X(Prod) X(View) X(Permute) X(Slice) X(SliceBackward) X(Expand) \
     X(Clone) X(ToDtype) X(ToDevice) X(Cat) X(IndexSelect) X(IndexAdd) X(Gather) \
-    X(Scatter) X(ScatterAdd) X(Bmm) X(LogSoftmax)
+    X(Scatter) X(ScatterAdd) X(Bmm) X(LogSoftmax) X(Softmax)
 #define DECLARE_RULE(name) extern const GradRule rule_##name;
 GRAD_RULES(DECLARE_RULE)
 DECLARE_RULE(SumAll) DECLARE_RULE(Mean) DECLARE_RULE(MaxAll) DECLARE_RULE(MinAll)
@@ -104,6 +121,9 @@ int t_wrap_dim(int dim, int ndim, const char *fn);
 const char *t_shape_str(int ndim, const int64_t *shape);
 /* Checks ndim <= 8 and sizes >= 0 (-1 allowed when allow_infer). */
 void t_check_shape(int ndim, const int64_t *dims, const char *fn);
+/* The number of elements of a shape of sizes >= 0; a ValueError naming fn
+ * when it does not fit in int64. */
+int64_t t_check_numel(int ndim, const int64_t *dims, const char *fn);
 /* Pointer to the first element. */
 /* Bytes per element (dtype_size without the range check or the call). */
 static inline int64_t t_esize(DType d)
@@ -129,6 +149,8 @@ void t_same_device(const Tensor *a, const Tensor *b, const char *fn);
 int t_broadcast_shape(const Tensor *a, const Tensor *b, int64_t *out, const char *fn);
 /* x viewed with the broadcast shape (stride 0 on new/size-1 dims). */
 Tensor *t_broadcast_to(const Tensor *x, int ndim, const int64_t *shape);
+/* The device='...' of a tensor's repr, or NULL (the CPU). */
+const char *device_repr(Device device);
 /* The backend of a tensor's device. */
 struct Backend;
 const struct Backend *t_backend(const Tensor *t);
@@ -143,8 +165,8 @@ Tensor *t_binary(int op, Tensor *a, Tensor *b, const char *fn);
 Tensor *t_sum_dims_impl(Tensor *x, int n, const int *dims, bool keepdim, const char *fn);
 /* slice_backward: zeros of like's shape with g written into the slice. */
 Tensor *t_slice_backward(Tensor *g, const Tensor *like, int dim, int64_t start, int64_t step);
-/* The gradient of log_softmax over dim d from g and the output y. */
-Tensor *t_log_softmax_backward(Tensor *g, Tensor *y, int d);
+/* The gradient of log_softmax (log) or softmax over dim d from g and the output y. */
+Tensor *t_softmax_backward(Tensor *g, Tensor *y, int d, bool log);
 /* A differentiable bmm on 3-D tensors (batch dims may be stride-0). */
 Tensor *t_bmm(Tensor *a, Tensor *b, const char *fn);
 /* Runs fn with a fresh random generator stream (random/random.c). */
@@ -152,8 +174,15 @@ double cdl_rand_uniform(Generator *g);
 double cdl_rand_normal(Generator *g);
 uint64_t cdl_rand_u64(Generator *g);
 
+/* An engine invariant: if cond fails, a RuntimeError "internal error in
+ * <function>: <message>" (calling thread only, never in pool workers). */
+#define CDL_ASSERT(cond, ...) \
+    do { if (__builtin_expect(!(cond), 0)) cdl_internal_error(__func__, __VA_ARGS__); } while (0)
+_Noreturn void cdl_internal_error(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Allocation through the GC. */
 void *cdl_alloc(size_t n);         /* may hold pointers, zeroed */
 void *cdl_alloc_atomic(size_t n);  /* holds no pointers, not zeroed */
+void cdl_free(void *p);            /* frees now what cdl_alloc* gave */
 
 #endif

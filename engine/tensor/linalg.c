@@ -33,10 +33,10 @@ static Tensor *matmul_same_batch(Tensor *a, Tensor *b, const char *fn)
     shape[nd - 1] = b->shape[nd - 1];
     Tensor *out = t_new(dt, nd, shape, a->device);
     Tensor to, ta, tb;
-    t_backend(a)->bmm(as_3d(&to, out), as_3d(&ta, ca), as_3d(&tb, cb));
+    dev_bmm(&(BmmArgs){ .out = as_3d(&to, out), .a = as_3d(&ta, ca), .b = as_3d(&tb, cb) });
     (void)fn;
     if (ag_needs2(a, b) && dtype_is_float(dt)) {
-        Node *n = ag_record(out, nd == 2 ? &rule_Mm : &rule_Bmm, 2, (Tensor *[]){ a, b });
+        Node *n = ag_record(out, nd == 2 ? &rule_Mm : &rule_Bmm, 2, (Tensor *[]){ a, b }, NULL, 0);
         ag_save(n, a);
         ag_save(n, b);
     }

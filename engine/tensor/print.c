@@ -218,8 +218,8 @@ char *tensor_to_string(const Tensor *t)
     const char *suffixes[4];
     char store[4][96];
     int ns = 0;
-    if (t->device != DEVICE_CPU) {
-        snprintf(store[ns], 96, "device='%s'", device_name(t->device));
+    if (device_repr(t->device)) {
+        snprintf(store[ns], 96, "device='%s'", device_repr(t->device));
         suffixes[ns] = store[ns]; ns++;
     }
     if (t->numel == 0) {

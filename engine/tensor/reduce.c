@@ -74,7 +74,7 @@ static Tensor *reduce_core(ReduceOp op, Tensor *x, unsigned mask, bool keepdim, 
                         ond, oshape, x->device);
     if (r == 0 && (op == R_MAX || op == R_MIN || op == R_ARGMAX || op == R_ARGMIN))
         error_raise(ERR_VALUE, "max/min/argmax of an empty tensor (shape %s) is undefined", tensor_shape_str(x));
-    t_backend(x)->reduce(op, out, a, k1, r, k2);
+    dev_reduce(&(ReduceArgs){ .out = out, .a = a, .op = op, .k1 = k1, .r = r, .k2 = k2 });
     return out_dtype == out->dtype ? out : t_convert(out, out_dtype);
 }
 
@@ -83,11 +83,9 @@ Tensor *t_sum_dims_impl(Tensor *x, int n, const int *dims, bool keepdim, const c
     interrupt_check();
     unsigned mask = dims_mask(x, n, dims, fn);
     Tensor *out = reduce_core(R_SUM, x, mask, keepdim, dtype_is_float(x->dtype) ? x->dtype : DT_INT64);
-    if (ag_needs(x)) {
-        Node *nd = ag_record(out, mask == (1u << x->ndim) - 1 && !keepdim ? &rule_SumAll : &rule_Sum, 1, &x);
-        nd->iv[0] = mask;
-        nd->iv[1] = keepdim;
-    }
+    if (ag_needs(x))
+        ag_record(out, mask == (1u << x->ndim) - 1 && !keepdim ? &rule_SumAll : &rule_Sum, 1, &x,
+                  &(ReduceParams){ mask, keepdim }, sizeof(ReduceParams));
     return out;
 }
 
@@ -137,9 +135,7 @@ static Tensor *maxmin_impl(Tensor *x, bool is_max, int n, const int *dims, bool 
     if (ag_needs(x)) {
         const GradRule *rule = by_index ? (is_max ? &rule_MaxDim : &rule_MinDim)
                                         : (is_max ? &rule_MaxAll : &rule_MinAll);
-        Node *nd = ag_record(out, rule, 1, &x);
-        nd->iv[0] = mask;
-        nd->iv[1] = keepdim;
+        Node *nd = ag_record(out, rule, 1, &x, &(ReduceParams){ mask, keepdim }, sizeof(ReduceParams));
         ag_save(nd, out);
         if (by_index)
             ag_save(nd, indices ? tensor_detach(idx) : idx);  /* its own header: the user's may be re-viewed */
@@ -239,7 +235,7 @@ Tensor *tensor_logsumexp(Tensor *x, int dim, bool keepdim)
     return keepdim ? r : tensor_squeeze_dim(r, dim);
 }
 
-/* x viewed as (k1, r, k2) around dim (x contiguous). */
+/* x viewed as (k1, r, k2) around dim d. */
 static void split_at(const Tensor *x, int d, int64_t *k1, int64_t *r, int64_t *k2)
 {
     *k1 = *k2 = 1;
@@ -248,81 +244,41 @@ static void split_at(const Tensor *x, int d, int64_t *k1, int64_t *r, int64_t *k
     for (int i = d + 1; i < x->ndim; i++) *k2 *= x->shape[i];
 }
 
-/* One fused pass per row: out = x - max - log(sum(exp(x - max))); a row
- * whose max is not finite is shifted by 0 (all -inf gives nan, like PyTorch). */
-#define LSM_FWD(NAME, T, EXP, LOG) \
-static void NAME(const T *x, T *o, int64_t k1, int64_t r, int64_t k2) \
-{ \
-    for (int64_t i = 0; i < k1; i++) \
-        for (int64_t j = 0; j < k2; j++) { \
-            const T *xr = x + i * r * k2 + j; \
-            T *orow = o + i * r * k2 + j; \
-            T m = -INFINITY; \
-            for (int64_t q = 0; q < r; q++) m = xr[q * k2] > m ? xr[q * k2] : m; \
-            if (!isfinite(m)) m = 0; \
-            double s = 0; \
-            for (int64_t q = 0; q < r; q++) s += EXP(xr[q * k2] - m); \
-            T sh = m + (T)LOG(s); \
-            for (int64_t q = 0; q < r; q++) orow[q * k2] = xr[q * k2] - sh; \
-        } \
-}
-LSM_FWD(lsm_fwd_f32, float, expf, log)
-LSM_FWD(lsm_fwd_f64, double, exp, log)
-
-/* gi = g - exp(y) * sum(g) over the row (g, y contiguous). */
-#define LSM_BWD(NAME, T, EXP) \
-static void NAME(const T *g, const T *y, T *o, int64_t k1, int64_t r, int64_t k2) \
-{ \
-    for (int64_t i = 0; i < k1; i++) \
-        for (int64_t j = 0; j < k2; j++) { \
-            int64_t base = i * r * k2 + j; \
-            double s = 0; \
-            for (int64_t q = 0; q < r; q++) s += g[base + q * k2]; \
-            for (int64_t q = 0; q < r; q++) \
-                o[base + q * k2] = g[base + q * k2] - EXP(y[base + q * k2]) * (T)s; \
-        } \
-}
-LSM_BWD(lsm_bwd_f32, float, expf)
-LSM_BWD(lsm_bwd_f64, double, exp)
-
-Tensor *tensor_log_softmax(Tensor *x, int dim)
+/* One fused op (backend entry softmax): out = x - max - log(sum(exp(x -
+ * max))) for log, exp of that for softmax; one node. */
+static Tensor *softmax_impl(Tensor *x, int dim, bool log, const char *fn)
 {
     interrupt_check();
     if (!dtype_is_float(x->dtype))
         x = tensor_to_dtype(x, cdl_default_dtype);
-    int d = t_wrap_dim(dim, x->ndim, "tensor_log_softmax");
-    if (x->device != DEVICE_CPU)  /* other backends: the composite */
-        return tensor_sub(x, tensor_logsumexp(x, d, true));
-    Tensor *c = t_contig(x);
+    int d = t_wrap_dim(dim, x->ndim, fn);
     Tensor *out = t_new(x->dtype, x->ndim, x->shape, x->device);
-    int64_t k1, r, k2;
-    split_at(x, d, &k1, &r, &k2);
-    if (x->dtype == DT_FLOAT32)
-        lsm_fwd_f32(t_ptr(c), t_ptr(out), k1, r, k2);
-    else
-        lsm_fwd_f64(t_ptr(c), t_ptr(out), k1, r, k2);
+    SoftmaxArgs a = { .out = out, .x = t_contig(x), .log = log };
+    split_at(x, d, &a.k1, &a.r, &a.k2);
+    dev_softmax(&a);
     if (ag_needs(x)) {
-        Node *n = AG_RECORD(out, rule_LogSoftmax, x);
-        n->iv[0] = d;
+        Node *n = ag_record(out, log ? &rule_LogSoftmax : &rule_Softmax, 1, &x, &(DimParams){ d }, sizeof(DimParams));
         ag_save(n, out);
     }
     return out;
 }
 
-/* The backward of log_softmax: g - softmax(x) * sum(g, dim). Fused when no
- * graph is recorded; with create_graph, differentiable ops of g and y. */
-Tensor *t_log_softmax_backward(Tensor *g, Tensor *y, int d)
+Tensor *tensor_log_softmax(Tensor *x, int dim) { return softmax_impl(x, dim, true, "tensor_log_softmax"); }
+Tensor *tensor_softmax(Tensor *x, int dim) { return softmax_impl(x, dim, false, "tensor_softmax"); }
+
+/* The backward of (log_)softmax: fused when no graph is recorded; with
+ * create_graph, differentiable ops of g and y. */
+Tensor *t_softmax_backward(Tensor *g, Tensor *y, int d, bool log)
 {
-    if (ag_on() || y->device != DEVICE_CPU || g->dtype != y->dtype)
-        return tensor_sub(g, tensor_mul(tensor_exp(y), tensor_sum_dim(g, d, true)));
-    Tensor *gc = t_contig(g), *yc = t_contig(y);
+    if (ag_on() || g->dtype != y->dtype) {
+        if (log)
+            return tensor_sub(g, tensor_mul(tensor_exp(y), tensor_sum_dim(g, d, true)));
+        return tensor_mul(y, tensor_sub(g, tensor_sum_dim(tensor_mul(g, y), d, true)));
+    }
     Tensor *out = t_new(y->dtype, y->ndim, y->shape, y->device);
-    int64_t k1, r, k2;
-    split_at(y, d, &k1, &r, &k2);
-    if (y->dtype == DT_FLOAT32)
-        lsm_bwd_f32(t_ptr(gc), t_ptr(yc), t_ptr(out), k1, r, k2);
-    else
-        lsm_bwd_f64(t_ptr(gc), t_ptr(yc), t_ptr(out), k1, r, k2);
+    SoftmaxBwdArgs a = { .gx = out, .g = t_contig(g), .y = t_contig(y), .log = log };
+    split_at(y, d, &a.k1, &a.r, &a.k2);
+    dev_softmax_bwd(&a);
     return out;
 }
 

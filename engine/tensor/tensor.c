@@ -4,6 +4,7 @@
 #include "../device/backend.h"
 
 #include <gc.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -40,6 +41,18 @@ void *cdl_alloc(size_t n)
     if (!p)
         error_raise(ERR_MEMORY, "out of memory allocating %zu bytes", n);
     return p;
+}
+
+void cdl_free(void *p) { GC_FREE(p); }
+
+_Noreturn void cdl_internal_error(const char *where, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    error_raise(ERR_RUNTIME, "internal error in %s: %s (an engine bug: please report it)", where, msg);
 }
 
 void *cdl_alloc_atomic(size_t n)
@@ -100,25 +113,37 @@ void t_check_shape(int ndim, const int64_t *dims, const char *fn)
         if (dims[i] < 0)
             error_raise(ERR_SHAPE, "%s: negative size %lld in shape %s; sizes must be >= 0",
                         fn, (long long)dims[i], t_shape_str(ndim, dims));
+    t_check_numel(ndim, dims, fn);
 }
 
-/* Small CPU tensors: the Tensor, its Storage header and the data in one
- * GC block (one allocation per op; the few data bytes are scanned too,
- * which is harmless). */
-#define SMALL_BYTES 256
+int64_t t_check_numel(int ndim, const int64_t *dims, const char *fn)
+{
+    int64_t n = 1;
+    bool zero = false;
+    for (int i = 0; i < ndim; i++)
+        zero |= dims[i] == 0;
+    for (int i = 0; i < ndim && !zero; i++)
+        if (__builtin_mul_overflow(n, dims[i], &n))
+            error_raise(ERR_VALUE, "%s: shape %s has more elements than an int64 can count (the product of "
+                        "the sizes overflows); check the sizes", fn, t_shape_str(ndim, dims));
+    return zero ? 0 : n;
+}
 
 Tensor *t_new(DType dtype, int ndim, const int64_t *shape, Device device)
 {
-    int64_t count = 1;
-    for (int i = 0; i < ndim; i++)
-        count *= shape[i];
-    size_t bytes = (size_t)count * g_dtype_size[dtype];
-    bool small = device == DEVICE_CPU && bytes <= SMALL_BYTES;
-    Tensor *t = cdl_alloc(small ? sizeof(Tensor) + 64 + bytes : sizeof(Tensor));
+    int64_t n = t_check_numel(ndim, shape, "tensor");
+    size_t nbytes;
+    if (__builtin_mul_overflow((size_t)n, (size_t)g_dtype_size[dtype], &nbytes))
+        error_raise(ERR_VALUE, "tensor: shape %s needs more bytes than memory can address", t_shape_str(ndim, shape));
+    /* The backend may put the Tensor in its storage's allocation (the CPU
+     * does for small tensors: one allocation per op). */
+    void *head;
+    Storage *st = backend_alloc(device, nbytes, sizeof(Tensor), &head);
+    Tensor *t = head ? head : cdl_alloc(sizeof(Tensor));
     t->dtype = dtype;
     t->ndim = ndim;
     t->device = device;
-    int64_t n = 1;
+    n = 1;
     for (int i = ndim - 1; i >= 0; i--) {
         t->shape[i] = shape[i];
         t->strides[i] = n;
@@ -126,26 +151,7 @@ Tensor *t_new(DType dtype, int ndim, const int64_t *shape, Device device)
     }
     t->numel = n;
     t->contiguous = true;
-    size_t nbytes = (size_t)n * g_dtype_size[dtype];
-    if (small) {
-        Storage *st = (Storage *)(t + 1);
-        st->data = (char *)st + 64;
-        st->nbytes = nbytes;
-        st->device = DEVICE_CPU;
-        st->refs = 1;
-        t->storage = st;
-    } else if (device == DEVICE_CPU) {
-        /* Header and data in one pointer-free block; data 64 bytes in. */
-        Storage *s = cdl_alloc_atomic(64 + nbytes);
-        s->data = (char *)s + 64;
-        s->nbytes = nbytes;
-        s->device = DEVICE_CPU;
-        s->refs = 1;
-        s->version = 0;
-        t->storage = s;
-    } else {
-        t->storage = t_backend(t)->alloc(device, nbytes);
-    }
+    t->storage = st;
     return t;
 }
 
@@ -257,7 +263,7 @@ Tensor *t_convert(Tensor *x, DType dtype)
     if (x->dtype == dtype)
         return x;
     Tensor *out = t_new(dtype, x->ndim, x->shape, x->device);
-    t_backend(x)->copy(out, x);
+    dev_copy(&(CopyArgs){ .out = out, .in = x });
     return out;
 }
 
@@ -266,7 +272,7 @@ Tensor *t_contig(Tensor *x)
     if (x->contiguous)
         return x;
     Tensor *out = t_new(x->dtype, x->ndim, x->shape, x->device);
-    t_backend(x)->copy(out, x);
+    dev_copy(&(CopyArgs){ .out = out, .in = x });
     return out;
 }
 
@@ -306,11 +312,11 @@ void tensor_free(Tensor *x)
     if (!x)
         return;
     Storage *s = x->storage;
-    bool embedded = s == (Storage *)(x + 1);
+    bool embedded = s == (Storage *)(x + 1);  /* t_new's small tensors: header and data in one block */
     if (s && --s->refs > 0 && embedded)
         return;  /* views still use the data inside this block */
-    if (s && s->device == DEVICE_CPU && s->refs == 0 && !embedded)
-        GC_FREE(s);
+    if (s && s->refs == 0 && !embedded)
+        t_backend(x)->release(s);
     memset(x, 0, sizeof *x);
     GC_FREE(x);
 }

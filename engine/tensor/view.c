@@ -186,9 +186,10 @@ Tensor *tensor_permute_(Tensor *x, int n, const int64_t *dims)
     }
     Tensor *out = t_view(x, n, shape, strides, x->offset);
     if (ag_needs(x)) {
-        Node *nd = AG_RECORD(out, rule_Permute, x);
+        PermuteParams pp = { { 0 } };
         for (int i = 0; i < n; i++)
-            nd->iv[i] = perm[i];
+            pp.perm[i] = perm[i];
+        AG_RECORD_P(out, rule_Permute, &pp, x);
     }
     return out;
 }
@@ -238,30 +239,22 @@ Tensor *tensor_slice(Tensor *x, int dim, int64_t start, int64_t end, int64_t ste
     shape[dim] = len;
     strides[dim] = x->strides[dim] * step;
     Tensor *out = t_view(x, x->ndim, shape, strides, x->offset + start * x->strides[dim]);
-    if (ag_needs(x)) {
-        Node *nd = AG_RECORD(out, rule_Slice, x);
-        nd->iv[0] = dim;
-        nd->iv[1] = start;
-        nd->iv[2] = step;
-    }
+    if (ag_needs(x))
+        AG_RECORD_P(out, rule_Slice, &((SliceParams){ dim, start, step }), x);
     return out;
 }
 
 Tensor *t_slice_backward(Tensor *g, const Tensor *like, int dim, int64_t start, int64_t step)
 {
     Tensor *out = t_new(g->dtype, like->ndim, like->shape, g->device);
-    t_backend(g)->fill(out, 0);
+    dev_fill(&(FillArgs){ .out = out, .value = 0 });
     int64_t strides[TENSOR_MAX_DIMS];
     memcpy(strides, out->strides, sizeof strides);
     strides[dim] *= step;
     Tensor *win = t_view(out, g->ndim, g->shape, strides, start * out->strides[dim]);
-    t_backend(g)->copy(win, g);
-    if (ag_needs(g)) {
-        Node *nd = AG_RECORD(out, rule_SliceBackward, g);
-        nd->iv[0] = dim;
-        nd->iv[1] = start;
-        nd->iv[2] = step;
-    }
+    dev_copy(&(CopyArgs){ .out = win, .in = g });
+    if (ag_needs(g))
+        AG_RECORD_P(out, rule_SliceBackward, &((SliceParams){ dim, start, step }), g);
     return out;
 }
 
@@ -368,13 +361,11 @@ Tensor *tensor_cat(Tensor **ts, int n, int dim)
         memcpy(sh, shape, sizeof sh);
         sh[d] = ts[i]->shape[d];
         Tensor *win = t_view(out, out->ndim, sh, out->strides, off * out->strides[d]);
-        t_backend(out)->copy(win, ts[i]);
+        dev_copy(&(CopyArgs){ .out = win, .in = ts[i] });
         off += sh[d];
     }
-    if (grad && ag_on() && dtype_is_float(dt)) {
-        Node *nd = ag_record(out, &rule_Cat, n, ts);
-        nd->iv[0] = d;
-    }
+    if (grad && ag_on() && dtype_is_float(dt))
+        ag_record(out, &rule_Cat, n, ts, &(DimParams){ d }, sizeof(DimParams));
     return out;
 }
 

@@ -188,6 +188,121 @@ time_t time(time_t *timer);
 unsigned int sleep(unsigned int seconds);
 int usleep(unsigned int useconds);
 
+/* ---- More of C11 and POSIX that programs use without an #include ----
+ * Declared as glibc does; macros token-identical to glibc's; glibc's
+ * include guards set where it checks them, so including the real header
+ * afterwards changes nothing. */
+#include <float.h>  /* TinyCC's own: FLT_EPSILON, DBL_MAX ... */
+/* <limits.h> */
+#define CHAR_BIT	8
+#define SCHAR_MIN	(-128)
+#define SCHAR_MAX	127
+#define UCHAR_MAX	255
+#define CHAR_MIN	SCHAR_MIN
+#define CHAR_MAX	SCHAR_MAX
+#define SHRT_MIN	(-32768)
+#define SHRT_MAX	32767
+#define USHRT_MAX	65535
+#define INT_MIN	(-INT_MAX - 1)
+#define INT_MAX	2147483647
+#define UINT_MAX	4294967295U
+#define LONG_MAX	9223372036854775807L
+#define LONG_MIN	(-LONG_MAX - 1L)
+#define ULONG_MAX	18446744073709551615UL
+#define LLONG_MAX	9223372036854775807LL
+#define LLONG_MIN	(-LLONG_MAX - 1LL)
+#define ULLONG_MAX	18446744073709551615ULL
+/* <errno.h> */
+extern int *__errno_location (void);
+#define errno (*__errno_location ())
+#define ENOENT 2
+#define EINTR 4
+#define EAGAIN 11
+#define EINVAL 22
+#define EDOM 33
+#define ERANGE 34
+/* <stdio.h> */
+#define BUFSIZ 8192
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+typedef long int ssize_t;
+#define __ssize_t_defined
+int getc(FILE *stream);
+int putc(int c, FILE *stream);
+int ungetc(int c, FILE *stream);
+int vsprintf(char *s, const char *format, va_list arg);
+int fseek(FILE *stream, long int off, int whence);
+long int ftell(FILE *stream);
+void rewind(FILE *stream);
+int ferror(FILE *stream);
+ssize_t getline(char **lineptr, size_t *n, FILE *stream);
+int rename(const char *old, const char *new);
+/* <stdlib.h> */
+long long int atoll(const char *nptr);
+long long int llabs(long long int x);
+unsigned long int strtoul(const char *nptr, char **endptr, int base);
+long long int strtoll(const char *nptr, char **endptr, int base);
+unsigned long long int strtoull(const char *nptr, char **endptr, int base);
+float strtof(const char *nptr, char **endptr);
+void *bsearch(const void *key, const void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *));
+int setenv(const char *name, const char *value, int replace);
+/* <string.h>, <strings.h> */
+void *memchr(const void *s, int c, size_t n);
+size_t strspn(const char *s, const char *accept);
+size_t strcspn(const char *s, const char *reject);
+char *strpbrk(const char *s, const char *accept);
+size_t strnlen(const char *s, size_t maxlen);
+char *strndup(const char *s, size_t n);
+char *strtok_r(char *s, const char *delim, char **save_ptr);
+char *strerror(int errnum);
+int strcasecmp(const char *s1, const char *s2);
+int strncasecmp(const char *s1, const char *s2, size_t n);
+/* <ctype.h> (functions: glibc's header adds its macros over them) */
+int isalnum(int); int isalpha(int); int isdigit(int); int isxdigit(int);
+int islower(int); int isupper(int); int isspace(int); int ispunct(int);
+int isprint(int); int iscntrl(int); int isgraph(int);
+int tolower(int); int toupper(int);
+/* <math.h> */
+long int lround(double); long long int llround(double); long int lrint(double);
+double rint(double); double nearbyint(double); double exp2(double); double copysign(double, double);
+double remainder(double, double); double ldexp(double, int); double frexp(double, int *); double modf(double, double *);
+double fma(double, double, double); double nextafter(double, double); double fdim(double, double);
+double tgamma(double); double lgamma(double); double erfc(double);
+double asinh(double); double acosh(double); double atanh(double);
+float log2f(float); float log10f(float); float exp2f(float); float truncf(float); float fmodf(float, float);
+float hypotf(float, float); float asinf(float); float acosf(float); float atanf(float); float sinhf(float); float coshf(float);
+long int lroundf(float);
+#define M_LN10 2.30258509299404568402
+#define M_PI_2 1.57079632679489661923
+#define M_PI_4 0.78539816339744830962
+#define M_1_PI 0.31830988618379067154
+#define M_2_PI 0.63661977236758134308
+#define M_2_SQRTPI 1.12837916709551257390
+#define M_SQRT1_2 0.70710678118654752440
+#define M_LOG2E 1.4426950408889634074
+#define M_LOG10E 0.43429448190325182765
+/* <time.h>, <sys/time.h> */
+#define _STRUCT_TIMESPEC 1
+struct timespec { __time_t tv_sec; long int tv_nsec; };
+#define __timeval_defined 1
+struct timeval { __time_t tv_sec; long int tv_usec; };
+typedef int clockid_t;
+#define __clockid_t_defined 1
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+int clock_gettime(clockid_t clock_id, struct timespec *tp);
+int nanosleep(const struct timespec *requested_time, struct timespec *remaining);
+int gettimeofday(struct timeval *tv, void *tz);
+double difftime(time_t time1, time_t time0);
+/* <unistd.h> */
+ssize_t read(int fd, void *buf, size_t nbytes);
+ssize_t write(int fd, const void *buf, size_t n);
+int isatty(int fd);
+int getpid(void);
+
 #include <coursdl.h>
 
 /* Declarations of variables kept from earlier cells (see kernel/jit.h).

@@ -30,7 +30,10 @@ static int n_pass, n_fail;
                                g_ ? g_ : "(null)", w_ ? w_ : "(null)"); } \
     } while (0)
 
-static const char *const TYPES[] = {"Tensor", "size_t", "FILE", "uint8_t", "Module", NULL};
+static const char *const TYPE_LIST[] = {"Tensor", "size_t", "FILE", "uint8_t", "Module", NULL};
+static const char *const MACRO_LIST[] = {"REPEAT", NULL};
+static const CellNames KNOWN = {TYPE_LIST, MACRO_LIST};
+#define TYPES (&KNOWN)
 
 /* splits, reporting a failure (and returning an empty list) on error */
 static ItemList split(const char *code, int line)
@@ -558,6 +561,47 @@ static void test_errors(void)
     itemlist_free(&l);
 }
 
+/* issue 11: a macro that opens a block ends with its block */
+static void test_macro_blocks(void)
+{
+    char buf[256];
+    ItemList l = SPLIT("no_grad { x = 1; }\ndouble accuracy = 0.5;\n");
+    CHECK_STR(kinds(&l, buf, sizeof buf), "STMT VAR");
+    itemlist_free(&l);
+    l = SPLIT("REPEAT(3) { x++; }\nint b;\n");  /* a known macro, whatever its arguments */
+    CHECK_STR(kinds(&l, buf, sizeof buf), "STMT VAR");
+    itemlist_free(&l);
+    l = SPLIT("with_scope(y + 1) { x++; }\nint c;\n");  /* arguments that declare nothing */
+    CHECK_STR(kinds(&l, buf, sizeof buf), "STMT VAR");
+    itemlist_free(&l);
+    l = SPLIT("main() { return 0; }\nf(void) { }\ng(int a, Tensor *t) { }\n");  /* K&R-style definitions */
+    CHECK_STR(kinds(&l, buf, sizeof buf), "FUNC FUNC FUNC");
+    itemlist_free(&l);
+    l = SPLIT("int twice(int x) { return 2 * x; }\n");
+    CHECK_INT(l.items[0].name_off, 4);
+    itemlist_free(&l);
+}
+
+/* the tokenizer other modules use */
+static void test_tokenizer(void)
+{
+    CToken *t;
+    int n;
+    CHECK_INT(cell_tokenize("#define N 3 // c\nint x; /* d */", CELL_LEX_DIRECTIVES | CELL_LEX_COMMENTS, &t, &n), 0);
+    CHECK_INT(n, 9);  /* # define N 3, the line comment, int x ;, the block comment */
+    CHECK_INT(t[0].kind, TOK_PUNCT);
+    CHECK_INT(t[4].kind, TOK_COMMENT);
+    CHECK_INT(t[5].line, 2);
+    CHECK_INT(t[8].kind, TOK_COMMENT);
+    free(t);
+    CHECK_INT(cell_tokenize("#define N 3\nx", 0, &t, &n), 0);
+    CHECK_INT(n, 2);
+    CHECK_INT(t[0].kind, TOK_PP);
+    free(t);
+    CHECK_INT(cell_tokenize("\"open", 0, &t, &n), -1);
+    free(t);
+}
+
 static void test_is_complete(void)
 {
     char ind[64];
@@ -604,6 +648,8 @@ int main(void)
     test_more_declarations();
     test_errors();
     test_is_complete();
+    test_macro_blocks();
+    test_tokenizer();
     printf("%d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }

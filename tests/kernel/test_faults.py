@@ -210,3 +210,116 @@ def test_faults_repeated(km, kc):
     assert out(kc, "malloc(100) != NULL") == "1"
     msgs = run_ok(kc, 'printf("still printing\\n");')
     assert stdout_of(msgs) == "still printing\n"
+
+
+# ---- memory (issue 10, item 13) ----------------------------------------------------------------
+
+def kernel_rss_kb(km) -> int:
+    with open(f"/proc/{km.provisioner.process.pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_big_malloc_is_not_resident(km, kc):
+    """malloc(1 GB) with a byte written at each end stays a few pages resident
+    (large blocks are not zeroed eagerly)."""
+    before = kernel_rss_kb(km)
+    run_ok(kc, "char *bm_big = malloc((size_t)1 << 30);\nbm_big[0] = 1;\nbm_big[((size_t)1 << 30) - 1] = 2;")
+    grown = kernel_rss_kb(km) - before
+    assert grown < 64 * 1024, f"malloc(1 GB) made {grown} KB resident"
+    assert out(kc, "bm_big[0] + bm_big[((size_t)1 << 30) - 1]") == "3"
+    run_ok(kc, "bm_big = NULL;")
+
+
+def test_out_of_memory_is_a_memory_error(km, kc):
+    _, err, _ = run_error(kc, "char *oom = malloc((size_t)1 << 50);\noom[0] = 1;")
+    assert err["ename"] == "MemoryError"
+    assert "1125899906842624 bytes" in err["evalue"], err["evalue"]
+    _, err, _ = run_error(kc, "realloc(malloc(8), (size_t)1 << 50);")
+    assert err["ename"] == "MemoryError"
+    assert out(kc, "malloc(10) != NULL") == "1"
+
+
+def test_free_twice_is_named(km, kc):
+    _, err, _ = run_error(kc, "char *ft = malloc(8);\nfree(ft);\nfree(ft);")
+    assert err["ename"] == "DoubleFree" and "already freed" in err["evalue"]
+    # a freed block is not handed out again while a pointer to it is kept
+    assert out(kc, "char *ft2 = malloc(8);\nft2 != ft") == "1"
+    run_ok(kc, "free(ft2); ft2 = NULL; ft = NULL;")
+
+
+# ---- overflows (issue 10, item 1) -------------------------------------------------------------
+
+def test_overflow_names_array_and_index(km, kc):
+    _, err, _ = run_error(kc, "void ov_fill(int n) { double w[5]; for (int i = 0; i < n; i++) w[i] = i; }\n"
+                              "ov_fill(9);")
+    assert err["ename"] == "BufferOverflow"
+    assert "index 5" in err["evalue"] and "5 elements of 8 bytes" in err["evalue"], err["evalue"]
+    assert "ov_fill" in err["evalue"]
+
+
+def test_bounds_magic(km, kc):
+    run_ok(kc, "int bm_a[4] = {1, 2, 3, 4};\nint bm_x = 0;")
+    run_ok(kc, "%bounds off")
+    assert "off" in stdout_of(run_ok(kc, "%bounds"))
+    # unchecked: reading one past the end is C's undefined behaviour, not an error
+    run_ok(kc, "for (int i = 0; i < 5; i++) bm_x += bm_a[i] * 0;")
+    run_ok(kc, "%bounds on")
+    _, err, _ = run_error(kc, "for (int i = 0; i < 5; i++) bm_x += bm_a[i];")
+    assert err["ename"] == "BufferOverflow" and "'bm_a'" in err["evalue"]
+    _, err, _ = run_error(kc, "%bounds maybe")
+    assert err["ename"] == "UsageError"
+
+
+def test_bounds_checks_keep_correct_programs_correct(km, kc):
+    """Checked code computes what unchecked code does: locals, globals, heap,
+    VLAs, structs, strings, doubles returned by functions with arrays."""
+    code = (
+        "typedef struct { int k; double v[3]; } bc_S;\n"
+        "double bc_f(int n) { double a[8]; int vla[n]; for (int i = 0; i < n; i++) { vla[i] = i; a[i] = i * 0.5; }\n"
+        "  double s = 0; for (int i = 0; i < n; i++) s += a[i] * vla[i]; return s; }\n"
+        "int bc_g[16];\n"
+        "char bc_buf[32];\n"
+        "bc_S bc_s = {1, {1.5, 2.5, 3.5}};\n"
+        "int *bc_h = malloc(100 * sizeof(int));\n"
+        "for (int i = 0; i < 16; i++) bc_g[i] = i;\n"
+        "for (int i = 0; i < 100; i++) bc_h[i] = 2 * i;\n"
+        'strcpy(bc_buf, "hello"); strcat(bc_buf, ", world");\n'
+        "int *bc_p = bc_g; int bc_sum = 0; while (bc_p < bc_g + 16) bc_sum += *bc_p++;\n"
+        "bc_f(8) + bc_g[15] + bc_h[99] + bc_s.v[2] + strlen(bc_buf) + bc_sum"
+    )
+    assert out(kc, code) == str(70.0 + 15 + 198 + 3.5 + 12 + 120)
+
+
+def test_errors_name_the_cell_line(km, kc):
+    """Runtime errors in cell code say the line (and the local array's name)."""
+    _, err, _ = run_error(kc, "void ln_clear(void) {\n  int a[10];\n  int i;\n  for (i = 0; i <= 20; i++)\n"
+                              "    a[i] = 0;\n}\nln_clear();")
+    assert err["ename"] == "BufferOverflow"
+    assert "'a' (a local array of 40 bytes" in err["evalue"] and "cell line 5" in err["evalue"], err["evalue"]
+    _, err, _ = run_error(kc, "void ln_crash(void) {\n  volatile int *p = 0;\n  *p = 1;\n}\nln_crash();")
+    assert "cell line 3" in err["evalue"] and "ln_crash" in err["evalue"], err["evalue"]
+    _, err, _ = run_error(kc, "int ln_x = 1;\n\nTensor *ln_m = tensor_matmul(tensor_zeros(2, 3), tensor_zeros(4, 5));")
+    assert err["ename"] == "ShapeError" and "cell line 3" in err["evalue"], err["evalue"]
+    # %bounds off: still the line of a fault
+    run_ok(kc, "%bounds off")
+    _, err, _ = run_error(kc, "void ln_crash2(void) {\n\n  *(volatile int *)0 = 1;\n}\nln_crash2();")
+    assert "cell line 3" in err["evalue"], err["evalue"]
+    run_ok(kc, "%bounds on")
+
+
+def test_bounds_adjacent_heap_blocks(km, kc):
+    """A heap block's end is its neighbour's start: accessing the neighbour
+    right after the first block is no overflow (a false positive once)."""
+    code = (
+        "size_t GC_size(const void *);\n"
+        "double *ab_b[64]; for (int i = 0; i < 64; i++) ab_b[i] = malloc(24);\n"
+        "int ab_pairs = 0;\n"
+        "for (int i = 0; i < 64; i++) for (int j = 0; j < 64; j++)\n"
+        "  if ((char *)ab_b[j] == (char *)ab_b[i] + GC_size(ab_b[i])) {\n"
+        "    ab_b[i][2] = 1; ab_b[j][0] = 2; ab_b[j][1] = ab_b[i][2]; ab_pairs++; }\n"
+        "ab_pairs > 0"
+    )
+    assert out(kc, code) == "1"

@@ -192,3 +192,80 @@ def test_interrupt_then_queued_cell(prepared):
             break
     assert r["content"]["status"] in ("aborted", "ok")
     check_next_cell(km, kc, "after queued")
+
+
+# ---- blocking calls (issue 10, item 7) -------------------------------------------------------
+
+# Each in a block of its own: nothing persists from one run to the next.
+BLOCKING = {
+    "read on an empty pipe": "{ int p[2]; pipe(p); char c; read(p[0], &c, 1); }",
+    "sem_wait": "{ sem_t s; sem_init(&s, 0, 0); sem_wait(&s); }",
+    "pause": "pause();",
+    'system("sleep 30")': 'system("sleep 30");',
+    "16 MB memcpy loop": "for (;;) memcpy(bl_a, bl_b, 16 << 20);",
+    "waitpid on a sleeping child": "{ pid_t k = fork(); if (k == 0) { sleep(30); _exit(0); } waitpid(k, 0, 0); }",
+}
+
+
+@pytest.fixture
+def blocking(km, kc):
+    if not getattr(kc, "_blocking_headers", False):
+        run_ok(kc, "#include <unistd.h>\n#include <semaphore.h>\n#include <sys/wait.h>\n"
+                   "char *bl_a = malloc(16 << 20), *bl_b = malloc(16 << 20);")
+        kc._blocking_headers = True
+    return km, kc
+
+
+@pytest.mark.timeout(200)
+@pytest.mark.parametrize("kind", list(BLOCKING))
+def test_blocking_call_interrupted(blocking, kind):
+    """The stop button ends a cell waiting in a blocking call within 1 s, 20 times in 20."""
+    km, kc = blocking
+    for i in range(REPEAT):
+        what = f"{kind} #{i + 1}"
+        msg_id, _ = start_cell(kc, BLOCKING[kind])
+        t0 = time.monotonic()
+        if i % 2:
+            km.interrupt_kernel()
+            reply, delay, msgs, _ = wait_end(kc, msg_id, t0)
+        else:
+            req = kc.session.msg("interrupt_request", {})
+            kc.control_channel.send(req)
+            reply, delay, msgs, _ = wait_end(kc, msg_id, t0, control_id=req["header"]["msg_id"])
+        check_interrupted(reply, delay, msgs, what)
+        check_next_cell(km, kc, what)
+
+
+@pytest.mark.timeout(60)
+def test_cell_ignoring_sigint_stays_interruptible(km, kc):
+    """signal(SIGINT, SIG_IGN) in a cell does not disable the stop button."""
+    run_ok(kc, "#include <signal.h>\nsignal(SIGINT, SIG_IGN);")
+    for i in range(3):
+        msg_id, _ = start_cell(kc, "for (;;) {}")
+        t0 = time.monotonic()
+        km.interrupt_kernel()
+        reply, delay, msgs, _ = wait_end(kc, msg_id, t0)
+        check_interrupted(reply, delay, msgs, f"after SIG_IGN #{i + 1}")
+    run_ok(kc, "signal(SIGINT, SIG_DFL);")
+
+
+@pytest.mark.timeout(60)
+def test_cell_sigint_handler_gets_the_first_interrupt(km, kc):
+    """A cell's own SIGINT handler (a loop that stops cleanly) gets the first
+    interrupt; a second one stops the cell anyway."""
+    run_ok(kc, "#include <signal.h>\nvolatile int sh_stop = 0;\nvoid sh_on_int(int s) { sh_stop = 1; }\n"
+               "signal(SIGINT, sh_on_int);")
+    msg_id, _ = start_cell(kc, 'while (!sh_stop) {}\nprintf("stopped cleanly\\n");')
+    t0 = time.monotonic()
+    km.interrupt_kernel()
+    reply, delay, msgs, _ = wait_end(kc, msg_id, t0)
+    assert reply["content"]["status"] == "ok", summarize(msgs)
+    assert "stopped cleanly" in stdout_of(msgs)
+    msg_id, _ = start_cell(kc, "for (;;) {}")
+    t0 = time.monotonic()
+    km.interrupt_kernel()
+    time.sleep(0.2)
+    km.interrupt_kernel()
+    reply, delay, msgs, _ = wait_end(kc, msg_id, t0)
+    check_interrupted(reply, delay - 0.2, msgs, "second interrupt")
+    run_ok(kc, "signal(SIGINT, SIG_DFL);")

@@ -71,6 +71,9 @@ class CoursdlKernelTests(jkt.KernelTests):
 
     code_inspect_sample = "display_text"
 
+    # ?name opens the pager (an execute_reply "page" payload)
+    code_page_something = "?tensor_randn"
+
     def test_inspect(self) -> None:
         # inspect_request is not part of the specification: test it only
         # when the kernel says it found something.

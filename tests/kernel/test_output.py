@@ -155,7 +155,9 @@ def test_output_is_live(kc):
 @pytest.mark.timeout(120)
 def test_many_lines_complete_and_batched(kc):
     n = 100_000
-    msgs = run_ok(kc, f'for (int i = 0; i < {n}; i++) printf("line %d\\n", i);', timeout=100)
+    # 1.1 MB: over the default cap of a cell's output (tested below)
+    msgs = run_ok(kc, f'%output_limit 10MB\nfor (int i = 0; i < {n}; i++) printf("line %d\\n", i);', timeout=100)
+    run_ok(kc, "%output_limit 1MB")
     streams = [m for m in msgs if m["msg_type"] == "stream"]
     text = stdout_of(msgs)
     lines = text.split("\n")
@@ -315,3 +317,149 @@ def test_display_result_is_out(kc):
     assert len(res) == 1
     assert res[0]["data"]["text/plain"] == "custom out"
     assert res[0]["execution_count"] == reply["content"]["execution_count"]
+
+
+# ---- floods (issue 10, item 8) -------------------------------------------------------------
+
+FLOOD_NOTICE = "output truncated"
+
+
+def stream_bytes(msgs) -> int:
+    return sum(len(m["content"]["text"].encode()) for m in msgs if m["msg_type"] == "stream")
+
+
+@pytest.mark.timeout(120)
+def test_flood_is_capped_with_a_notice(kc):
+    """3,000,000 lines (21 MB): the first 1 MB is shown, cut at a line end,
+    then one notice says how much was dropped."""
+    n = 3_000_000
+    msgs = run_ok(kc, f'for (long i = 0; i < {n}; i++) printf("%ld\\n", i);', timeout=100)
+    text = stdout_of(msgs)
+    total = sum(len(f"{i}\n") for i in range(n))
+    assert len(text.encode()) <= 1 << 20
+    assert len(text.encode()) > (1 << 20) - 4096
+    lines = text.split("\n")
+    assert lines[-1] == "" and lines[:-1] == [str(i) for i in range(len(lines) - 1)], "not the first lines, whole"
+    notice = stderr_of(msgs)
+    assert FLOOD_NOTICE in notice and "%output_limit" in notice, notice
+    assert f"({total - len(text)} bytes)" in notice, (total, len(text), notice)
+    streams = [m for m in msgs if m["msg_type"] == "stream"]
+    assert len(streams) < 50, f"{len(streams)} stream messages: not coalesced"
+
+
+@pytest.mark.timeout(120)
+def test_flood_interrupted_quickly(km, kc):
+    """An endless printf loop: at most 1 MB reaches the client, and the stop
+    button gives the prompt back within 1 s, every time."""
+    run_ok(kc, "long fi_n = 0;")
+    for i in range(5):
+        msg_id = kc.execute('for (;;) printf("%ld\\n", fi_n++);')
+        msgs, t0 = [], time.monotonic()
+        while time.monotonic() - t0 < 1.0:
+            try:
+                m = kc.get_iopub_msg(timeout=0.05)
+                if m["parent_header"].get("msg_id") == msg_id:
+                    msgs.append(m)
+            except queue.Empty:
+                pass
+        t_int = time.monotonic()
+        km.interrupt_kernel()
+        reply = idle = None
+        while reply is None or idle is None:
+            assert time.monotonic() - t_int < 10, "no end of the interrupted flood"
+            if reply is None:
+                try:
+                    r = kc.get_shell_msg(timeout=0.002)
+                    if r["parent_header"].get("msg_id") == msg_id:
+                        reply = r
+                except queue.Empty:
+                    pass
+            try:
+                m = kc.get_iopub_msg(timeout=0.002)
+                if m["parent_header"].get("msg_id") == msg_id:
+                    msgs.append(m)
+                    if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                        idle = time.monotonic() - t_int
+            except queue.Empty:
+                pass
+        assert reply["content"].get("ename") == "KeyboardInterrupt", reply["content"]
+        assert idle < 1.0, f"flood #{i + 1}: prompt back {idle:.3f} s after the interrupt"
+        assert stream_bytes(msgs) < (1 << 20) + 1024, f"flood #{i + 1}: {stream_bytes(msgs)} bytes sent"
+        assert FLOOD_NOTICE in stderr_of(msgs)
+    assert int(out(kc, "fi_n > 100000")) == 1
+
+
+def test_output_limit_magic(kc):
+    msgs = run_ok(kc, "%output_limit 2KB\nfor (int i = 0; i < 1000; i++) printf(\"%09d\\n\", i);")
+    assert len(stdout_of(msgs)) == 2040  # 204 whole lines of 10 bytes fit in 2048
+    assert "(7960 bytes)" in stderr_of(msgs)
+    msgs = run_ok(kc, "%output_limit 0\nfor (int i = 0; i < 300000; i++) printf(\"%09d\\n\", i);", timeout=60)
+    assert len(stdout_of(msgs)) == 3_000_000 and FLOOD_NOTICE not in stderr_of(msgs)
+    reply, msgs = run(kc, "%output_limit lots")
+    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "UsageError"
+    assert "10MB" in reply["content"]["evalue"]
+    msgs = run_ok(kc, "%output_limit 1MB\n%output_limit")
+    assert "1048576 bytes" in stdout_of(msgs)
+
+
+@pytest.mark.timeout(60)
+def test_output_limit_from_environment():
+    import os
+    from jupyter_client.manager import KernelManager
+    from kernel_helpers import KERNEL_NAME, require_kernelspec, stop_kernel
+    require_kernelspec()
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel(env={**os.environ, "COURSDL_OUTPUT_LIMIT": "100"})
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        msgs = run_ok(kc, 'for (int i = 0; i < 100; i++) printf("%04d\\n", i);')
+        assert len(stdout_of(msgs)) == 100 and "(400 bytes)" in stderr_of(msgs)
+    finally:
+        stop_kernel(km, kc)
+
+
+# ---- bytes that are not UTF-8 (issue 10, item 9) ------------------------------------------------
+
+def test_out_of_invalid_bytes_is_valid_text(kc):
+    res = execute_results(run_ok(kc, '"caf\\xe9 \\xff"'))
+    assert "\ufffd" in res[0]["data"]["text/plain"]
+
+
+def test_error_with_invalid_bytes_has_status_and_ename(kc):
+    reply, msgs = run(kc, 'error_raise(ERR_IO, "cannot open \\xff\\xfe.npy: %s", "caf\\xe9");')
+    c = reply["content"]
+    assert c["status"] == "error" and c["ename"] == "IOError"
+    assert "\ufffd.npy" in c["evalue"] and "caf\ufffd" in c["evalue"]
+    err = [m for m in msgs if m["msg_type"] == "error"][0]["content"]
+    assert err["ename"] == "IOError" and all(isinstance(t, str) for t in err["traceback"])
+
+
+@pytest.mark.timeout(120)
+def test_nbclient_allow_errors_with_invalid_bytes(tmp_path):
+    """nbclient (what nbgrader runs) with allow_errors: every bad-byte cell
+    ends with a proper output, never KeyError 'ename'."""
+    import nbformat
+    from nbclient import NotebookClient
+    from kernel_helpers import KERNEL_NAME, require_kernelspec
+    require_kernelspec()
+    cells = [
+        'printf("bytes \\xff\\xfe here\\n");',
+        'error_raise(ERR_VALUE, "bad \\xe9 value");',
+        '"\\xc3"',
+        'fprintf(stderr, "\\x80\\x81\\n"); exit(1);',
+        "int nb_ok = 1;\nnb_ok",
+    ]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "C (coursDL)", "language": "c"}
+    client = NotebookClient(nb, kernel_name=KERNEL_NAME, allow_errors=True, timeout=60)
+    client.execute()
+    outs = [c.outputs for c in nb.cells]
+    assert "\ufffd" in outs[0][0]["text"]
+    assert outs[1][-1]["output_type"] == "error" and outs[1][-1]["ename"] == "ValueError"
+    assert "\ufffd" in outs[2][0]["data"]["text/plain"]
+    assert outs[3][-1]["output_type"] == "error" and outs[3][-1]["ename"] == "SystemExit"
+    assert outs[4][-1]["data"]["text/plain"] == "1"
+    nbformat.validate(nb)

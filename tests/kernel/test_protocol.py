@@ -669,3 +669,87 @@ def test_raw_malformed_never_crashes(raw, km, kc, case):
     if reply is not None and case != "extra-frames":
         assert reply["content"]["status"] == "error", reply
     _after_malformed(km, kc)
+
+
+# ---- limits (issue 10, item 10) ----------------------------------------------------------------
+
+WIRE_MAX_FRAME = 64 << 20
+WIRE_MAX_FRAMES = 4096
+
+
+@pytest.mark.timeout(120)
+def test_raw_oversize_request_gets_an_error_reply(raw, km, kc):
+    """A request whose content frame is over the frame limit: an error reply,
+    not silence (the kernel stays up and runs the next cell)."""
+    h = raw.header("execute_request")
+    content = json.dumps({"code": "/*" + "x" * (WIRE_MAX_FRAME + 10) + "*/", "silent": False}).encode()
+    raw.send(raw.frames(h, content))
+    reply = raw.recv(60)
+    assert reply is not None, "no reply to an oversize execute_request"
+    assert reply["header"]["msg_type"] == "execute_reply"
+    assert reply["parent_header"].get("msg_id") == h["msg_id"]
+    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "InvalidRequest"
+    assert "bytes" in reply["content"]["evalue"]
+    _after_malformed(km, kc)
+
+
+@pytest.mark.timeout(60)
+def test_raw_thousands_of_buffers_get_an_error_reply(raw, km, kc):
+    h = raw.header("execute_request")
+    frames = raw.frames(h, execute_content("int many_buffers_ran = 1;")) + [b"b"] * (WIRE_MAX_FRAMES + 100)
+    raw.send(frames)
+    reply = raw.recv(20)
+    assert reply is not None, "no reply to a request with thousands of buffers"
+    assert reply["content"]["status"] == "error" and "frames" in reply["content"]["evalue"]
+    _after_malformed(km, kc)
+    _, err, _ = run_error(kc, "many_buffers_ran")
+    assert err["ename"] == "CompileError", "the over-long request ran"
+
+
+@pytest.mark.timeout(60)
+def test_stdin_socket_is_size_limited(km, kc):
+    """Nothing unauthenticated is buffered without bound: the stdin channel
+    takes frames of at most 1 MB (bigger: the connection is dropped)."""
+    info = km.get_connection_info()
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(f"{info['transport']}://{info['ip']}:{info['stdin_port']}")
+    try:
+        for _ in range(20):
+            sock.send_multipart([DELIM, b"0" * 64, b"x" * (4 << 20), b"{}", b"{}", b"{}"])
+        time.sleep(0.5)
+        with open(f"/proc/{km.provisioner.process.pid}/status") as f:
+            rss_mb = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:")) / 1024
+        assert rss_mb < 200, f"the kernel holds {rss_mb:.0f} MB after 80 MB sent to stdin"
+    finally:
+        sock.close()
+    assert km.is_alive()
+    assert out(kc, "1 + 2") == "3"
+
+
+@pytest.mark.timeout(60)
+def test_empty_key_is_a_logged_warning(tmp_path):
+    """A connection file with an empty key: the kernel starts (unsigned
+    messages work) and its log warns that messages are not signed."""
+    import subprocess
+    import sys as _sys
+    from jupyter_client import BlockingKernelClient
+    from jupyter_client.connect import write_connection_file
+    require_kernelspec()
+    fname, info = write_connection_file(str(tmp_path / "conn.json"), key=b"")
+    assert info["key"] in ("", b"")
+    log = tmp_path / "kernel.log"
+    with open(log, "wb") as logf:
+        proc = subprocess.Popen([str(KERNEL_EXE), "-f", fname], stdout=logf, stderr=subprocess.STDOUT)
+    kc = BlockingKernelClient()
+    kc.load_connection_file(fname)
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        assert out(kc, "6 * 7") == "42"
+        text = log.read_text()
+        assert "empty key" in text and "not signed" in text, text
+    finally:
+        kc.stop_channels()
+        proc.kill()
+        proc.wait()

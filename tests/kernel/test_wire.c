@@ -572,34 +572,64 @@ static void test_malformed(void)
               strcmp(r.f[2], "<IDS|MSG>") == 0);
         raw_free(&r);
     }
-    /* A frame over the size limit: malformed, drained. */
+    /* A frame over the size limit, correctly signed: malformed (an error
+     * reply can go out: the identities and the header are kept), drained. */
     {
         size_t big = WIRE_MAX_FRAME + 1;
         char *blob = malloc(big);
         memset(blob, '{', big);
-        const char *fr[6] = {"<IDS|MSG>", "sig", GOOD_HDR, "{}", "{}", blob};
-        size_t l6[6] = {9, 3, strlen(GOOD_HDR), 2, 2, big};
+        const char *four[4] = {GOOD_HDR, "{}", "{}", blob};
+        size_t l4[4] = {strlen(GOOD_HDR), 2, 2, big};
+        char sig[65];
+        ref_hmac(KEY, four, l4, sig);
+        const char *fr[6] = {"<IDS|MSG>", sig, GOOD_HDR, "{}", "{}", blob};
+        size_t l6[6] = {9, 64, strlen(GOOD_HDR), 2, 2, big};
         raw_send(dealer, 6, fr, l6);
-        free(blob);
         CHECK_INT(wire_recv(&wk, router, &m, err, sizeof err), WIRE_MALFORMED);
         CHECK_HAS(err, "bytes");
         CHECK_INT(m.n_idents, 1);
+        CHECK(m.header != NULL && strcmp(m.msg_type, "kernel_info_request") == 0);
         msg_free(&m);
         expect_next_good(__LINE__, 29);
+        /* The same with a wrong signature: never answered. */
+        fr[1] = "0000000000000000000000000000000000000000000000000000000000000000";
+        raw_send(dealer, 6, fr, l6);
+        free(blob);
+        CHECK_INT(wire_recv(&wk, router, &m, err, sizeof err), WIRE_BAD_SIGNATURE);
+        CHECK(m.header == NULL);
+        msg_free(&m);
+        expect_next_good(__LINE__, 31);
     }
-    /* Too many frames: malformed, drained. */
+    /* Too many frames (thousands of buffers), correctly signed: malformed
+     * with the header kept for the error reply, drained. */
     {
         int n = WIRE_MAX_FRAMES + 10;
         const char **fr = malloc((size_t)n * sizeof *fr);
+        const char *four[4] = {GOOD_HDR, "{}", "{}", "{}"};
+        size_t l4[4] = {strlen(GOOD_HDR), 2, 2, 2};
+        char sig[65];
+        ref_hmac(KEY, four, l4, sig);
         for (int i = 0; i < n; i++)
             fr[i] = "x";
         fr[0] = "<IDS|MSG>";
+        fr[1] = sig;
+        for (int i = 0; i < 4; i++)
+            fr[2 + i] = four[i];
         raw_send(dealer, n, fr, NULL);
-        free(fr);
         CHECK_INT(wire_recv(&wk, router, &m, err, sizeof err), WIRE_MALFORMED);
         CHECK_HAS(err, "frames");
+        CHECK(m.header != NULL && strcmp(m.msg_type, "kernel_info_request") == 0);
         msg_free(&m);
         expect_next_good(__LINE__, 30);
+        /* Garbage frames only: malformed, drained. */
+        for (int i = 1; i < n; i++)
+            fr[i] = "x";
+        raw_send(dealer, n, fr, NULL);
+        CHECK(wire_recv(&wk, router, &m, err, sizeof err) != WIRE_OK);
+        CHECK(m.header == NULL);
+        msg_free(&m);
+        expect_next_good(__LINE__, 32);
+        free(fr);
     }
 }
 

@@ -94,6 +94,8 @@ int64_t data_num_batches(DataLoader *dl);
 Dataset *data_loader_dataset(DataLoader *dl);
 /* Re-seeds the loader's generator (shuffling and augmentation). */
 void data_loader_seed(DataLoader *dl, uint64_t seed);
+/* The loader's batch size (its .batch_size option, default applied). */
+int64_t data_loader_batch_size(DataLoader *dl);
 
 /* ---- splits --------------------------------------------------------------------- */
 

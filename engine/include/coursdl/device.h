@@ -1,19 +1,24 @@
-/* Devices: the CPU (0) and, when a CUDA backend is loaded, cuda:k (1 + k).
- * Every op runs on the device of its inputs; mixing devices is a
- * DeviceError. */
+/* Devices: the CPU, "ref" (a second CPU backend with plain reference loops,
+ * for checking backends against each other) and, when a CUDA backend is
+ * loaded, cuda:k. Every op runs on the device of its inputs; mixing devices
+ * is a DeviceError. */
 #ifndef COURSDL_DEVICE_H
 #define COURSDL_DEVICE_H
 
 #include <stdbool.h>
 #include "tensor.h"
 
+/* A device is a type (0 cpu, 1 cuda, 2 ref) and an index (0..15). */
+#define DEVICE_MAKE(type, index) ((type) << 4 | (index))
 #define DEVICE_CPU 0
 /* The device cuda:index. */
-#define DEVICE_CUDA(index) (1 + (index))
+#define DEVICE_CUDA(index) DEVICE_MAKE(1, (index))
+/* The reference backend: tensor_to(x, "ref"). */
+#define DEVICE_REF DEVICE_MAKE(2, 0)
 
-/* Parses "cpu", "cuda", "cuda:1" (DeviceError if unknown or absent). */
+/* Parses "cpu", "ref", "cuda", "cuda:1" (DeviceError if unknown or absent). */
 Device device_parse(const char *name);
-/* "cpu" or "cuda:k" (a static string). */
+/* "cpu", "ref" or "cuda:k" (a static string). */
 const char *device_name(Device device);
 /* Number of CUDA devices (0 without a GPU or CUDA backend). */
 int device_count(void);

@@ -137,6 +137,10 @@ void nn_display_out(Module *m);
 /* ---- containers ----------------------------------------------------------- */
 
 /* Layers applied in order: nn_sequential(nn_linear(2, 16), nn_relu(), nn_linear(16, 1)).
+ * Returns a new Module whose forward applies each layer to the previous
+ * one's output (Out[n] of it prints its summary, like print(model)).
+ * Example:
+ *   Module *net = nn_sequential(nn_linear(2, 32), nn_relu(), nn_linear(32, 2));
  * Children are named "0", "1", ... An empty one: nn_sequential_(NULL), then
  * nn_sequential_add. */
 #define nn_sequential(...) nn_sequential_((Module *[]){ __VA_ARGS__, NULL })
@@ -176,7 +180,14 @@ typedef struct LinearOptions {
 /* y = x W^T + b, W (out, in) and b (out) with PyTorch's default init:
  * nn_linear(784, 128) or nn_linear(784, 128, .no_bias = true). x is (..., in).
  * in_features 0: lazy (PyTorch's LazyLinear, Keras's Dense(128)), the size
- * and the initial values come at the first forward: nn_linear(0, 128). */
+ * and the initial values come at the first forward: nn_linear(0, 128).
+ * Arguments: the input (>= 1, or 0 for lazy) and output (>= 1) feature counts.
+ * Returns a new Module (its parameters: "weight", then "bias").
+ * Errors: ValueError for a bad count; its forward raises ShapeError when
+ * x's last dimension is not in_features.
+ * Example:
+ *   Module *layer = nn_linear(2, 16);
+ *   Tensor *h = nn_forward(layer, X);   // (200, 2) -> (200, 16) */
 #define nn_linear(in_features, out_features, ...) \
     nn_linear_(in_features, out_features, &(LinearOptions){ __VA_ARGS__ })
 Module *nn_linear_(int64_t in_features, int64_t out_features, const LinearOptions *options);
@@ -348,7 +359,14 @@ Tensor *nn_bce_with_logits_(Tensor *logits, Tensor *target, const LossOptions *o
 /* Cross-entropy of logits (N, C) (or (N, C, d...)) with int64 class indices
  * (N) or class probabilities / one-hot rows of logits' shape:
  * nn_cross_entropy(logits, y, .label_smoothing = 0.1, .reduction = REDUCTION_SUM).
- * Fused log_softmax + nll. */
+ * Fused log_softmax + nll.
+ * Arguments: raw scores (no softmax before it) and the targets.
+ * Returns a 0-dim tensor (the mean over the batch by default).
+ * Errors: ShapeError when the batch sizes differ; IndexError for a class
+ * index outside [0, C).
+ * Example:
+ *   Tensor *loss = nn_cross_entropy(nn_forward(net, X), y);
+ *   tensor_backward(loss); */
 #define nn_cross_entropy(logits, target, ...) nn_cross_entropy_(logits, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_cross_entropy_(Tensor *logits, Tensor *target, const LossOptions *options);
 /* Negative log-likelihood of log-probabilities (N, C) with int64 class indices (N). */

@@ -41,6 +41,10 @@ typedef struct SGDOptions {
     bool maximize;        /* ascend instead of descend */
 } SGDOptions;
 /* Stochastic gradient descent: optim_sgd(params, .lr = 0.1, .momentum = 0.9).
+ * Arguments: the parameters to update (nn_parameters(model)) and options.
+ * Returns a new Optimizer; Out[n] of it prints it as PyTorch does.
+ * Example:
+ *   Optimizer *opt = optim_sgd(nn_parameters(net), .lr = 0.1);
  * g += wd p; b = momentum b + (1 - dampening) g (b = g at the first step);
  * g = nesterov ? g + momentum b : b; p -= lr g. */
 #define optim_sgd(params, ...) optim_sgd_(params, &(SGDOptions){ __VA_ARGS__ })
@@ -58,7 +62,14 @@ typedef struct AdamOptions {
     bool maximize;
 } AdamOptions;
 /* Adam: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
- * p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps). */
+ * p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+ * Arguments: the parameters to update (nn_parameters(model)) and options.
+ * Returns a new Optimizer; optim_step applies one update.
+ * Errors: ValueError for a negative lr, eps or weight_decay, or betas
+ * outside [0, 1).
+ * Example:
+ *   Optimizer *opt = optim_adam(nn_parameters(net), .lr = 1e-2);
+ *   optim_zero_grad(opt); tensor_backward(loss); optim_step(opt); */
 #define optim_adam(params, ...) optim_adam_(params, &(AdamOptions){ __VA_ARGS__ })
 Optimizer *optim_adam_(ParamList *params, const AdamOptions *options);
 /* AdamW: Adam with decoupled weight decay (default weight_decay 1e-2). */

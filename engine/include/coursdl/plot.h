@@ -78,7 +78,13 @@ typedef struct PlotOptions {
 } PlotOptions;
 
 /* Draws y against x (n points; x NULL: 0..n-1):
- * plt_plot(x, y, 100, .color = "tab:red", .linestyle = "--", .label = "cos"). */
+ * plt_plot(x, y, 100, .color = "tab:red", .linestyle = "--", .label = "cos").
+ * Arguments: x and y as arrays of float or double (or tensor data), n the
+ * number of points, options as matplotlib's keyword arguments.
+ * Shown at plt_show() or at the end of the cell, as matplotlib inline does.
+ * Example:
+ *   double xs[] = {0, 1, 2, 3}, ys[] = {0, 1, 4, 9};
+ *   plt_plot(xs, ys, 4, .label = "x^2"); plt_legend(); plt_show(); */
 #define plt_plot(x, y, n, ...) plt_plot_((x), PLT_DTYPE(x), (y), PLT_DTYPE(y), (long)(n), &(PlotOptions){ __VA_ARGS__ })
 void plt_plot_(const void *x, int xtype, const void *y, int ytype, long n, const PlotOptions *o);
 

@@ -17,7 +17,7 @@ typedef struct Generator Generator;
 /* Element types. DT_FLOAT32 (0) is the default. */
 typedef enum DType { DT_FLOAT32 = 0, DT_FLOAT64, DT_INT64, DT_UINT8, DT_BOOL } DType;
 
-/* A device: 0 is the CPU, 1 + k is cuda:k (see device.h). */
+/* A device: a type (cpu, cuda, ref) and an index (see device.h). */
 typedef int Device;
 
 #define TENSOR_MAX_DIMS 8
@@ -34,7 +34,13 @@ typedef int Device;
 /* Uninitialized tensor of the given dims (default dtype): tensor_empty(2, 3). */
 #define tensor_empty(...) tensor_empty_shape(CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_empty_shape(int ndim, const int64_t *dims);
-/* Zeros: tensor_zeros(2, 3). */
+/* Zeros: tensor_zeros(2, 3).
+ * Arguments: the sizes of the dimensions (1 to 8 of them), each >= 0.
+ * Returns a new float32 tensor of zeros on the default device
+ * (tensor_to(t, DT_...) or tensor_zeros_like for another dtype).
+ * Errors: ShapeError for a negative size or more than 8 dimensions.
+ * Example:
+ *   Tensor *b = tensor_zeros(16);       // a bias vector */
 #define tensor_zeros(...) tensor_zeros_shape(CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_zeros_shape(int ndim, const int64_t *dims);
 /* Ones: tensor_ones(2, 3). */
@@ -67,7 +73,14 @@ Tensor *tensor_linspace(double start, double end, int64_t steps);
 Tensor *tensor_eye(int64_t n);
 /* Uniform [0, 1) values: tensor_rand(2, 3). Uses the default generator. */
 #define tensor_rand(...) tensor_rand_shape(NULL, CDL_SHAPE(__VA_ARGS__))
-/* Standard normal values: tensor_randn(2, 3). */
+/* Standard normal values: tensor_randn(2, 3).
+ * Arguments: the sizes of the dimensions (1 to 8 of them), each >= 0.
+ * Returns a new float32 tensor on the default device, drawn from the
+ * default generator (manual_seed(s) makes it repeatable).
+ * Errors: ShapeError for a negative size or more than 8 dimensions.
+ * Example:
+ *   manual_seed(0);
+ *   Tensor *X = tensor_randn(200, 2);   // 200 points in the plane */
 #define tensor_randn(...) tensor_randn_shape(NULL, CDL_SHAPE(__VA_ARGS__))
 /* Random int64 in [low, high): tensor_randint(0, 10, 2, 3). */
 #define tensor_randint(low, high, ...) tensor_randint_shape(NULL, low, high, CDL_SHAPE(__VA_ARGS__))
@@ -375,7 +388,14 @@ bool tensor_all(Tensor *x);
 
 /* ---- linear algebra ------------------------------------------------------------ */
 
-/* Matrix product with NumPy semantics: 1-D vectors, batched (broadcast) stacks. */
+/* Matrix product with NumPy semantics: 1-D vectors, batched (broadcast) stacks.
+ * Arguments: a (..., n, k) and b (..., k, m); a 1-D a is a row (k), a 1-D b
+ * a column (k); leading dimensions broadcast.
+ * Returns a new tensor (..., n, m), recorded for autograd.
+ * Errors: ShapeError naming both shapes when the inner sizes differ;
+ * DeviceError when a and b are on different devices.
+ * Example:
+ *   Tensor *y = tensor_matmul(X, W);    // (200, 2) x (2, 16) -> (200, 16) */
 Tensor *tensor_matmul(Tensor *a, Tensor *b);
 /* (n, m) @ (m, p). */
 Tensor *tensor_mm(Tensor *a, Tensor *b);

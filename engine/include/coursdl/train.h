@@ -88,7 +88,18 @@ typedef struct FitOptions {
                                  2 one line per epoch, 0 (or -1) silent */
 } FitOptions;
 
-/* Trains model; returns the per-epoch History. The first epoch's line names the loss used. */
+/* Trains model; returns the per-epoch History. The first epoch's line names the loss used.
+ * Arguments: the model and options: the data (.x and .y, or .loader), the
+ * .loss (a Keras or PyTorch name; default: from the targets and the last
+ * layer), .optimizer (a name such as "adam" or an Optimizer *; default Adam),
+ * .epochs, .batch_size, .metrics ("accuracy"), .validation_split, .verbose ...
+ * Settings given to nn_compile are used when not given here.
+ * Returns the History (Out[n] shows a table of epochs x metrics;
+ * plt_history_of(h) plots it).
+ * Errors: ShapeError when x and y do not have the same number of samples.
+ * Example:
+ *   History *h = nn_fit(net, .x = X, .y = y, .epochs = 10, .metrics = "accuracy");
+ *   h */
 #define nn_fit(model, ...) nn_fit_((model), &(FitOptions){ .verbose = 1, __VA_ARGS__ })
 History *nn_fit_(Module *model, const FitOptions *options);
 

@@ -1,22 +1,18 @@
-/* Fused batch normalisation for training: one node per call. Forward and
- * backward are per-channel loops over (N, C, L) (parallel over channels);
- * with create_graph the backward is the same formula written with
- * differentiable ops:
+/* The CPU backend's training batch norm (entries batch_norm and _bwd):
+ * per-channel loops over (N, C, L), parallel over channels; the forward
+ * also updates the running statistics:
  *   gx = w invstd (g - mean(g) - xhat mean(g xhat)), gw = sum(g xhat), gb = sum(g). */
-#pragma GCC optimize("O3")
-#include "nn_internal.h"
+#include "cpu.h"
 #include "../parallel/pool.h"
 
 #include <math.h>
 
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-
 typedef struct BNJob {
     DType dt;
     int64_t N, C, L;
-    double eps;
+    double eps, momentum;
     const void *x, *w, *b, *g;
-    void *y, *mean, *invstd, *var, *gx, *gw, *gb;
+    void *y, *mean, *invstd, *rmean, *rvar, *gx, *gw, *gb;
 } BNJob;
 
 /* Reductions with 8 independent double accumulators: no serial add chain,
@@ -67,7 +63,16 @@ static void bn_fwd_##T(const BNJob *J, int64_t c0, int64_t c1) \
         double var = q / M, is = 1 / sqrt(var + J->eps); \
         ((T *)J->mean)[c] = (T)mu; \
         ((T *)J->invstd)[c] = (T)is; \
-        ((double *)J->var)[c] = var; \
+        if (J->rmean) { \
+            /* running = (1 - momentum) running + momentum batch (var unbiased), \
+             * rounded as the engine's in-place ops round it */ \
+            double M1 = M > 1 ? M - 1 : 1; \
+            T *rm = (T *)J->rmean + c, *rv = (T *)J->rvar + c; \
+            *rm = *rm * (T)(1 - J->momentum); \
+            *rm += (T)J->momentum * (T)mu; \
+            *rv = *rv * (T)(1 - J->momentum); \
+            *rv += (T)(var * (J->momentum * M / M1)); \
+        } \
         T scale = (T)(is * (w ? (double)w[c] : 1.0)), shift = (T)((b ? (double)b[c] : 0.0) - mu * (double)scale); \
         for (int64_t n = 0; n < N; n++) { \
             const T *r = x + (n * C + c) * L; \
@@ -131,78 +136,23 @@ static void ncl(const Tensor *x, int64_t *N, int64_t *C, int64_t *L)
         *L *= x->shape[d];
 }
 
-/* x viewed (1, C, 1...) for broadcasting a per-channel tensor. */
-static Tensor *chan(Tensor *t, int ndim)
+static void *ptr_or_null(const Tensor *t) { return t ? t_ptr(t) : NULL; }
+
+void cpu_batch_norm(BatchNormArgs *a)
 {
-    int64_t s[TENSOR_MAX_DIMS];
-    for (int d = 0; d < ndim; d++)
-        s[d] = d == 1 ? t->numel : 1;
-    return tensor_reshape_shape(t, ndim, s);
+    BNJob J = { .dt = a->x->dtype, .eps = a->eps, .momentum = a->momentum, .x = t_ptr(a->x),
+                .w = ptr_or_null(a->w), .b = ptr_or_null(a->b), .y = t_ptr(a->y), .mean = t_ptr(a->mean),
+                .invstd = t_ptr(a->invstd), .rmean = ptr_or_null(a->running_mean),
+                .rvar = ptr_or_null(a->running_var) };
+    ncl(a->x, &J.N, &J.C, &J.L);
+    parallel_for(J.C, a->x->numel >= 65536 ? 1 : J.C, fwd_range, &J);
 }
 
-static void bn_bw(Node *n, Tensor *gr, Tensor **gi, const bool *need)
+void cpu_batch_norm_bwd(BatchNormBwdArgs *a)
 {
-    Tensor *x = n->saved[0], *mean = n->saved[1], *invstd = n->saved[2];
-    Tensor *w = n->n_saved > 3 ? n->saved[3] : NULL;
-    bool affine = n->n_inputs > 1;
-    int64_t N, C, L;
-    ncl(x, &N, &C, &L);
-    if (!ag_on()) {
-        Tensor *gc = t_contig(gr);
-        BNJob J = { x->dtype, N, C, L, 0, t_ptr(x), w ? t_ptr(w) : NULL, NULL, t_ptr(gc), NULL, t_ptr(mean),
-                    t_ptr(invstd), NULL, NULL, NULL, NULL };
-        Tensor *gx = need[0] ? t_new(x->dtype, x->ndim, x->shape, x->device) : NULL;
-        Tensor *gw = affine && need[1] ? t_new(x->dtype, 1, (int64_t[]){ C }, x->device) : NULL;
-        Tensor *gb = affine && need[2] ? t_new(x->dtype, 1, (int64_t[]){ C }, x->device) : NULL;
-        J.gx = gx ? t_ptr(gx) : NULL;
-        J.gw = gw ? t_ptr(gw) : NULL;
-        J.gb = gb ? t_ptr(gb) : NULL;
-        parallel_for(C, x->numel >= 65536 ? 1 : C, bwd_range, &J);
-        gi[0] = gx;
-        if (affine) { gi[1] = gw; gi[2] = gb; }
-        return;
-    }
-    /* Differentiable form: recompute the statistics from x itself. */
-    Tensor *xin = n->inputs[0];
-    int dims[TENSOR_MAX_DIMS], nd = 0;
-    for (int d = 0; d < x->ndim; d++)
-        if (d != 1) dims[nd++] = d;
-    Tensor *mu = tensor_mean_dims(xin, nd, dims, true);
-    Tensor *is = tensor_reciprocal(tensor_sqrt(tensor_add_scalar(tensor_var_dims(xin, nd, dims, 0, true), n->d[0])));
-    Tensor *xhat = tensor_mul(tensor_sub(xin, mu), is);
-    Tensor *gxhat = affine ? tensor_mul(gr, chan(n->inputs[1], x->ndim)) : gr;
-    if (need[0])
-        gi[0] = tensor_mul(is, tensor_sub(tensor_sub(gxhat, tensor_mean_dims(gxhat, nd, dims, true)),
-                                          tensor_mul(xhat, tensor_mean_dims(tensor_mul(gxhat, xhat), nd, dims, true))));
-    if (affine && need[1])
-        gi[1] = tensor_sum_dims(tensor_mul(gr, xhat), nd, dims, false);
-    if (affine && need[2])
-        gi[2] = tensor_sum_dims(gr, nd, dims, false);
-}
-static const GradRule rule_BatchNorm = { "NativeBatchNormBackward0", bn_bw };
-
-Tensor *nn_f_batch_norm_train(Tensor *x, Tensor *w, Tensor *b, double eps, Tensor **batch_mean, Tensor **batch_var)
-{
-    int64_t N, C, L;
-    ncl(x, &N, &C, &L);
-    Tensor *xc = t_contig(x);
-    Tensor *wc = w ? t_contig(t_convert(w, x->dtype)) : NULL, *bc = b ? t_contig(t_convert(b, x->dtype)) : NULL;
-    Tensor *y = t_new(x->dtype, x->ndim, x->shape, x->device);
-    Tensor *mean = t_new(x->dtype, 1, (int64_t[]){ C }, x->device);
-    Tensor *invstd = t_new(x->dtype, 1, (int64_t[]){ C }, x->device);
-    Tensor *var = t_new(DT_FLOAT64, 1, (int64_t[]){ C }, x->device);
-    BNJob J = { x->dtype, N, C, L, eps, t_ptr(xc), wc ? t_ptr(wc) : NULL, bc ? t_ptr(bc) : NULL, NULL, t_ptr(y),
-                t_ptr(mean), t_ptr(invstd), t_ptr(var), NULL, NULL, NULL };
-    parallel_for(C, x->numel >= 65536 ? 1 : C, fwd_range, &J);
-    if (ag_on() && (x->requires_grad || (w && w->requires_grad) || (b && b->requires_grad))) {
-        Node *n = w ? AG_RECORD(y, rule_BatchNorm, x, w, b) : AG_RECORD(y, rule_BatchNorm, x);
-        ag_save(n, xc);
-        ag_save(n, mean);
-        ag_save(n, invstd);
-        if (wc) ag_save(n, wc);
-        n->d[0] = eps;
-    }
-    *batch_mean = mean;
-    *batch_var = var;
-    return y;
+    BNJob J = { .dt = a->x->dtype, .x = t_ptr(a->x), .w = ptr_or_null(a->w), .g = t_ptr(a->gy),
+                .mean = t_ptr(a->mean), .invstd = t_ptr(a->invstd), .gx = ptr_or_null(a->gx),
+                .gw = ptr_or_null(a->gw), .gb = ptr_or_null(a->gb) };
+    ncl(a->x, &J.N, &J.C, &J.L);
+    parallel_for(J.C, a->x->numel >= 65536 ? 1 : J.C, bwd_range, &J);
 }

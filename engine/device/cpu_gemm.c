@@ -1,7 +1,7 @@
-/* A threaded gemm for the layers' fused kernels: OpenBLAS runs
+/* A threaded gemm for the CPU backend's layer kernels: OpenBLAS runs
  * single-threaded (one pool only), so big products are split by rows (or
  * by columns when there are few rows) over the engine's pool. */
-#include "nn_internal.h"
+#include "cpu.h"
 #include "../parallel/pool.h"
 
 #include <cblas.h>
@@ -43,7 +43,7 @@ static void gemm_part(int64_t b, int64_t e, void *arg)
                     (const double *)B, (int)J->ldb, J->beta, (double *)C, (int)J->ldc);
 }
 
-void nn_gemm(DType dtype, bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha,
+void cpu_gemm(DType dtype, bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha,
              const void *A, int64_t lda, const void *B, int64_t ldb, double beta, void *C, int64_t ldc)
 {
     if (M <= 0 || N <= 0)

@@ -1,17 +1,21 @@
-/* The usual 2x2 / stride 2 / no padding float32 max-pool, forward and
- * backward, without an argmax array: the backward finds each window's
- * argmax again from x with the same compares (cheaper than writing and
- * reading 8-byte indices) and writes every input cell once (gy at the
- * argmax, 0 elsewhere). NaN wins like in PyTorch (NN_MAX_TAKES); ties
- * keep the first. */
-#include "nn_internal.h"
+/* The CPU backend's fused max-pool (entries max_pool2x2 and _bwd): the
+ * usual 2x2 / stride 2 / no padding float32 max-pool without an argmax
+ * array: the backward finds each window's argmax again from x with the same
+ * compares (cheaper than writing and reading 8-byte indices) and writes
+ * every input cell once (gy at the argmax, 0 elsewhere). NaN wins like in
+ * PyTorch (NN_MAX_TAKES); ties keep the first. */
+#include "cpu.h"
+#include "../parallel/pool.h"
 
 #include <immintrin.h>
 
+/* Max-pool's rule, PyTorch's (as in cpu_pool.c). */
+#define NN_MAX_TAKES(v, m) ((v) > (m) || (v) != (v))
+
 
 /* gcc vectorises this plain loop of selects (O3, AVX2 clone). */
-__attribute__((target_clones("arch=x86-64-v3", "default"), optimize("O3")))
-void maxpool2_forward_f32(const float *x, float *y, int64_t H, int64_t W, int64_t OH, int64_t OW, int64_t c0,
+__attribute__((target_clones(CDL_VEC_TARGET, "default")))
+static void maxpool2_forward_f32(const float *x, float *y, int64_t H, int64_t W, int64_t OH, int64_t OW, int64_t c0,
                           int64_t c1)
 {
     for (int64_t c = c0; c < c1; c++) {
@@ -103,7 +107,7 @@ __attribute__((target("avx2"))) static void bw_row_avx2(const float *r0, const f
     }
 }
 
-void maxpool2_backward_f32(const float *x, const float *gy, float *gx, int64_t H, int64_t W, int64_t OH,
+static void maxpool2_backward_f32(const float *x, const float *gy, float *gx, int64_t H, int64_t W, int64_t OH,
                            int64_t OW, int64_t c0, int64_t c1)
 {
     static int avx2 = -1;
@@ -123,4 +127,30 @@ void maxpool2_backward_f32(const float *x, const float *gy, float *gx, int64_t H
         for (int64_t i = 2 * OH; i < H; i++)      /* an odd last row */
             memset(gimg + i * W, 0, sizeof(float) * (size_t)W);
     }
+}
+
+typedef struct Pool2Job { const PoolGeom *g; const float *x, *gy; float *y, *gx; } Pool2Job;
+
+static void fwd_range(int64_t b, int64_t e, void *arg)
+{
+    Pool2Job *J = arg;
+    maxpool2_forward_f32(J->x, J->y, J->g->H, J->g->W, J->g->OH, J->g->OW, b, e);
+}
+
+static void bwd_range(int64_t b, int64_t e, void *arg)
+{
+    Pool2Job *J = arg;
+    maxpool2_backward_f32(J->x, J->gy, J->gx, J->g->H, J->g->W, J->g->OH, J->g->OW, b, e);
+}
+
+void cpu_max_pool2x2(MaxPool2x2Args *a)
+{
+    Pool2Job J = { &a->g, t_ptr(a->x), NULL, t_ptr(a->y), NULL };
+    parallel_for(a->g.NC, a->y->numel >= 32768 ? 1 : a->g.NC, fwd_range, &J);
+}
+
+void cpu_max_pool2x2_bwd(MaxPool2x2BwdArgs *a)
+{
+    Pool2Job J = { &a->g, t_ptr(a->x), t_ptr(a->gy), NULL, t_ptr(a->gx) };
+    parallel_for(a->g.NC, a->gy->numel >= 32768 ? 1 : a->g.NC, bwd_range, &J);
 }

@@ -1,10 +1,10 @@
-/* Convolution kernels on contiguous CPU float buffers: im2col / col2im
- * over the whole batch (columns n*L + l), and the three products of a
+/* The CPU backend's convolutions, on contiguous float buffers: im2col /
+ * col2im over the whole batch (columns n*L + l), the three products of a
  * convolution (forward, input gradient, weight gradient) as one gemm per
- * group. Shared by Conv1d/Conv2d/ConvTranspose2d and the unfold/fold ops. */
-/* O3: the copy loops below vectorise. */
-#pragma GCC optimize("O3")
-#include "conv_internal.h"
+ * group, and Conv2d's chunked forward and backward (fused bias and ReLU).
+ * Entries: conv2d, conv2d_bwd, conv_transpose2d, conv_transpose2d_bwd,
+ * im2col, col2im. */
+#include "cpu.h"
 #include "../parallel/pool.h"
 
 #include <stdlib.h>
@@ -106,14 +106,14 @@ static void col2im_range(int64_t b, int64_t e, void *arg)
     else col2im_double(J->g, J->src, J->dst, b, e);
 }
 
-void conv_im2col(const ConvGeom *g, DType dt, const void *x, void *cols)
+static void conv_im2col(const ConvGeom *g, DType dt, const void *x, void *cols)
 {
     ColJob J = { g, dt, x, cols };
     int64_t per = g->C * g->kh * g->kw * g->OH * g->OW;
     parallel_for(g->N, per * g->N >= 65536 ? 1 : g->N, im2col_range, &J);
 }
 
-void conv_col2im(const ConvGeom *g, DType dt, const void *cols, void *x)
+static void conv_col2im(const ConvGeom *g, DType dt, const void *cols, void *x)
 {
     ColJob J = { g, dt, cols, x };
     int64_t per = g->C * g->kh * g->kw * g->OH * g->OW;
@@ -143,37 +143,37 @@ static void transpose_range(int64_t b, int64_t e, void *arg)
         }
 }
 
-void conv_transpose_nol(DType dt, int64_t N, int64_t O, int64_t L, const void *src, void *dst, const void *bias,
+static void conv_transpose_nol(DType dt, int64_t N, int64_t O, int64_t L, const void *src, void *dst, const void *bias,
                         bool to_nol)
 {
     TJob J = { dt, N, O, L, src, dst, bias, to_nol };
     parallel_for(N, N * O * L >= 65536 ? 1 : N, transpose_range, &J);
 }
 
-void conv_gemm_forward(const ConvGeom *g, DType dt, const void *w, const void *cols, void *out_t)
+static void conv_gemm_forward(const ConvGeom *g, DType dt, const void *w, const void *cols, void *out_t)
 {
     int64_t Og = g->O / g->groups, CKg = g->C / g->groups * g->kh * g->kw, NL = g->N * g->OH * g->OW;
     size_t es = dtype_size(dt);
     for (int gr = 0; gr < g->groups; gr++)
-        nn_gemm(dt, false, false, Og, NL, CKg, 1.0, (const char *)w + gr * Og * CKg * es, CKg,
+        cpu_gemm(dt, false, false, Og, NL, CKg, 1.0, (const char *)w + gr * Og * CKg * es, CKg,
                 (const char *)cols + gr * CKg * NL * es, NL, 0.0, (char *)out_t + gr * Og * NL * es, NL);
 }
 
-void conv_gemm_input(const ConvGeom *g, DType dt, const void *w, const void *g_t, void *gcols)
+static void conv_gemm_input(const ConvGeom *g, DType dt, const void *w, const void *g_t, void *gcols)
 {
     int64_t Og = g->O / g->groups, CKg = g->C / g->groups * g->kh * g->kw, NL = g->N * g->OH * g->OW;
     size_t es = dtype_size(dt);
     for (int gr = 0; gr < g->groups; gr++)
-        nn_gemm(dt, true, false, CKg, NL, Og, 1.0, (const char *)w + gr * Og * CKg * es, CKg,
+        cpu_gemm(dt, true, false, CKg, NL, Og, 1.0, (const char *)w + gr * Og * CKg * es, CKg,
                 (const char *)g_t + gr * Og * NL * es, NL, 0.0, (char *)gcols + gr * CKg * NL * es, NL);
 }
 
-void conv_gemm_weight(const ConvGeom *g, DType dt, const void *g_t, const void *cols, void *gw)
+static void conv_gemm_weight(const ConvGeom *g, DType dt, const void *g_t, const void *cols, void *gw)
 {
     int64_t Og = g->O / g->groups, CKg = g->C / g->groups * g->kh * g->kw, NL = g->N * g->OH * g->OW;
     size_t es = dtype_size(dt);
     for (int gr = 0; gr < g->groups; gr++)
-        nn_gemm(dt, false, true, Og, CKg, NL, 1.0, (const char *)g_t + gr * Og * NL * es, NL,
+        cpu_gemm(dt, false, true, Og, CKg, NL, 1.0, (const char *)g_t + gr * Og * NL * es, NL,
                 (const char *)cols + gr * CKg * NL * es, NL, 0.0, (char *)gw + gr * Og * CKg * es, CKg);
 }
 
@@ -226,13 +226,13 @@ static void im2col_chunk(const ConvGeom *g, DType dt, const char *x, int64_t n0,
 /* Row kernels of the layout pass, vectorised (AVX2 clone); the masks are
  * selects, never branches (a ReLU's sign pattern is random). */
 #define ROW_OPS(T) \
-__attribute__((target_clones("arch=x86-64-v3", "default"))) \
+__attribute__((target_clones(CDL_VEC_TARGET, "default"))) \
 static void row_bias_##T(T *restrict d, const T *restrict s, T v, int64_t L, bool relu) \
 { \
     if (relu) for (int64_t l = 0; l < L; l++) { T u = s[l] + v; d[l] = u < 0 ? (T)0 : u; } \
     else for (int64_t l = 0; l < L; l++) d[l] = s[l] + v; \
 } \
-__attribute__((target_clones("arch=x86-64-v3", "default"))) \
+__attribute__((target_clones(CDL_VEC_TARGET, "default"))) \
 static void row_mask_##T(T *restrict d, const T *restrict s, const T *restrict m, int64_t L) \
 { \
     for (int64_t l = 0; l < L; l++) d[l] = m[l] > 0 ? s[l] : (T)0; \
@@ -283,7 +283,7 @@ static void fwd_chunks(int64_t b, int64_t e, void *arg)
         char *buf = J->cols ? J->cols + n0 * CK * L * (int64_t)es : scratch;
         im2col_chunk(g, J->dt, J->x, n0, m, buf);
         for (int gr = 0; gr < g->groups; gr++)
-            nn_gemm(J->dt, false, false, Og, mL, CKg, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
+            cpu_gemm(J->dt, false, false, Og, mL, CKg, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
                     buf + gr * CKg * mL * (int64_t)es, mL, 0.0, (char *)ot + gr * Og * mL * (int64_t)es, mL);
         chunk_transpose(J->dt, m, g->O, L, ot, J->y + n0 * g->O * L * (int64_t)es, J->b, true, J->relu, NULL);
     }
@@ -291,7 +291,7 @@ static void fwd_chunks(int64_t b, int64_t e, void *arg)
     free(ot);
 }
 
-int64_t conv_forward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *b, void *y,
+static int64_t conv_forward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *b, void *y,
                             void *cols, bool relu)
 {
     ImgJob J = { .g = g, .dt = dt, .x = x, .w = w, .b = b, .y = y, .cols = cols, .relu = relu,
@@ -343,12 +343,12 @@ static void bwd_chunks(int64_t b, int64_t e, void *arg)
             char *cb = J->cols ? J->cols + n0 * CK * L * (int64_t)es : buf;
             if (!J->cols) im2col_chunk(g, J->dt, J->x, n0, m, cb);
             for (int gr = 0; gr < g->groups; gr++)
-                nn_gemm(J->dt, false, true, Og, CKg, mL, 1.0, tbuf + gr * Og * mL * (int64_t)es, mL,
+                cpu_gemm(J->dt, false, true, Og, CKg, mL, 1.0, tbuf + gr * Og * mL * (int64_t)es, mL,
                         cb + gr * CKg * mL * (int64_t)es, mL, 0.0, gw + gr * Og * CKg * (int64_t)es, CKg);
         }
         if (J->need_x) {
             for (int gr = 0; gr < g->groups; gr++)
-                nn_gemm(J->dt, true, false, CKg, mL, Og, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
+                cpu_gemm(J->dt, true, false, CKg, mL, Og, 1.0, J->w + gr * Og * CKg * (int64_t)es, CKg,
                         tbuf + gr * Og * mL * (int64_t)es, mL, 0.0, (char *)buf + gr * CKg * mL * (int64_t)es, mL);
             ConvGeom g1 = *g;
             g1.N = m;
@@ -361,7 +361,7 @@ static void bwd_chunks(int64_t b, int64_t e, void *arg)
     free(tbuf);
 }
 
-void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *gy,
+static void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void *w, const void *gy,
                           void *gx, void *gw, void *gb, const void *cols, int64_t nb, const void *ymask)
 {
     size_t es = dtype_size(dt);
@@ -389,3 +389,78 @@ void conv_backward_images(const ConvGeom *g, DType dt, const void *x, const void
         }
     }
 }
+
+/* ---- the entries ---- */
+
+void cpu_conv2d(Conv2dArgs *a)
+{
+    const ConvGeom *g = &a->g;
+    DType dt = a->x->dtype;
+    /* The weight gradient needs the im2col columns again: keep them (freed
+     * with the graph after the backward) rather than compute them twice. */
+    Tensor *cols = a->keep ? t_new(dt, 1, (int64_t[]){ g->C * g->kh * g->kw * g->N * g->OH * g->OW }, a->x->device)
+                           : NULL;
+    int64_t nb = conv_forward_images(g, dt, t_ptr(a->x), t_ptr(a->w), a->b ? t_ptr(a->b) : NULL, t_ptr(a->y),
+                                     cols ? t_ptr(cols) : NULL, a->relu);
+    a->kept = cols;
+    a->kept_chunk = nb;
+}
+
+void cpu_conv2d_bwd(Conv2dBwdArgs *a)
+{
+    const Tensor *cols = a->kept && a->kept->device == a->x->device ? a->kept : NULL;
+    conv_backward_images(&a->g, a->x->dtype, t_ptr(a->x), t_ptr(a->w), t_ptr(a->gy), a->gx ? t_ptr(a->gx) : NULL,
+                         a->gw ? t_ptr(a->gw) : NULL, a->gb ? t_ptr(a->gb) : NULL, cols ? t_ptr(cols) : NULL,
+                         a->kept_chunk, a->ymask ? t_ptr(a->ymask) : NULL);
+}
+
+/* y = col2im(W^T x): the input-gradient of the conv g, plus the bias. */
+void cpu_conv_transpose2d(ConvTranspose2dArgs *a)
+{
+    const ConvGeom *g = &a->g;
+    DType dt = a->x->dtype;
+    Device dev = a->x->device;
+    int64_t NL = g->N * g->OH * g->OW, CK = g->C * g->kh * g->kw;
+    Tensor *xt = t_new(dt, 2, (int64_t[]){ g->O, NL }, dev);
+    conv_transpose_nol(dt, g->N, g->O, g->OH * g->OW, t_ptr(a->x), t_ptr(xt), NULL, false);
+    Tensor *gcols = t_new(dt, 2, (int64_t[]){ CK, NL }, dev);
+    conv_gemm_input(g, dt, t_ptr(a->w), t_ptr(xt), t_ptr(gcols));
+    conv_col2im(g, dt, t_ptr(gcols), t_ptr(a->y));
+    if (a->b) {
+        int64_t HW = g->H * g->W;
+        for (int64_t i = 0; i < g->N * g->C; i++) {
+            int64_t c = i % g->C;
+            if (dt == DT_FLOAT32) {
+                float *p = (float *)t_ptr(a->y) + i * HW, bv = ((const float *)t_ptr(a->b))[c];
+                for (int64_t k = 0; k < HW; k++) p[k] += bv;
+            } else {
+                double *p = (double *)t_ptr(a->y) + i * HW, bv = ((const double *)t_ptr(a->b))[c];
+                for (int64_t k = 0; k < HW; k++) p[k] += bv;
+            }
+        }
+    }
+}
+
+/* gx = conv(gy, w) (the forward of the conv g), gw = x_t @ im2col(gy)^T. */
+void cpu_conv_transpose2d_bwd(ConvTranspose2dBwdArgs *a)
+{
+    const ConvGeom *g = &a->g;
+    DType dt = a->x->dtype;
+    Device dev = a->x->device;
+    int64_t NL = g->N * g->OH * g->OW, CK = g->C * g->kh * g->kw;
+    Tensor *cols = t_new(dt, 2, (int64_t[]){ CK, NL }, dev);
+    conv_im2col(g, dt, t_ptr(a->gy), t_ptr(cols));
+    if (a->gx) {
+        Tensor *ot = t_new(dt, 2, (int64_t[]){ g->O, NL }, dev);
+        conv_gemm_forward(g, dt, t_ptr(a->w), t_ptr(cols), t_ptr(ot));
+        conv_transpose_nol(dt, g->N, g->O, g->OH * g->OW, t_ptr(ot), t_ptr(a->gx), NULL, true);
+    }
+    if (a->gw) {
+        Tensor *xt = t_new(dt, 2, (int64_t[]){ g->O, NL }, dev);
+        conv_transpose_nol(dt, g->N, g->O, g->OH * g->OW, t_ptr(a->x), t_ptr(xt), NULL, false);
+        conv_gemm_weight(g, dt, t_ptr(xt), t_ptr(cols), t_ptr(a->gw));
+    }
+}
+
+void cpu_im2col(ColsArgs *a) { conv_im2col(&a->g, a->in->dtype, t_ptr(a->in), t_ptr(a->out)); }
+void cpu_col2im(ColsArgs *a) { conv_col2im(&a->g, a->in->dtype, t_ptr(a->in), t_ptr(a->out)); }
