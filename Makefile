@@ -218,8 +218,9 @@ install: runtime-deps
 	install -m 644 engine/include/coursdl/*.h $(DESTDIR)$(INCLUDEDIR)/coursdl/
 	install -m 644 kernel/include/*.h $(DESTDIR)$(DATADIR)/include/
 	install -m 644 notebooks/etudiant/*.ipynb $(DESTDIR)$(DATADIR)/notebooks/
-	@# The course's datasets, when the checkout has them beside it (shared/data).
-	$(if $(wildcard $(DATA_SRC)/*/),cp -r $(wildcard $(DATA_SRC)/*/) $(DESTDIR)$(DATADIR)/data/)
+	@# The course's datasets, when the checkout has them beside it (shared/data). An empty
+	@# DATA_SRC means none: "$(DATA_SRC)/*/" would then be "/*/", the whole root filesystem.
+	$(if $(strip $(DATA_SRC)),$(if $(wildcard $(DATA_SRC)/*/),cp -r $(wildcard $(DATA_SRC)/*/) $(DESTDIR)$(DATADIR)/data/))
 	sed -e 's|@KERNEL@|$(BINDIR)/coursdl-kernel|' \
 	    $(if $(KERNEL_THREADS),-e 's|"env": {|"env": {"COURSDL_NUM_THREADS": "$(KERNEL_THREADS)"$(comma) |') \
 	    kernelspec/kernel.json.in > $(INSTALLED_KERNELSPEC)/kernel.json
