@@ -209,11 +209,18 @@ def test_run_all_of_a_course_notebook(browser, lab):
     path = lab.root / name
     deadline = time.monotonic() + 30
     while True:
-        saved = json.loads(path.read_text())
-        counts = [c.get("execution_count") for c in saved["cells"] if c["cell_type"] == "code"]
+        # The save is asynchronous: poll the file it writes. jupyter_server's
+        # "atomic" writing rewrites the file in place (after a backup copy),
+        # so a read may see it empty or cut short: read again.
+        try:
+            saved = json.loads(path.read_text())
+            counts = [c.get("execution_count") for c in saved["cells"] if c["cell_type"] == "code"]
+        except json.JSONDecodeError:
+            saved, counts = None, [None]
         if all(counts) or time.monotonic() > deadline:
             break
-        page.wait_for_timeout(200)  # the save is asynchronous: poll the file it writes
+        page.wait_for_timeout(200)
+    assert saved is not None, f"{path} is not a complete notebook 30 s after the save"
     assert all(counts), counts
     errs = [o for c in saved["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
             if o["output_type"] == "error"]
