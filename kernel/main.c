@@ -190,12 +190,6 @@ static void load_engine(void)
     loaded = true;
 }
 
-static bool needs_engine(const char *msg_type)
-{
-    return !strcmp(msg_type, "execute_request") || !strcmp(msg_type, "complete_request")
-        || !strcmp(msg_type, "inspect_request");
-}
-
 int main(int argc, char **argv)
 {
     const char *conn_file = NULL;
@@ -273,7 +267,7 @@ int main(int argc, char **argv)
     for (;;) {
         Msg m;
         if (receive(K.shell, &m, "shell")) {
-            if (needs_engine(m.msg_type))
+            if (shell_message_needs_engine(m.msg_type))
                 load_engine();
             handle_shell_message(&m);
             msg_free(&m);
