@@ -16,7 +16,21 @@ typedef struct BackwardOptions {
 
 /* Computes gradients of t (a scalar, or pass .gradient) and accumulates them
  * into the .grad of the leaves: tensor_backward(loss) or
- * tensor_backward(y, .gradient = g, .retain_graph = true). */
+ * tensor_backward(y, .gradient = g, .retain_graph = true).
+ * Arguments: the output (normally a 0-dim loss); options .gradient
+ * (d(loss)/d(t), of t's shape, for a non-scalar t), .retain_graph (to call
+ * backward again through the same graph), .create_graph (to differentiate
+ * the gradients again).
+ * Returns nothing; tensor_grad(w) of each leaf w that requires grad now
+ * holds its gradient, added to what was there (clear with optim_zero_grad).
+ * Errors: RuntimeError when t does not require grad, for a non-scalar t
+ * without .gradient, for a second backward through a graph already freed
+ * (use .retain_graph = true), or when a saved tensor was changed in place;
+ * ShapeError when .gradient does not have t's shape.
+ * Example:
+ *   Tensor *loss = nn_cross_entropy(nn_forward(net, X), y);
+ *   tensor_backward(loss);
+ *   Tensor *gW = tensor_grad(nn_get_parameter(net, "0.weight")); */
 #define tensor_backward(t, ...) tensor_backward_(t, &(BackwardOptions){ __VA_ARGS__ })
 void tensor_backward_(Tensor *t, const BackwardOptions *options);
 

@@ -66,16 +66,45 @@ Module *nn_register_module(Module *m, const char *name, Module *child);
  *   Module *net = nn_sequential(nn_linear(2, 16), nn_relu(), nn_linear(16, 2));
  *   Tensor *logits = nn_forward(net, X);   // (200, 2) -> (200, 2) */
 Tensor *nn_forward(Module *m, Tensor *x);
-/* The parameter named name ("weight", "fc1.bias"...) or NULL. */
+/* The parameter named name, like dict(model.named_parameters())[name].
+ * Arguments: the module and a dotted name as nn_named_parameters lists it
+ * ("weight", "0.bias", "fc1.weight"...).
+ * Returns the live parameter tensor (changing it changes the model), or
+ * NULL when there is no parameter of that name.
+ * Errors: ValueError for a NULL module.
+ * Example:
+ *   Module *net = nn_sequential(nn_linear(2, 16), nn_relu(), nn_linear(16, 2));
+ *   Tensor *W0 = nn_get_parameter(net, "0.weight");   // (16, 2) */
 Tensor *nn_get_parameter(Module *m, const char *name);
-/* The sub-module named name ("fc1", "0", "encoder.2"...) or NULL. */
+/* The sub-module named name, like model.get_submodule(name).
+ * Arguments: the module and a dotted name ("0", "fc1", "encoder.2"...).
+ * Returns the live sub-module, or NULL when there is none of that name.
+ * Errors: ValueError for a NULL module.
+ * Example:
+ *   Module *first = nn_get_module(net, "0");
+ *   printf("%s\n", nn_type(first));   // Linear */
 Module *nn_get_module(Module *m, const char *name);
 /* The ctx pointer given to nn_module (NULL for built-in layers). */
 void *nn_ctx(Module *m);
-/* The type name: "Linear", "Sequential", or a user module's type. */
+/* The type name of a module, like type(m).__name__.
+ * Arguments: the module.
+ * Returns "Linear", "Conv2d", "ReLU", "Sequential"... or the type given to
+ * nn_module for a user module; a string owned by the module.
+ * Errors: ValueError for a NULL module.
+ * Example:
+ *   for (int i = 0; i < nn_num_children(net); i++)
+ *       printf("%d: %s\n", i, nn_type(nn_child(net, i))); */
 const char *nn_type(const Module *m);
 /* All learnable parameters, recursively, in registration order (what an
- * optimizer takes): optim_adam(nn_parameters(model)). */
+ * optimizer takes): optim_adam(nn_parameters(model)).
+ * Arguments: the module.
+ * Returns a new ParamList (p->n tensors p->tensors[i], named p->names[i])
+ * holding the live parameters: changing them changes the model.
+ * Errors: ValueError for a NULL module.
+ * Example:
+ *   ParamList *ps = nn_parameters(net);
+ *   for (int i = 0; i < ps->n; i++)
+ *       printf("%s %s\n", ps->names[i], tensor_shape_str(ps->tensors[i])); */
 ParamList *nn_parameters(Module *m);
 /* The same with dotted names ("0.weight", "encoder.fc1.bias"). */
 ParamList *nn_named_parameters(Module *m);
@@ -84,9 +113,22 @@ ParamList *nn_named_buffers(Module *m);
 /* Everything to save/load a model: parameters then buffers, with dotted
  * names (like PyTorch's state_dict, but the live tensors). */
 ParamList *nn_state(Module *m);
-/* Number of sub-modules directly registered in m. */
+/* Number of sub-modules directly registered in m (len(list(m.children()))).
+ * Arguments: the module.
+ * Returns the number of direct children (layers of a Sequential), 0 for a
+ * plain layer.
+ * Errors: ValueError for a NULL module.
+ * Example:
+ *   int n = nn_num_children(net);   // 3 for nn_sequential(a, b, c) */
 int nn_num_children(const Module *m);
-/* The i-th direct sub-module (registration order). */
+/* The i-th direct sub-module, in registration order (model[i] for a
+ * Sequential).
+ * Arguments: the module and the index (negative counts from the end).
+ * Returns the live sub-module.
+ * Errors: ValueError for a NULL module; IndexError for an index out of
+ * range.
+ * Example:
+ *   Module *last = nn_child(net, -1);   // the output layer */
 Module *nn_child(Module *m, int i);
 /* The name of the i-th direct sub-module. */
 const char *nn_child_name(const Module *m, int i);
@@ -96,7 +138,16 @@ void nn_apply(Module *m, void (*fn)(Module *m, void *ctx), void *ctx);
 /* Sets training mode (true) or evaluation mode (false) on m and its
  * sub-modules (Dropout, BatchNorm behave differently). Returns m. */
 Module *nn_train(Module *m, bool training);
-/* Evaluation mode: nn_train(m, false). Returns m. */
+/* Evaluation mode for m and its sub-modules, like model.eval(): Dropout
+ * passes its input through, BatchNorm uses its running statistics. Undo
+ * with nn_train(m, true) before training again.
+ * Arguments: the module.
+ * Returns m itself.
+ * Errors: ValueError for a NULL module.
+ * Example:
+ *   nn_eval(net);
+ *   Tensor *pred = tensor_argmax_dim(nn_forward(net, X_test), 1, false);
+ *   nn_train(net, true); */
 Module *nn_eval(Module *m);
 /* Whether m is in training mode (the default for new modules). */
 bool nn_is_training(const Module *m);
@@ -111,7 +162,14 @@ Module *nn_to_name(Module *m, const char *device);
 /* Converts every floating parameter and buffer to dtype in place (e.g.
  * DT_FLOAT64 for gradcheck). Returns m. */
 Module *nn_to_dtype(Module *m, DType dtype);
-/* Number of parameter elements (all, or only those that require grad). */
+/* Number of parameter elements (the "Total params" of a summary).
+ * Arguments: the module, and trainable_only: true counts only the
+ * parameters that require grad (not the frozen ones).
+ * Returns the sum of tensor_numel over its parameters, recursively.
+ * Errors: ValueError for a NULL module.
+ * Example:
+ *   Module *net = nn_sequential(nn_linear(2, 16), nn_relu(), nn_linear(16, 2));
+ *   int64_t n = nn_num_parameters(net, false);   // 2*16 + 16 + 16*2 + 2 = 82 */
 int64_t nn_num_parameters(Module *m, bool trainable_only);
 /* Freezes (false) or unfreezes (true) every parameter of m. */
 void nn_requires_grad_(Module *m, bool requires_grad);
@@ -146,15 +204,30 @@ void nn_display_out(Module *m);
 /* ---- containers ----------------------------------------------------------- */
 
 /* Layers applied in order: nn_sequential(nn_linear(2, 16), nn_relu(), nn_linear(16, 1)).
+ * Children are named "0", "1", ... An empty one: nn_sequential_(NULL), then
+ * nn_sequential_add.
+ * Arguments: the layers (modules), in order. A first nn_input(...) gives
+ * the lazy layers (nn_linear(0, n)...) their sizes at once.
  * Returns a new Module whose forward applies each layer to the previous
  * one's output (Out[n] of it prints its summary, like print(model)).
+ * Errors: those of nn_build when it starts with nn_input and a layer does
+ * not fit that shape. A NULL layer (one whose creation failed) ends the
+ * list there: the layers after it are left out.
  * Example:
- *   Module *net = nn_sequential(nn_linear(2, 32), nn_relu(), nn_linear(32, 2));
- * Children are named "0", "1", ... An empty one: nn_sequential_(NULL), then
- * nn_sequential_add. */
+ *   Module *net = nn_sequential(nn_linear(2, 32), nn_relu(), nn_linear(32, 2)); */
 #define nn_sequential(...) nn_sequential_((Module *[]){ __VA_ARGS__, NULL })
 Module *nn_sequential_(Module **layers);
-/* Appends a layer to a Sequential. Returns seq. */
+/* Appends a layer to a Sequential, like seq.append(layer); it is named by
+ * its position ("0", "1", ...).
+ * Arguments: a Sequential (from nn_sequential) and the layer to add.
+ * Returns seq itself.
+ * Errors: TypeError when seq is NULL or not a Sequential; ValueError for
+ * a NULL layer.
+ * Example:
+ *   Module *net = nn_sequential_(NULL);
+ *   nn_sequential_add(net, nn_linear(2, 32));
+ *   for (int i = 0; i < depth; i++)
+ *       nn_sequential_add(nn_sequential_add(net, nn_relu()), nn_linear(32, 32)); */
 Module *nn_sequential_add(Module *seq, Module *layer);
 /* A layer that returns its input. */
 Module *nn_identity(void);
@@ -288,7 +361,14 @@ Module *nn_batch_norm2d_(int64_t num_features, const NormOptions *options);
 /* Layer normalisation over the last ndim dims of the given sizes. */
 Module *nn_layer_norm_shape(int ndim, const int64_t *shape, const NormOptions *options);
 
-/* Flattens dims 1..-1: (N, C, H, W) -> (N, C*H*W). */
+/* A layer that flattens dims 1..-1, keeping the batch dim: (N, C, H, W)
+ * -> (N, C*H*W), like torch.nn.Flatten(); no parameters.
+ * Arguments: none (nn_flatten_dims for other dims).
+ * Returns a new Flatten module.
+ * Errors: none when made; its forward raises IndexError for a 1-dim input.
+ * Example:
+ *   Module *net = nn_sequential(nn_flatten(), nn_linear(784, 128), nn_relu(),
+ *                               nn_linear(128, 10));   // on (N, 1, 28, 28) images */
 Module *nn_flatten(void);
 /* Flattens dims start_dim..end_dim. */
 Module *nn_flatten_dims(int start_dim, int end_dim);
@@ -309,7 +389,13 @@ Module *nn_embedding_(int64_t num_embeddings, int64_t embedding_dim, const Embed
 
 /* ---- activations as modules ------------------------------------------------ */
 
-/* max(0, x). */
+/* A layer applying max(0, x) elementwise, like torch.nn.ReLU(); no
+ * parameters.
+ * Arguments: none.
+ * Returns a new ReLU module (tensor_relu is the function form).
+ * Errors: none.
+ * Example:
+ *   Module *net = nn_sequential(nn_linear(2, 16), nn_relu(), nn_linear(16, 2)); */
 Module *nn_relu(void);
 /* x if x > 0 else negative_slope * x (PyTorch default 0.01 when 0 is given). */
 Module *nn_leaky_relu(double negative_slope);
@@ -322,11 +408,26 @@ Module *nn_elu(double alpha);
 Module *nn_gelu(void);
 /* 1 / (1 + exp(-x)). */
 Module *nn_sigmoid(void);
-/* tanh(x). */
+/* A layer applying tanh(x) elementwise (values in (-1, 1)), like
+ * torch.nn.Tanh(); no parameters.
+ * Arguments: none.
+ * Returns a new Tanh module (tensor_tanh is the function form).
+ * Errors: none.
+ * Example:
+ *   Module *net = nn_sequential(nn_linear(1, 32), nn_tanh(), nn_linear(32, 1)); */
 Module *nn_tanh(void);
 /* log(1 + exp(x)). */
 Module *nn_softplus(void);
-/* Softmax over dim (use 1 for (N, classes), or -1). */
+/* A layer applying softmax over dim (each slice along dim becomes
+ * positive and sums to 1), like torch.nn.Softmax(dim); no parameters.
+ * Do not put it before nn_cross_entropy, which takes raw logits.
+ * Arguments: the dim: 1 (or -1) for (N, classes) scores.
+ * Returns a new Softmax module.
+ * Errors: none when made; its forward raises IndexError when dim is out
+ * of range for the input.
+ * Example:
+ *   Module *probs = nn_sequential(net, nn_softmax(1));
+ *   Tensor *p = nn_forward(probs, X);   // rows sum to 1 */
 Module *nn_softmax(int dim);
 /* Log-softmax over dim. */
 Module *nn_log_softmax(int dim);
@@ -349,7 +450,19 @@ typedef struct LossOptions {
     double delta;            /* huber: switch point (0 means 1.0) */
 } LossOptions;
 
-/* Mean squared error: mean((input - target)^2). */
+/* Mean squared error: mean((input - target)^2), like F.mse_loss; the
+ * loss of regression.
+ * Arguments: the prediction and the target, of the same shape (the target
+ * is converted to the prediction's float dtype); options: .reduction
+ * (REDUCTION_MEAN by default, _SUM, _NONE for per-element losses).
+ * Returns a 0-dim tensor (or input's shape with REDUCTION_NONE), recorded
+ * for autograd.
+ * Errors: ValueError for a NULL input or target; ShapeError when the shapes
+ * differ (a (N, 1) output against a (N) target: tensor_reshape(y, -1, 1));
+ * DeviceError for tensors on different devices.
+ * Example:
+ *   Tensor *loss = nn_mse(nn_forward(net, X), y);
+ *   tensor_backward(loss); */
 #define nn_mse(input, target, ...) nn_mse_(input, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_mse_(Tensor *input, Tensor *target, const LossOptions *options);
 /* Mean absolute error: mean(|input - target|). */
@@ -362,7 +475,21 @@ Tensor *nn_smooth_l1_(Tensor *input, Tensor *target, const LossOptions *options)
  * like PyTorch): nn_bce(tensor_sigmoid(z), y). */
 #define nn_bce(input, target, ...) nn_bce_(input, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_bce_(Tensor *input, Tensor *target, const LossOptions *options);
-/* Binary cross-entropy on logits (stable; sigmoid inside). */
+/* Binary cross-entropy on logits, sigmoid inside (numerically stable),
+ * like F.binary_cross_entropy_with_logits: the loss of a two-class
+ * classifier with one output.
+ * Arguments: the raw scores (no sigmoid before it) and the 0/1 targets, of
+ * the same shape (converted to the logits' float dtype); options:
+ * .reduction (mean by default), .weight (per element), .pos_weight (of
+ * the positive examples).
+ * Returns a 0-dim tensor (or logits' shape with REDUCTION_NONE), recorded
+ * for autograd.
+ * Errors: ValueError for a NULL input or target; ShapeError when the
+ * shapes differ (reshape a (N) target to (N, 1) for a (N, 1) output);
+ * DeviceError for tensors on different devices.
+ * Example:
+ *   Tensor *z = nn_forward(net, X);                        // (N, 1)
+ *   Tensor *loss = nn_bce_with_logits(z, tensor_reshape(y, -1, 1)); */
 #define nn_bce_with_logits(logits, target, ...) nn_bce_with_logits_(logits, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_bce_with_logits_(Tensor *logits, Tensor *target, const LossOptions *options);
 /* Cross-entropy of logits (N, C) (or (N, C, d...)) with int64 class indices
@@ -378,7 +505,20 @@ Tensor *nn_bce_with_logits_(Tensor *logits, Tensor *target, const LossOptions *o
  *   tensor_backward(loss); */
 #define nn_cross_entropy(logits, target, ...) nn_cross_entropy_(logits, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_cross_entropy_(Tensor *logits, Tensor *target, const LossOptions *options);
-/* Negative log-likelihood of log-probabilities (N, C) with int64 class indices (N). */
+/* Negative log-likelihood of log-probabilities (N, C) with int64 class
+ * indices (N), like F.nll_loss: nn_nll(tensor_log_softmax(z, 1), y) is
+ * nn_cross_entropy(z, y).
+ * Arguments: log-probabilities (N, C) (or (N, C, d...)) and int64 class
+ * indices (N) (or (N, d...)); options: .reduction, .weight (per class),
+ * .use_ignore_index / .ignore_index.
+ * Returns a 0-dim tensor (the weighted mean by default), recorded for
+ * autograd.
+ * Errors: ValueError for a NULL input or target; ShapeError for an input
+ * with fewer than 2 dims or a target of the wrong shape; TypeError for a
+ * target that is not int64 (use tensor_long); IndexError for a class
+ * index outside [0, C).
+ * Example:
+ *   Tensor *loss = nn_nll(tensor_log_softmax(nn_forward(net, X), 1), y); */
 #define nn_nll(log_probs, target, ...) nn_nll_(log_probs, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_nll_(Tensor *log_probs, Tensor *target, const LossOptions *options);
 

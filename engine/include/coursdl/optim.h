@@ -105,9 +105,30 @@ typedef struct AdagradOptions {
 Optimizer *optim_adagrad_(ParamList *params, const AdagradOptions *options);
 
 /* Clears every parameter's gradient (set to NULL, like PyTorch's default
- * set_to_none=True). */
+ * set_to_none=True); call it before each backward, or gradients add up.
+ * Arguments: the optimizer.
+ * Returns nothing; tensor_grad of each parameter is NULL afterwards.
+ * Errors: ValueError for a NULL optimizer.
+ * Example:
+ *   optim_zero_grad(opt);
+ *   tensor_backward(nn_cross_entropy(nn_forward(net, X), y));
+ *   optim_step(opt); */
 void optim_zero_grad(Optimizer *opt);
-/* One update of every parameter that has a gradient (no graph recorded). */
+/* One update of every parameter that has a gradient, by the optimizer's
+ * rule (no graph recorded), like opt.step(); parameters without a gradient
+ * are left as they are.
+ * Arguments: the optimizer (optim_sgd, optim_adam...).
+ * Returns nothing; the parameters (the model's own tensors) change in place.
+ * Errors: ValueError for a NULL optimizer or a non-contiguous parameter;
+ * ShapeError when a gradient's shape is not its parameter's; DeviceError
+ * when they are on different devices.
+ * Example:
+ *   Optimizer *opt = optim_sgd(nn_parameters(net), .lr = 0.1);
+ *   for (int epoch = 0; epoch < 100; epoch++) {
+ *       optim_zero_grad(opt);
+ *       tensor_backward(nn_mse(nn_forward(net, X), y));
+ *       optim_step(opt);
+ *   } */
 void optim_step(Optimizer *opt);
 /* The current learning rate. */
 double optim_get_lr(const Optimizer *opt);

@@ -45,17 +45,42 @@ typedef struct FigureOptions {
     double dpi;           /* pixels per inch (default 100) */
 } FigureOptions;
 
-/* Starts a new figure and makes it current: plt_figure(.width = 8, .height = 3, .dpi = 100). */
+/* Starts a new figure and makes it current: plt_figure(.width = 8, .height = 3, .dpi = 100).
+ * Arguments: options .width and .height in inches (default 6.4 x 4.8,
+ * each in (0, 100]) and .dpi (default 100, 10 to 1000).
+ * Returns the new figure; the plt_ calls that follow draw in it.
+ * Errors: ValueError for a size or dpi out of range, or more than 50
+ * megapixels in all.
+ * Example:
+ *   plt_figure(.width = 10, .height = 4);
+ *   plt_plot(NULL, losses, epochs, .label = "train"); */
 #define plt_figure(...) plt_figure_(&(FigureOptions){ __VA_ARGS__ })
 Figure *plt_figure_(const FigureOptions *o);
 
 /* Starts a new figure with a rows x cols grid of axes; the first is current.
- * Select another with plt_subplot(rows, cols, index). */
+ * Select another with plt_subplot(rows, cols, index).
+ * Arguments: the grid's rows and cols (1 to 400 axes in all), then the
+ * options of plt_figure (.width, .height, .dpi).
+ * Returns the new figure.
+ * Errors: ValueError for a grid out of range, or a size or dpi out of range.
+ * Example:
+ *   plt_subplots(1, 2, .width = 10);
+ *   plt_plot(NULL, loss, n); plt_title("loss");
+ *   plt_subplot(1, 2, 2); plt_plot(NULL, acc, n); plt_title("accuracy"); */
 #define plt_subplots(rows, cols, ...) plt_subplots_((rows), (cols), &(FigureOptions){ __VA_ARGS__ })
 Figure *plt_subplots_(int rows, int cols, const FigureOptions *o);
 
 /* Selects (creating it if needed) axes number index (1-based, row by row) of a
- * rows x cols grid in the current figure, like matplotlib's plt.subplot(2, 2, 1). */
+ * rows x cols grid in the current figure, like matplotlib's plt.subplot(2, 2, 1).
+ * Arguments: the grid's rows and cols (1 to 400 axes in all) and the index,
+ * 1 to rows * cols.
+ * Returns the axes, now current: the next plt_plot, plt_title... go there.
+ * Errors: ValueError for a grid or an index out of range.
+ * Example:
+ *   for (int k = 0; k < 4; k++) {
+ *       plt_subplot(2, 2, k + 1);
+ *       plt_plot(NULL, curves[k], n);
+ *   } */
 Axes *plt_subplot(int rows, int cols, int index);
 /* The current figure (created if there is none). */
 Figure *plt_gcf(void);
@@ -82,6 +107,10 @@ typedef struct PlotOptions {
  * Arguments: x and y as arrays of float or double (or tensor data), n the
  * number of points, options as matplotlib's keyword arguments.
  * Shown at plt_show() or at the end of the cell, as matplotlib inline does.
+ * Returns nothing; the line is added to the current axes (or .ax).
+ * Errors: ValueError for n < 1, a NULL y, a tensor whose number of values
+ * is not n, or an unknown color, linestyle or marker, or alpha outside
+ * [0, 1]; nothing is drawn then.
  * Example:
  *   double xs[] = {0, 1, 2, 3}, ys[] = {0, 1, 4, 9};
  *   plt_plot(xs, ys, 4, .label = "x^2"); plt_legend(); plt_show(); */
@@ -251,16 +280,40 @@ typedef struct TextOptions {
 /* Text at data coordinates (x, y); UTF-8, '\n' starts a new line. */
 #define plt_text(x, y, s, ...) plt_text_((x), (y), (s), &(TextOptions){ __VA_ARGS__ })
 void plt_text_(double x, double y, const char *s, const TextOptions *o);
-/* The title above the current axes. */
+/* The title above the current axes: plt_title("Loss", .fontsize = 14).
+ * Arguments: the text (UTF-8, '\n' for a new line); options .fontsize
+ * (default 12), .color, .loc ("center", "left", "right"), .ax.
+ * Returns nothing; a second call replaces the title.
+ * Errors: ValueError for a NULL text, an unknown color or loc, or a bad
+ * font size.
+ * Example:
+ *   plt_title("Training loss"); */
 #define plt_title(s, ...) plt_title_((s), &(TextOptions){ __VA_ARGS__ })
 void plt_title_(const char *s, const TextOptions *o);
-/* A title above all the axes of the figure. */
+/* A title above all the axes of the current figure, like
+ * fig.suptitle(s).
+ * Arguments: the text; option .fontsize (default 12).
+ * Returns nothing; a second call replaces it.
+ * Errors: ValueError for a NULL text or a bad font size.
+ * Example:
+ *   plt_subplots(1, 2);
+ *   plt_suptitle("MLP vs CNN"); */
 #define plt_suptitle(s, ...) plt_suptitle_((s), &(TextOptions){ __VA_ARGS__ })
 void plt_suptitle_(const char *s, const TextOptions *o);
-/* The label of the x axis. */
+/* The label of the x axis of the current axes.
+ * Arguments: the text; options .fontsize (default 10), .color, .ax.
+ * Returns nothing; a second call replaces the label.
+ * Errors: ValueError for a NULL text, an unknown color or a bad font size.
+ * Example:
+ *   plt_xlabel("epoch"); plt_ylabel("loss"); */
 #define plt_xlabel(s, ...) plt_xlabel_((s), &(TextOptions){ __VA_ARGS__ })
 void plt_xlabel_(const char *s, const TextOptions *o);
-/* The label of the y axis. */
+/* The label of the y axis of the current axes.
+ * Arguments: the text; options .fontsize (default 10), .color, .ax.
+ * Returns nothing; a second call replaces the label.
+ * Errors: ValueError for a NULL text, an unknown color or a bad font size.
+ * Example:
+ *   plt_ylabel("accuracy (%)"); */
 #define plt_ylabel(s, ...) plt_ylabel_((s), &(TextOptions){ __VA_ARGS__ })
 void plt_ylabel_(const char *s, const TextOptions *o);
 
@@ -288,7 +341,16 @@ typedef struct LegendOptions {
     Axes *ax;
 } LegendOptions;
 
-/* A legend of the labelled series of the axes: plt_legend(.loc = "lower right"). */
+/* A legend of the labelled series of the axes: plt_legend(.loc = "lower right").
+ * Arguments: options .loc ("best" by default, "upper right"...),
+ * .fontsize (default 10), .frameoff, .ax. Only series drawn with a
+ * .label appear.
+ * Returns nothing.
+ * Errors: ValueError for an unknown loc or a negative font size.
+ * Example:
+ *   plt_plot(NULL, train, n, .label = "train");
+ *   plt_plot(NULL, val, n, .label = "validation");
+ *   plt_legend(); */
 #define plt_legend(...) plt_legend_(&(LegendOptions){ __VA_ARGS__ })
 void plt_legend_(const LegendOptions *o);
 
@@ -319,7 +381,15 @@ void plt_xticks(const double *ticks, int n, const char *const *labels);
 void plt_yticks(const double *ticks, int n, const char *const *labels);
 /* Hides the frame, ticks and labels of the current axes ("off"), or shows them ("on"); "equal": same scale on x and y. */
 void plt_axis(const char *mode);
-/* Makes the layout fit: the axes grow or shrink so that no title, label or tick label overlaps or is cut. */
+/* Makes the layout fit: the axes grow or shrink so that no title, label or
+ * tick label overlaps or is cut, like matplotlib's plt.tight_layout().
+ * Arguments: none; it applies to the current figure when it is drawn.
+ * Returns nothing.
+ * Errors: none.
+ * Example:
+ *   plt_subplots(2, 3);
+ *   // ... draw in each of the 6 axes (plt_subplot)
+ *   plt_tight_layout(); plt_show(); */
 void plt_tight_layout(void);
 
 /* ---- output -------------------------------------------------------------------------- */
@@ -331,7 +401,16 @@ typedef struct SaveOptions {
 /* Saves the current figure; the format follows the extension: .png, .svg or .pdf. */
 #define plt_savefig(path, ...) plt_savefig_((path), &(SaveOptions){ __VA_ARGS__ })
 void plt_savefig_(const char *path, const SaveOptions *o);
-/* Shows every open figure (PNG in the notebook; a file in a plain program), then closes them. */
+/* Shows every open figure (PNG in the notebook; a file in a plain program),
+ * oldest first, then closes them. Figures left open are shown at the end
+ * of the cell anyway; call it to show one before what the cell prints next.
+ * Arguments: none.
+ * Returns nothing; later plt_ calls start a new figure.
+ * Errors: none of its own (options were checked when each element was
+ * drawn).
+ * Example:
+ *   plt_plot(xs, ys, 100);
+ *   plt_show(); */
 void plt_show(void);
 /* Shows and closes the figures drawn but not shown yet; the kernel calls it after each cell. */
 void plt_show_pending(void);

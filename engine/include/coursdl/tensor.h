@@ -44,7 +44,13 @@ Tensor *tensor_empty_shape(int ndim, const int64_t *dims);
  *   Tensor *b = tensor_zeros(16);       // a bias vector */
 #define tensor_zeros(...) tensor_zeros_shape(CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_zeros_shape(int ndim, const int64_t *dims);
-/* Ones: tensor_ones(2, 3). */
+/* Ones: tensor_ones(2, 3).
+ * Arguments: the sizes of the dimensions (1 to 8 of them), each >= 0.
+ * Returns a new tensor of ones of the default dtype (float32 unless
+ * changed) on the default device.
+ * Errors: ShapeError for a negative size or more than 8 dimensions.
+ * Example:
+ *   Tensor *w = tensor_ones(3);   // [1., 1., 1.] */
 #define tensor_ones(...) tensor_ones_shape(CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_ones_shape(int ndim, const int64_t *dims);
 /* Filled with value: tensor_full(3.5, 2, 3). */
@@ -53,13 +59,25 @@ Tensor *tensor_full_shape(double value, int ndim, const int64_t *dims);
 /* Filled with value, of a given dtype: tensor_full_dtype(0, DT_INT64, 4). */
 #define tensor_full_dtype(value, dtype, ...) tensor_full_shape_dtype(value, dtype, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_full_shape_dtype(double value, DType dtype, int ndim, const int64_t *dims);
-/* Zeros of a given dtype: tensor_zeros_dtype(DT_FLOAT64, 2, 3). */
+/* Zeros of a given dtype: tensor_zeros_dtype(DT_FLOAT64, 2, 3).
+ * Arguments: the dtype (DT_FLOAT32, DT_FLOAT64, DT_INT64, DT_UINT8,
+ * DT_BOOL), then the sizes of the dimensions (each >= 0).
+ * Returns a new tensor of zeros of that dtype on the default device.
+ * Errors: ShapeError for a negative size or more than 8 dimensions.
+ * Example:
+ *   Tensor *counts = tensor_zeros_dtype(DT_INT64, 10);   // one per class */
 #define tensor_zeros_dtype(dtype, ...) tensor_full_shape_dtype(0, dtype, CDL_SHAPE(__VA_ARGS__))
 /* Ones of a given dtype: tensor_ones_dtype(DT_INT64, 5). */
 #define tensor_ones_dtype(dtype, ...) tensor_full_shape_dtype(1, dtype, CDL_SHAPE(__VA_ARGS__))
 /* Uninitialized tensor with a dtype and a shape array. */
 Tensor *tensor_empty_shape_dtype(DType dtype, int ndim, const int64_t *dims);
-/* A 0-dim tensor holding value (default dtype). */
+/* A 0-dim tensor holding value (default dtype), like torch.tensor(3.5).
+ * Arguments: the value.
+ * Returns a new 0-dim tensor of the default dtype (float32 unless changed)
+ * on the default device.
+ * Errors: none.
+ * Example:
+ *   Tensor *lr = tensor_scalar(0.1);   // tensor_item(lr) is 0.1 */
 Tensor *tensor_scalar(double value);
 /* A 1-D float tensor of the values given: tensor_of(1.0, 2.5, 3.0). */
 #define tensor_of(...) tensor_from_f64_as((double[]){__VA_ARGS__}, DT_FLOAT32, 1, \
@@ -68,7 +86,13 @@ Tensor *tensor_scalar(double value);
 Tensor *tensor_arange(double start, double end, double step);
 /* Integers from start to end by step, as int64. */
 Tensor *tensor_arange_int(int64_t start, int64_t end, int64_t step);
-/* steps evenly spaced values from start to end (both included). */
+/* steps evenly spaced values from start to end (both included), like
+ * torch.linspace.
+ * Arguments: start, end, and steps, the number of values (>= 0).
+ * Returns a new 1-D tensor of steps values, default dtype.
+ * Errors: ValueError for steps < 0.
+ * Example:
+ *   Tensor *xs = tensor_linspace(-3, 3, 100);   // x axis of a plot */
 Tensor *tensor_linspace(double start, double end, int64_t steps);
 /* The n x n identity matrix. */
 Tensor *tensor_eye(int64_t n);
@@ -104,7 +128,19 @@ Tensor *tensor_full_like(const Tensor *x, double value);
 Tensor *tensor_empty_like(const Tensor *x);
 Tensor *tensor_rand_like(const Tensor *x);
 Tensor *tensor_randn_like(const Tensor *x);
-/* Copies a C array: tensor_from_f32(arr, 2, 3) (also _f64, _i64). */
+/* Copies a C array into a new tensor: tensor_from_f32(arr, 2, 3) (also
+ * tensor_from_f64 for double arrays, tensor_from_i64 for int64_t arrays).
+ * Arguments: the array (float, double or int64_t elements, row-major), then
+ * the sizes of the dimensions; the array must hold at least their product.
+ * Returns a new tensor (float32, float64 or int64) with a copy of the data,
+ * on the default device; later changes to the array are not seen.
+ * Errors: ValueError for a NULL array; ShapeError for a negative size or
+ * more than 8 dimensions.
+ * Example:
+ *   float pts[3][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 } };
+ *   Tensor *X = tensor_from_f32(pts, 3, 2);
+ *   int64_t lab[3] = { 0, 1, 1 };
+ *   Tensor *y = tensor_from_i64(lab, 3); */
 #define tensor_from_f32(data, ...) tensor_from_data(data, DT_FLOAT32, CDL_SHAPE(__VA_ARGS__))
 #define tensor_from_f64(data, ...) tensor_from_data(data, DT_FLOAT64, CDL_SHAPE(__VA_ARGS__))
 #define tensor_from_i64(data, ...) tensor_from_data(data, DT_INT64, CDL_SHAPE(__VA_ARGS__))
@@ -113,7 +149,15 @@ Tensor *tensor_from_data(const void *data, DType dtype, int ndim, const int64_t 
 /* Copies doubles into a new tensor of dtype (converting). */
 Tensor *tensor_from_f64_as(const double *data, DType dtype, int ndim, const int64_t *dims);
 /* Copies the elements (row-major, converted) into a C array of n floats /
- * doubles / int64; n must equal tensor_numel(t). */
+ * doubles / int64 (tensor_to_f32_array, _f64_array, _i64_array).
+ * Arguments: the tensor (any dtype, layout or device), the array, and n,
+ * its number of elements, which must equal tensor_numel(t).
+ * Returns nothing; the array receives the values.
+ * Errors: ValueError for a NULL array; ShapeError when n is not the
+ * tensor's number of elements.
+ * Example:
+ *   float v[4];
+ *   tensor_to_f32_array(tensor_randn(2, 2), v, 4); */
 void tensor_to_f32_array(const Tensor *t, float *out, int64_t n);
 void tensor_to_f64_array(const Tensor *t, double *out, int64_t n);
 void tensor_to_i64_array(const Tensor *t, int64_t *out, int64_t n);
@@ -128,7 +172,13 @@ DType tensor_get_default_dtype(void);
 
 /* ---- metadata and element access ------------------------------------------- */
 
-/* Number of dims. */
+/* Number of dims (len(x.shape)).
+ * Arguments: the tensor.
+ * Returns its number of dims, 0 for a 0-dim tensor, at most 8.
+ * Errors: none.
+ * Example:
+ *   Tensor *imgs = tensor_zeros(64, 1, 28, 28);
+ *   int nd = tensor_ndim(imgs);   // 4 */
 int tensor_ndim(const Tensor *t);
 /* Size of dim (negative counts from the end), like x.size(dim).
  * Arguments: the tensor and a dim in [-ndim, ndim).
@@ -142,9 +192,21 @@ int64_t tensor_size(const Tensor *t, int dim);
 const int64_t *tensor_shape(const Tensor *t);
 /* Stride of dim, in elements. */
 int64_t tensor_stride(const Tensor *t, int dim);
-/* Number of elements. */
+/* Number of elements (x.numel()): the product of the sizes.
+ * Arguments: the tensor.
+ * Returns the number of elements, 1 for a 0-dim tensor.
+ * Errors: none.
+ * Example:
+ *   int64_t n = tensor_numel(tensor_zeros(64, 784));   // 50176 */
 int64_t tensor_numel(const Tensor *t);
-/* Element type. */
+/* Element type (x.dtype).
+ * Arguments: the tensor.
+ * Returns its DType: DT_FLOAT32, DT_FLOAT64, DT_INT64, DT_UINT8 or DT_BOOL
+ * (dtype_name gives its name).
+ * Errors: none.
+ * Example:
+ *   if (tensor_dtype(y) != DT_INT64) y = tensor_long(y);
+ *   printf("%s\n", dtype_name(tensor_dtype(y))); */
 DType tensor_dtype(const Tensor *t);
 /* Name of a dtype: "float32"... */
 const char *dtype_name(DType dtype);
@@ -152,8 +214,13 @@ const char *dtype_name(DType dtype);
 size_t dtype_size(DType dtype);
 /* True when the elements are laid out row-major without gaps. */
 bool tensor_is_contiguous(const Tensor *t);
-/* The shape as text, "(2, 3)", in a string that lives until the next call
- * from the same slot (8 rotating slots). */
+/* The shape as text, "(2, 3)", for printing.
+ * Arguments: the tensor.
+ * Returns a string owned by the engine, valid until 8 more calls (8
+ * rotating slots): print it, do not keep or free it.
+ * Errors: none.
+ * Example:
+ *   printf("X %s, y %s\n", tensor_shape_str(X), tensor_shape_str(y)); */
 const char *tensor_shape_str(const Tensor *t);
 /* The single value of a one-element tensor, as a double (x.item()).
  * Arguments: a tensor of exactly one element (0-dim, or any shape of 1s).
@@ -175,11 +242,31 @@ double tensor_item(const Tensor *t);
  *   double last = tensor_get(W, 2, -1);   // row 2, last column */
 #define tensor_get(t, ...) tensor_get_(t, CDL_SHAPE(__VA_ARGS__))
 double tensor_get_(const Tensor *t, int n, const int64_t *idx);
-/* Sets an element: tensor_set(t, value, i, j). */
+/* Sets an element: tensor_set(t, value, i, j), like x[i, j] = value.
+ * Arguments: the tensor, the value (converted to its dtype), then one
+ * index per dim; negative indices count from the end.
+ * Returns nothing; the tensor (and views sharing its data) changes.
+ * Errors: IndexError when the number of indices is not the tensor's number
+ * of dims or an index is out of range; RuntimeError on a tensor that
+ * requires grad (outside no_grad { ... }).
+ * Example:
+ *   Tensor *M = tensor_zeros(3, 3);
+ *   tensor_set(M, 1.0, 0, 2);   // row 0, column 2 */
 #define tensor_set(t, value, ...) tensor_set_(t, value, CDL_SHAPE(__VA_ARGS__))
 void tensor_set_(Tensor *t, double value, int n, const int64_t *idx);
 /* Typed pointers to the first element of a contiguous CPU tensor of that
- * dtype (writes through them are seen by the tensor and its views). */
+ * dtype (tensor_data_f32, _f64, _i64, _u8, _bool).
+ * Arguments: the tensor.
+ * Returns a pointer into the tensor's own storage (row-major, numel
+ * elements): writes through it are seen by the tensor and its views; it
+ * stays valid while the tensor is reachable.
+ * Errors: TypeError when the dtype is not the one asked (convert with
+ * tensor_to_dtype); ValueError for a non-contiguous tensor (use
+ * tensor_contiguous); DeviceError for a tensor not in host memory.
+ * Example:
+ *   Tensor *x = tensor_zeros(5);
+ *   float *p = tensor_data_f32(x);
+ *   for (int i = 0; i < 5; i++) p[i] = i * 0.5f; */
 float *tensor_data_f32(Tensor *t);
 double *tensor_data_f64(Tensor *t);
 int64_t *tensor_data_i64(Tensor *t);
@@ -190,9 +277,24 @@ void *tensor_data_ptr(Tensor *t);
 
 /* ---- dtype conversion ------------------------------------------------------ */
 
-/* A copy converted to dtype (x itself if it already has it). */
+/* A copy converted to dtype, like x.to(dtype); x itself if it already
+ * has it.
+ * Arguments: the tensor and the dtype (DT_FLOAT32, DT_FLOAT64, DT_INT64,
+ * DT_UINT8, DT_BOOL).
+ * Returns the converted tensor, same shape and device; differentiable when
+ * converting to a float dtype.
+ * Errors: TypeError for an invalid dtype.
+ * Example:
+ *   Tensor *y64 = tensor_to_dtype(y, DT_INT64);   // labels for nn_cross_entropy */
 Tensor *tensor_to_dtype(Tensor *x, DType dtype);
-/* Shorthands: .float(), .double(), .long(), .bool(). */
+/* Shorthands for tensor_to_dtype: .float(), .double(), .long(), .bool().
+ * Arguments: the tensor.
+ * Returns x converted to float32 / float64 / int64 / bool (x itself if it
+ * already has that dtype).
+ * Errors: none.
+ * Example:
+ *   Tensor *correct = tensor_float(tensor_eq(pred, y));
+ *   double acc = tensor_item(tensor_mean(correct)); */
 Tensor *tensor_float(Tensor *x);
 Tensor *tensor_double(Tensor *x);
 Tensor *tensor_long(Tensor *x);
@@ -215,7 +317,16 @@ Tensor *tensor_reshape_shape(Tensor *x, int ndim, const int64_t *dims);
 /* Like reshape but x must be viewable without a copy: tensor_view(x, 6). */
 #define tensor_view(x, ...) tensor_view_shape(x, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_view_shape(Tensor *x, int ndim, const int64_t *dims);
-/* Dims start..end (inclusive, negative ok) merged into one. */
+/* Dims start_dim..end_dim (inclusive, negative ok) merged into one, like
+ * torch.flatten(x, start_dim, end_dim).
+ * Arguments: the tensor, the first and the last dim to merge.
+ * Returns a tensor with those dims replaced by their product (a view when
+ * possible), recorded for autograd; a 0-dim tensor gives shape (1).
+ * Errors: IndexError for a dim out of range; ValueError when start_dim is
+ * after end_dim.
+ * Example:
+ *   Tensor *imgs = tensor_zeros(64, 1, 28, 28);
+ *   Tensor *flat = tensor_flatten(imgs, 1, -1);   // (64, 784) */
 Tensor *tensor_flatten(Tensor *x, int start_dim, int end_dim);
 /* Removes every dim of size 1. */
 Tensor *tensor_squeeze(Tensor *x);
@@ -225,7 +336,14 @@ Tensor *tensor_squeeze_dim(Tensor *x, int dim);
 Tensor *tensor_unsqueeze(Tensor *x, int dim);
 /* Swaps two dims (a view). */
 Tensor *tensor_transpose(Tensor *x, int dim0, int dim1);
-/* Transpose of a matrix (dims <= 2), like x.t(). */
+/* Transpose of a matrix (dims <= 2), like x.t().
+ * Arguments: a tensor of 0, 1 or 2 dims.
+ * Returns a view with rows and columns swapped (x itself for 0 or 1 dim),
+ * recorded for autograd.
+ * Errors: ShapeError for more than 2 dims (use tensor_transpose).
+ * Example:
+ *   Tensor *W = tensor_randn(3, 4);
+ *   Tensor *Wt = tensor_t(W);   // (4, 3) */
 Tensor *tensor_t(Tensor *x);
 /* Reorders dims: tensor_permute(x, 2, 0, 1). */
 #define tensor_permute(x, ...) tensor_permute_(x, CDL_SHAPE(__VA_ARGS__))
@@ -233,9 +351,25 @@ Tensor *tensor_permute_(Tensor *x, int n, const int64_t *dims);
 /* x[start:end:step] along dim (a view). Negative start/end count from the
  * end; INT64_MAX as end means "to the end". step > 0. */
 Tensor *tensor_slice(Tensor *x, int dim, int64_t start, int64_t end, int64_t step);
-/* x.narrow(dim, start, length) (a view). */
+/* length consecutive entries of x along dim from start, like
+ * x.narrow(dim, start, length).
+ * Arguments: the tensor, the dim (negative counts from the end), the first
+ * index (negative counts from the end) and the number of entries.
+ * Returns a view sharing x's data (writes show in x), recorded for autograd.
+ * Errors: IndexError for a 0-dim tensor, a dim out of range, or when
+ * start + length goes past the end of the dim.
+ * Example:
+ *   Tensor *first10 = tensor_narrow(X, 0, 0, 10);   // rows 0..9 */
 Tensor *tensor_narrow(Tensor *x, int dim, int64_t start, int64_t length);
-/* x.select(dim, index): removes dim (a view). */
+/* The slice of x at index along dim, which is removed, like x.select(dim,
+ * index) (x[i] for dim 0).
+ * Arguments: the tensor, the dim (negative counts from the end) and the
+ * index (negative counts from the end).
+ * Returns a view with one dim less, sharing x's data, recorded for autograd.
+ * Errors: IndexError for a 0-dim tensor, a dim out of range or an index
+ * out of range.
+ * Example:
+ *   Tensor *img0 = tensor_select(imgs, 0, 0);   // (64, 1, 28, 28) -> (1, 28, 28) */
 Tensor *tensor_select(Tensor *x, int dim, int64_t index);
 /* Broadcasts size-1 dims to larger sizes without copying: tensor_expand(x, 4, 3). -1 keeps a size. */
 #define tensor_expand(x, ...) tensor_expand_shape(x, CDL_SHAPE(__VA_ARGS__))
@@ -280,7 +414,18 @@ Tensor *tensor_nonzero(Tensor *x);
 
 /* ---- elementwise (NumPy broadcasting) ---------------------------------------- */
 
-/* a + b, a - b, a * b, a / b (true division), a ** b. */
+/* a + b, a - b, a * b, a / b (true division), a ** b, elementwise with
+ * NumPy broadcasting (tensor_add, tensor_sub, tensor_mul, tensor_div,
+ * tensor_pow).
+ * Arguments: two tensors whose shapes broadcast (equal sizes, or 1, dim by
+ * dim from the right), on the same device.
+ * Returns a new tensor of the broadcast shape, recorded for autograd; its
+ * dtype is the wider of the two (integers divided give the default float).
+ * Errors: ShapeError when the shapes do not broadcast; DeviceError for
+ * tensors on different devices.
+ * Example:
+ *   Tensor *h = tensor_add(tensor_matmul(X, W), b);   // (200, 16) + (16)
+ *   Tensor *err = tensor_sub(pred, y); */
 Tensor *tensor_add(Tensor *a, Tensor *b);
 Tensor *tensor_sub(Tensor *a, Tensor *b);
 Tensor *tensor_mul(Tensor *a, Tensor *b);
@@ -289,7 +434,17 @@ Tensor *tensor_pow(Tensor *a, Tensor *b);
 /* Elementwise max / min of a and b. */
 Tensor *tensor_maximum(Tensor *a, Tensor *b);
 Tensor *tensor_minimum(Tensor *a, Tensor *b);
-/* a + s, a - s, s - a, a * s, a / s, s / a, a ** s, s ** a. */
+/* A tensor and a number: a + s, a - s, s - a, a * s, a / s, s / a,
+ * a ** s, s ** a (tensor_add_scalar, _sub_, _rsub_, _mul_, _div_, _rdiv_,
+ * _pow_, _rpow_scalar).
+ * Arguments: the tensor and the number.
+ * Returns a new tensor of a's shape, recorded for autograd
+ * (tensor_div_scalar of an integer tensor gives the default float dtype).
+ * Errors: ValueError for an integer tensor to a negative integer power
+ * (convert first with tensor_float).
+ * Example:
+ *   Tensor *centered = tensor_sub_scalar(X, 0.5);
+ *   Tensor *scaled = tensor_div_scalar(tensor_mul_scalar(centered, 2.0), 255.0); */
 Tensor *tensor_add_scalar(Tensor *a, double s);
 Tensor *tensor_sub_scalar(Tensor *a, double s);
 Tensor *tensor_rsub_scalar(Tensor *a, double s);
@@ -298,7 +453,17 @@ Tensor *tensor_div_scalar(Tensor *a, double s);
 Tensor *tensor_rdiv_scalar(Tensor *a, double s);
 Tensor *tensor_pow_scalar(Tensor *a, double s);
 Tensor *tensor_rpow_scalar(Tensor *a, double s);
-/* Elementwise math. */
+/* Elementwise math: -x, |x|, sign, e^x, ln x, ln(1 + x), sqrt, x^2, 1/x
+ * (tensor_neg, _abs, _sign, _exp, _log, _log1p, _sqrt, _square,
+ * _reciprocal).
+ * Arguments: the tensor.
+ * Returns a new tensor of x's shape, recorded for autograd; out-of-domain
+ * values give NaN or inf rather than an error (tensor_log of 0 is -inf).
+ * Errors: none.
+ * Example:
+ *   Tensor *mae = tensor_mean(tensor_abs(tensor_sub(pred, y)));
+ *   Tensor *nll = tensor_neg(tensor_log(p));
+ *   Tensor *se = tensor_square(tensor_sub(pred, y)); */
 Tensor *tensor_neg(Tensor *x);
 Tensor *tensor_abs(Tensor *x);
 Tensor *tensor_sign(Tensor *x);
@@ -375,15 +540,39 @@ Tensor *tensor_clamp_(Tensor *a, double lo, double hi);
 
 /* Sum of all elements (0-dim). */
 Tensor *tensor_sum(Tensor *x);
-/* Sum over one dim (negative ok); keepdim keeps it with size 1. */
+/* Sum over one dim, like x.sum(dim, keepdim).
+ * Arguments: the tensor, the dim (negative counts from the end), and
+ * keepdim: true keeps the dim with size 1 (handy to broadcast back).
+ * Returns a new tensor without that dim (or with size 1), recorded for
+ * autograd; integer and bool tensors sum to int64.
+ * Errors: IndexError for a dim out of range.
+ * Example:
+ *   Tensor *row_sums = tensor_sum_dim(P, 1, true);   // (N, C) -> (N, 1)
+ *   Tensor *Pn = tensor_div(P, row_sums); */
 Tensor *tensor_sum_dim(Tensor *x, int dim, bool keepdim);
 /* Sum over n dims. */
 Tensor *tensor_sum_dims(Tensor *x, int n, const int *dims, bool keepdim);
-/* Mean of all elements / over a dim / over dims. */
+/* Mean of all elements (tensor_mean, 0-dim), over one dim
+ * (tensor_mean_dim), or over n dims (tensor_mean_dims), like x.mean().
+ * Arguments: a floating point tensor; for _dim the dim (negative counts
+ * from the end) and keepdim (true keeps it with size 1).
+ * Returns a new tensor, recorded for autograd (tensor_item gives the
+ * number of a 0-dim result).
+ * Errors: TypeError for an integer or bool tensor (use tensor_float);
+ * IndexError for a dim out of range.
+ * Example:
+ *   double m = tensor_item(tensor_mean(X));
+ *   Tensor *mu = tensor_mean_dim(X, 0, true);   // per-feature means (1, D) */
 Tensor *tensor_mean(Tensor *x);
 Tensor *tensor_mean_dim(Tensor *x, int dim, bool keepdim);
 Tensor *tensor_mean_dims(Tensor *x, int n, const int *dims, bool keepdim);
-/* Largest / smallest element (0-dim). */
+/* Largest / smallest element of the whole tensor, like x.max().
+ * Arguments: the tensor (any dtype).
+ * Returns a 0-dim tensor of x's dtype, recorded for autograd (use
+ * tensor_max_dim for the max over one dim).
+ * Errors: ValueError for an empty tensor.
+ * Example:
+ *   printf("range [%g, %g]\n", tensor_item(tensor_min(X)), tensor_item(tensor_max(X))); */
 Tensor *tensor_max(Tensor *x);
 Tensor *tensor_min(Tensor *x);
 /* Max / min over dim: the values; *indices (if not NULL) gets int64 positions. */
@@ -392,10 +581,26 @@ Tensor *tensor_min_dim(Tensor *x, int dim, bool keepdim, Tensor **indices);
 /* Index of the max / min of the flattened tensor (0-dim int64). */
 Tensor *tensor_argmax(Tensor *x);
 Tensor *tensor_argmin(Tensor *x);
-/* Indices of the max / min over dim. */
+/* Indices of the max / min over dim, like x.argmax(dim, keepdim): the
+ * predicted class of logits over dim 1.
+ * Arguments: the tensor, the dim (negative counts from the end), keepdim
+ * (true keeps the dim with size 1).
+ * Returns a new int64 tensor of positions along dim; not differentiable.
+ * Errors: IndexError for a dim out of range; ValueError for an empty tensor.
+ * Example:
+ *   Tensor *pred = tensor_argmax_dim(nn_forward(net, X), 1, false);   // (N) */
 Tensor *tensor_argmax_dim(Tensor *x, int dim, bool keepdim);
 Tensor *tensor_argmin_dim(Tensor *x, int dim, bool keepdim);
-/* Variance / standard deviation with Bessel's correction (unbiased, like PyTorch). */
+/* Variance / standard deviation with Bessel's correction (divides by
+ * n - 1, unbiased, like PyTorch's x.var(), x.std()), of all elements
+ * (tensor_var, tensor_std) or over one dim (_dim, with keepdim).
+ * Arguments: a floating point tensor; for _dim the dim and keepdim.
+ * Returns a new tensor, recorded for autograd (0-dim for all elements).
+ * Errors: TypeError for an integer or bool tensor (use tensor_float);
+ * IndexError for a dim out of range.
+ * Example:
+ *   Tensor *Xn = tensor_div_scalar(tensor_sub_scalar(X, tensor_item(tensor_mean(X))),
+ *                                  tensor_item(tensor_std(X))); */
 Tensor *tensor_var(Tensor *x);
 Tensor *tensor_var_dim(Tensor *x, int dim, bool keepdim);
 Tensor *tensor_std(Tensor *x);
@@ -440,11 +645,28 @@ Tensor *tensor_bmm(Tensor *a, Tensor *b);
 
 /* ---- autograd state of a tensor (see autograd.h for the rest) ---------------- */
 
-/* Marks x as a leaf that autograd tracks (x.requires_grad_()). Returns x. */
+/* Marks x as a leaf that autograd tracks, or stops tracking it, like
+ * x.requires_grad_(flag).
+ * Arguments: the tensor and the flag.
+ * Returns x itself (changed in place), for chaining.
+ * Errors: TypeError to require grad on an integer or bool tensor (use
+ * tensor_float); RuntimeError to clear it on a tensor made by an op (use
+ * tensor_detach).
+ * Example:
+ *   Tensor *w = tensor_requires_grad_(tensor_randn(3), true);
+ *   tensor_backward(tensor_sum(tensor_square(w)));   // tensor_grad(w) is 2 w */
 Tensor *tensor_requires_grad_(Tensor *x, bool requires_grad);
 /* Whether x is tracked by autograd. */
 bool tensor_requires_grad(const Tensor *x);
-/* The gradient accumulated by tensor_backward (NULL if none). */
+/* The gradient accumulated by tensor_backward (x.grad).
+ * Arguments: the tensor, normally a leaf that requires grad.
+ * Returns its gradient, of x's shape, or NULL when there is none (no
+ * backward reached x yet, or tensor_zero_grad cleared it).
+ * Errors: none.
+ * Example:
+ *   tensor_backward(loss);
+ *   Tensor *gw = tensor_grad(w);
+ *   if (gw) printf("|dw| = %g\n", tensor_item(tensor_norm(gw, 2))); */
 Tensor *tensor_grad(const Tensor *x);
 /* Replaces the stored gradient (NULL clears it). */
 void tensor_set_grad(Tensor *x, Tensor *grad);
@@ -454,7 +676,13 @@ void tensor_zero_grad(Tensor *x);
 bool tensor_is_leaf(const Tensor *x);
 /* Name of the op that made x, e.g. "MulBackward0", or NULL. */
 const char *tensor_grad_fn_name(const Tensor *x);
-/* A tensor sharing x's data, cut from the graph (no grad). */
+/* A tensor sharing x's data, cut from the autograd graph, like x.detach().
+ * Arguments: the tensor.
+ * Returns a new view of the same data that does not require grad (writes
+ * show in x); use it to plot or store values without keeping the graph.
+ * Errors: none.
+ * Example:
+ *   Tensor *pred = tensor_detach(nn_forward(net, X));   // no graph kept */
 Tensor *tensor_detach(Tensor *x);
 
 /* ---- printing ---------------------------------------------------------------------- */
