@@ -264,7 +264,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libcoursdl.so
 # The peers of bench/peers_bench.py: PyTorch 2.x and Keras 3 on TensorFlow
 # 2.x from PyPI (several GB), in their own virtualenv, made once by `make
 # bench` (never by `make test`); Debian's PyTorch 1.13 is the other peer.
-# linux-perf: `perf` for the CNN profile (bench/README.md).
+# linux-perf: `perf`, to profile the CNN epoch (bench/peers_bench.py says how).
 BENCH_VENV := .bench-venv
 BENCH_APT_PACKAGES := linux-perf
 BENCH_PIP_PACKAGES := 'torch>=2,<3' 'keras>=3,<4' 'tensorflow-cpu>=2.16,<3'

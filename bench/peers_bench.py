@@ -26,7 +26,14 @@ ru_maxrss). Prints a table and the ratios (peer time / engine time) with the
 issue's goals. A benchmark: a missed goal is printed, never an error.
 
 Options: --only cnn128,mlp32,... ; --peers torch2,keras3,torch1 ; --seeds 1,2,3
-CDL_BENCH_VENV overrides the bench virtualenv's folder."""
+CDL_BENCH_VENV overrides the bench virtualenv's folder.
+
+Where the engine's CNN epoch spends its time (perf from linux-perf, which
+`make bench` installs; cpu-clock works where hardware counters do not):
+  COURSDL_NUM_THREADS=1 perf record -e cpu-clock -g build/bench/train_fashion cnn 1 128 1
+  perf report --no-children --sort symbol
+CDL_NO_WINO=1 in the environment turns the Winograd convolution off (im2col +
+gemm for every convolution), to compare the two."""
 import os
 import statistics
 import subprocess
