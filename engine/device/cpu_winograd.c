@@ -163,7 +163,7 @@ static void input_transform(const ConvGeom *g, const float *x, int64_t m, float 
  * its sum. Per image and channel: the tiles' 2x2 gradients gathered into
  * E[i * 2 + j][t] (0 past the edge of a partial tile), then transformed in
  * a loop over the tiles that the compiler vectorises.
- * work: 4 * tiles-per-image floats. */
+ * work: 4 * tiles-per-image + 2 * tiles-across floats. */
 CPU_VEC
 static void grad_transform(const ConvGeom *g, const float *gy, const float *mask, int64_t m, float *dM, int64_t PM,
                            int64_t T, float *gb, float *work)
@@ -175,19 +175,24 @@ static void grad_transform(const ConvGeom *g, const float *gy, const float *mask
         for (int64_t n = 0; n < m; n++) {
             int64_t at = (n * O + o) * OH * OW;
             const float *gp = gy + at, *mp = mask ? mask + at : NULL;
-            for (int64_t ty = 0; ty < th; ty++)
-                for (int64_t tx = 0; tx < tw; tx++) {
-                    float e[4];
-                    for (int i = 0; i < 2; i++)
-                        for (int j = 0; j < 2; j++) {
-                            int64_t oh = 2 * ty + i, ow = 2 * tx + j, k = oh * OW + ow;
-                            float v = oh < OH && ow < OW && (!mp || mp[k] > 0) ? gp[k] : 0.0f;
-                            e[i * 2 + j] = v;
-                            sum += v;
-                        }
-                    int64_t t = ty * tw + tx;
-                    E0[t] = e[0], E1[t] = e[1], E2[t] = e[2], E3[t] = e[3];
+            for (int64_t oh = 0; oh < 2 * th; oh++) {  /* a row of gradients, masked, 0 past the edge */
+                float *restrict R = work + 4 * nt;
+                int64_t w = 0;
+                if (oh < OH) {
+                    const float *g_ = gp + oh * OW, *m_ = mp ? mp + oh * OW : NULL;
+                    if (m_)
+                        for (; w < OW; w++) R[w] = m_[w] > 0 ? g_[w] : 0.0f;
+                    else
+                        for (; w < OW; w++) R[w] = g_[w];
                 }
+                for (; w < 2 * tw; w++) R[w] = 0.0f;
+                float *restrict Ea = oh & 1 ? E2 : E0, *restrict Eb = oh & 1 ? E3 : E1;
+                for (int64_t tx = 0; tx < tw; tx++) {
+                    Ea[(oh >> 1) * tw + tx] = R[2 * tx];
+                    Eb[(oh >> 1) * tw + tx] = R[2 * tx + 1];
+                }
+            }
+            for (int64_t t = 0; t < nt; t++) sum += (E0[t] + E1[t]) + (E2[t] + E3[t]);
             /* A on the rows (2 -> 4: y0, y0 + y1, y0 - y1, -y1), then on the columns. */
             float *restrict out = dM + o * T + n * nt;
             for (int64_t t = 0; t < nt; t++) {
