@@ -318,32 +318,35 @@ static void interrupt(void *sock, Msg *req)
     reply(sock, req, "interrupt_reply", json_pack("{s:s}", "status", "ok"));
 }
 
-/* Message type -> handler, for each channel (as xeus's kernel core routes). */
+/* Message type -> handler, for each channel (as xeus's kernel core routes);
+ * needs_engine: the request needs the engine and the cell machinery loaded
+ * (kernel_info is answered without waiting for them). */
 typedef struct Route {
     const char *msg_type;
     void (*handle)(void *sock, Msg *req);
+    bool needs_engine;
 } Route;
 
 static const Route SHELL_ROUTES[] = {
-    { "execute_request", execute },
-    { "kernel_info_request", kernel_info_handler },
-    { "is_complete_request", is_complete },
-    { "complete_request", complete },
-    { "inspect_request", inspect },
-    { "history_request", history },
-    { "comm_info_request", comm_info },
-    { "shutdown_request", shutdown_now },
-    { "comm_open", ignore },
-    { "comm_msg", ignore },
-    { "comm_close", ignore },
-    { NULL, NULL },
+    { "execute_request", execute, true },
+    { "kernel_info_request", kernel_info_handler, false },
+    { "is_complete_request", is_complete, false },
+    { "complete_request", complete, true },
+    { "inspect_request", inspect, true },
+    { "history_request", history, false },
+    { "comm_info_request", comm_info, false },
+    { "shutdown_request", shutdown_now, false },
+    { "comm_open", ignore, false },
+    { "comm_msg", ignore, false },
+    { "comm_close", ignore, false },
+    { NULL, NULL, false },
 };
 
 static const Route CONTROL_ROUTES[] = {
-    { "kernel_info_request", kernel_info_handler },
-    { "shutdown_request", shutdown_now },
-    { "interrupt_request", interrupt },
-    { NULL, NULL },
+    { "kernel_info_request", kernel_info_handler, false },
+    { "shutdown_request", shutdown_now, false },
+    { "interrupt_request", interrupt, false },
+    { NULL, NULL, false },
 };
 
 static const Route *route_of(const Route *routes, const char *msg_type)
@@ -366,6 +369,12 @@ static void dispatch(void *sock, const Route *routes, const char *channel, Msg *
     else
         klog("unknown %s message type '%s' ignored", channel, req->msg_type);
     pub_status(req, "idle");
+}
+
+bool shell_message_needs_engine(const char *msg_type)
+{
+    const Route *r = route_of(SHELL_ROUTES, msg_type);
+    return r && r->needs_engine;
 }
 
 void handle_shell_message(Msg *req)

@@ -388,27 +388,31 @@ static void free_args(char **a, int n)
     free(a);
 }
 
-/* The function a macro calls: "tensor_randn_shape" in its body. */
+/* The function a macro calls: "tensor_randn_shape" in its body (the first
+ * identifier followed by '(' that names a documented function). */
 static Doc *macro_target(const Doc *m, const char **call)
 {
     const char *b = m->body;
-    for (const char *p = b; *p; p++) {
-        if (!(isalpha((unsigned char)*p) || *p == '_') || (p > b && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
+    CToken *t = NULL;
+    int n = 0;
+    Doc *found = NULL;
+    if (!b)
+        return NULL;
+    cell_tokenize(b, 0, &t, &n);
+    for (int i = 0; i + 1 < n && !found; i++) {
+        if (t[i].kind != TOK_IDENT || t[i + 1].kind != TOK_PUNCT || b[t[i + 1].start] != '('
+            || t[i + 1].start != t[i].end)
             continue;
-        const char *q = p;
-        while (isalnum((unsigned char)*q) || *q == '_') q++;
-        if (*q == '(') {
-            char *name = strndup(p, (size_t)(q - p));
-            Doc *d = find_doc(name);
-            free(name);
-            if (d && !d->is_macro && strchr(d->decl, '(')) {
-                *call = q;
-                return d;
-            }
+        char *name = strndup(b + t[i].start, (size_t)(t[i].end - t[i].start));
+        Doc *d = find_doc(name);
+        free(name);
+        if (d && !d->is_macro && strchr(d->decl, '(')) {
+            *call = b + t[i + 1].start;
+            found = d;
         }
-        p = q - 1;
     }
-    return NULL;
+    free(t);
+    return found;
 }
 
 /* The options struct a macro fills: "&(AdamOptions){ __VA_ARGS__ }". */
@@ -670,35 +674,38 @@ static char *value_of(const Symbol *v)
     if (!v->addr || !ty) return NULL;
     if (!strcmp(ty, "Tensor *@"))
         return tensor_summary(*(void **)v->addr);
-    static const struct { const char *type; int kind; size_t size; } T[] = {
-        { "int @", 'i', sizeof(int) }, { "long @", 'i', sizeof(long) }, { "long long @", 'i', sizeof(long long) },
-        { "short @", 'i', sizeof(short) }, { "int64_t @", 'i', 8 }, { "int32_t @", 'i', 4 },
-        { "unsigned @", 'u', sizeof(unsigned) }, { "unsigned int @", 'u', sizeof(unsigned) },
-        { "size_t @", 'u', sizeof(size_t) }, { "unsigned long @", 'u', sizeof(unsigned long) },
-        { "uint64_t @", 'u', 8 }, { "uint8_t @", 'u', 1 }, { "double @", 'd', sizeof(double) },
-        { "float @", 'f', sizeof(float) }, { "bool @", 'b', 1 }, { "_Bool @", 'b', 1 }, { "char @", 'c', 1 },
+    enum ValueKind { V_SIGNED, V_UNSIGNED, V_DOUBLE, V_FLOAT, V_BOOL, V_CHAR };
+    static const struct { const char *type; enum ValueKind kind; size_t size; } T[] = {
+        { "int @", V_SIGNED, sizeof(int) }, { "long @", V_SIGNED, sizeof(long) },
+        { "long long @", V_SIGNED, sizeof(long long) }, { "short @", V_SIGNED, sizeof(short) },
+        { "int64_t @", V_SIGNED, 8 }, { "int32_t @", V_SIGNED, 4 },
+        { "unsigned @", V_UNSIGNED, sizeof(unsigned) }, { "unsigned int @", V_UNSIGNED, sizeof(unsigned) },
+        { "size_t @", V_UNSIGNED, sizeof(size_t) }, { "unsigned long @", V_UNSIGNED, sizeof(unsigned long) },
+        { "uint64_t @", V_UNSIGNED, 8 }, { "uint8_t @", V_UNSIGNED, 1 }, { "double @", V_DOUBLE, sizeof(double) },
+        { "float @", V_FLOAT, sizeof(float) }, { "bool @", V_BOOL, 1 }, { "_Bool @", V_BOOL, 1 },
+        { "char @", V_CHAR, 1 },
     };
     for (size_t i = 0; i < sizeof T / sizeof *T; i++) {
         if (strcmp(ty, T[i].type)) continue;
         long long iv = 0;
         unsigned long long uv = 0;
         switch (T[i].kind) {
-        case 'i':
+        case V_SIGNED:
             if (T[i].size == 2) iv = *(short *)v->addr;
             else if (T[i].size == 4) iv = *(int *)v->addr;
             else iv = *(long long *)v->addr;
             snprintf(buf, sizeof buf, "%lld", iv);
             break;
-        case 'u':
+        case V_UNSIGNED:
             if (T[i].size == 1) uv = *(unsigned char *)v->addr;
             else if (T[i].size == 4) uv = *(unsigned *)v->addr;
             else uv = *(unsigned long long *)v->addr;
             snprintf(buf, sizeof buf, "%llu", uv);
             break;
-        case 'd': snprintf(buf, sizeof buf, "%.17g", *(double *)v->addr); break;
-        case 'f': snprintf(buf, sizeof buf, "%.9g", (double)*(float *)v->addr); break;
-        case 'b': snprintf(buf, sizeof buf, "%s", *(unsigned char *)v->addr ? "true" : "false"); break;
-        default: snprintf(buf, sizeof buf, "'%c' (%d)", *(char *)v->addr, *(char *)v->addr); break;
+        case V_DOUBLE: snprintf(buf, sizeof buf, "%.17g", *(double *)v->addr); break;
+        case V_FLOAT: snprintf(buf, sizeof buf, "%.9g", (double)*(float *)v->addr); break;
+        case V_BOOL: snprintf(buf, sizeof buf, "%s", *(unsigned char *)v->addr ? "true" : "false"); break;
+        case V_CHAR: snprintf(buf, sizeof buf, "'%c' (%d)", *(char *)v->addr, *(char *)v->addr); break;
         }
         return xstrdup(buf);
     }

@@ -52,6 +52,8 @@ void reply(void *sock, const Msg *req, const char *msg_type, json_t *content);
 
 /* Request handlers (handlers.c). */
 void handle_shell_message(Msg *req);
+/* Whether a shell request needs the engine loaded first (handlers' table). */
+bool shell_message_needs_engine(const char *msg_type);
 void handle_control_message(Msg *req);
 
 #endif

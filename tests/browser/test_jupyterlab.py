@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import SHOTS
+from conftest import BUILD, SHOTS
 
 TIMEOUT = 60_000  # ms: the machine is shared and slow at times
 
@@ -183,8 +183,32 @@ def student_session(page: Page, nb: Notebook, server) -> None:
     expect(cell.locator(".jp-OutputArea")).to_contain_text("'keep' undeclared")
 
 
+def output_kinds(cell) -> list[str]:
+    """A code cell's outputs as kinds ("stream:stdout", "display_data:image/png"...),
+    consecutive streams of one name counted once (a front end may merge them)."""
+    kinds = []
+    for o in cell.get("outputs", []):
+        if o["output_type"] == "stream":
+            k = f"stream:{o['name']}"
+        else:
+            k = f"{o['output_type']}:{','.join(sorted(o.get('data', {})))}"
+        if not (k.startswith("stream:") and kinds and kinds[-1] == k):
+            kinds.append(k)
+    return kinds
+
+
+def reference_run(path, cwd, monkeypatch) -> list:
+    """The notebook's code cells after nbclient executes it (the build's kernelspec)."""
+    from nbclient import NotebookClient
+    monkeypatch.setenv("JUPYTER_PATH", str(BUILD / "share" / "jupyter"))
+    nb = nbformat.read(str(path), as_version=4)
+    NotebookClient(nb, timeout=120, startup_timeout=60, kernel_name="coursdl",
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
 @pytest.mark.timeout(400)
-def test_run_all_of_a_course_notebook(browser, lab):
+def test_run_all_of_a_course_notebook(browser, lab, monkeypatch):
     t0 = time.monotonic()
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.set_default_timeout(TIMEOUT)
@@ -209,14 +233,27 @@ def test_run_all_of_a_course_notebook(browser, lab):
     path = lab.root / name
     deadline = time.monotonic() + 30
     while True:
-        saved = json.loads(path.read_text())
-        counts = [c.get("execution_count") for c in saved["cells"] if c["cell_type"] == "code"]
+        # The save is asynchronous: poll the file it writes. jupyter_server's
+        # "atomic" writing rewrites the file in place (after a backup copy),
+        # so a read may see it empty or cut short: read again.
+        try:
+            saved = json.loads(path.read_text())
+            counts = [c.get("execution_count") for c in saved["cells"] if c["cell_type"] == "code"]
+        except json.JSONDecodeError:
+            saved, counts = None, [None]
         if all(counts) or time.monotonic() > deadline:
             break
-        page.wait_for_timeout(200)  # the save is asynchronous: poll the file it writes
+        page.wait_for_timeout(200)
+    assert saved is not None, f"{path} is not a complete notebook 30 s after the save"
     assert all(counts), counts
     errs = [o for c in saved["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
             if o["output_type"] == "error"]
     assert not errs, errs[0]
+    # no output lost on its way to the page: each cell shows the kinds of
+    # output the same notebook gives when nbclient runs it
+    want = [output_kinds(c) for c in reference_run(lab.root / name, lab.root, monkeypatch)]
+    got = [output_kinds(c) for c in saved["cells"] if c["cell_type"] == "code"]
+    assert got == want, "\n".join(f"cell {i}: browser {g}, nbclient {w}"
+                                  for i, (g, w) in enumerate(zip(got, want)) if g != w)
     page.close()
     print(f"run all: {time.monotonic() - t0:.1f} s")

@@ -3,6 +3,8 @@ C signatures and full docs from the engine's headers, the notebook's own
 names with their values, struct members after . and ->."""
 from __future__ import annotations
 
+import pytest
+
 from kernel_helpers import get_reply, run, run_ok, stdout_of
 
 
@@ -104,3 +106,18 @@ def test_struct_members_after_dot_and_arrow(kc):
     assert complete(kc, "1.")["matches"] == []  # a number, not a member
     run_ok(kc, "MPoint mp2 = { 1, 2, 3 };")
     assert complete(kc, "mp2.")["matches"] == ["mlabel", "mx", "my"]  # a name ending in a digit
+
+
+# The engine functions the course's notebooks call most (tensor_item alone
+# ~100 times): their help says what they take, return and raise, with an example.
+@pytest.mark.parametrize("name,example", [
+    ("tensor_item", "tensor_item(loss)"), ("tensor_size", "tensor_size(X, 0)"),
+    ("tensor_get", "tensor_get(W, 2, -1)"), ("tensor_reshape", "tensor_reshape(imgs, 64, -1)"),
+    ("nn_forward", "nn_forward(net, X)"), ("tensor_randn", "tensor_randn(200, 2)"),
+    ("nn_linear", "nn_linear(2, 16)"), ("optim_adam", "optim_adam(nn_parameters(net)"),
+])
+def test_help_of_the_most_used_functions_is_complete(kc, name, example):
+    md = page_of(kc, f"?{name}")["text/markdown"]
+    for part in ("Arguments:", "Returns", "Errors:", "**Example**"):
+        assert part in md, (name, part, md)
+    assert example in md.split("**Example**")[1], md

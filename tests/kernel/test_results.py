@@ -51,8 +51,11 @@ def test_evaluation_like_keras(kc, trained):
 
 
 def test_no_engine_object_shows_as_a_pointer(kc, trained):
-    for expr in ("rmoons", "ropt", "rh", "rnet", "tensor_ones(2)", "data_loader(rmoons)"):
-        assert "0x" not in out(kc, expr), expr
+    for expr in ("rmoons", "ropt", "rh", "rnet", "tensor_ones(2)", "data_loader(rmoons)", "DEVICE_CPU",
+                 'nn_evaluate(rnet, .x = data_x(rmoons), .y = data_y(rmoons))',
+                 "Figure *rfig = plt_figure();\ndouble rfx[] = {1, 2}, rfy[] = {3, 4};\nplt_plot(rfx, rfy, 2);\nrfig"):
+        text = out(kc, expr)
+        assert "0x" not in text and "void *" not in text, (expr, text)
 
 
 def test_device_like_torch_device(kc, trained):

@@ -55,7 +55,16 @@ Tensor *nn_register_parameter(Module *m, const char *name, Tensor *t);
 Tensor *nn_register_buffer(Module *m, const char *name, Tensor *t);
 /* Registers child as a sub-module of m under name. Returns child. */
 Module *nn_register_module(Module *m, const char *name, Module *child);
-/* Runs the module: y = m(x). */
+/* Runs the module: y = m(x), as calling a model does in PyTorch.
+ * Arguments: the module (a layer, an nn_sequential, your own nn_module) and
+ * its input (a batch along dim 0 for the built-in layers).
+ * Returns the output tensor, recorded for autograd unless in no_grad.
+ * Errors: ValueError for a NULL input, a module without a forward function
+ * or a forward that returns NULL; the layer's own errors (ShapeError for an
+ * input of the wrong size, naming both shapes).
+ * Example:
+ *   Module *net = nn_sequential(nn_linear(2, 16), nn_relu(), nn_linear(16, 2));
+ *   Tensor *logits = nn_forward(net, X);   // (200, 2) -> (200, 2) */
 Tensor *nn_forward(Module *m, Tensor *x);
 /* The parameter named name ("weight", "fc1.bias"...) or NULL. */
 Tensor *nn_get_parameter(Module *m, const char *name);

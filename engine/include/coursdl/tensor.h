@@ -130,7 +130,13 @@ DType tensor_get_default_dtype(void);
 
 /* Number of dims. */
 int tensor_ndim(const Tensor *t);
-/* Size of dim (negative counts from the end). */
+/* Size of dim (negative counts from the end), like x.size(dim).
+ * Arguments: the tensor and a dim in [-ndim, ndim).
+ * Returns the number of elements along that dim.
+ * Errors: IndexError for a dim out of range or a 0-dim tensor.
+ * Example:
+ *   Tensor *X = tensor_zeros(200, 2);
+ *   int64_t n = tensor_size(X, 0);   // 200 samples; tensor_size(X, -1) is 2 */
 int64_t tensor_size(const Tensor *t, int dim);
 /* Pointer to the ndim sizes. */
 const int64_t *tensor_shape(const Tensor *t);
@@ -149,9 +155,24 @@ bool tensor_is_contiguous(const Tensor *t);
 /* The shape as text, "(2, 3)", in a string that lives until the next call
  * from the same slot (8 rotating slots). */
 const char *tensor_shape_str(const Tensor *t);
-/* The single value of a one-element tensor, as a double. */
+/* The single value of a one-element tensor, as a double (x.item()).
+ * Arguments: a tensor of exactly one element (0-dim, or any shape of 1s).
+ * Returns its value converted to double, whatever its dtype or device.
+ * Errors: ValueError when the tensor has more than one element (use
+ * tensor_get for one element of a larger tensor).
+ * Example:
+ *   Tensor *loss = nn_cross_entropy(nn_forward(net, X), y);
+ *   printf("loss %.4f\n", tensor_item(loss)); */
 double tensor_item(const Tensor *t);
-/* Element at an index: tensor_get(t, i, j). Negative indices count from the end. */
+/* Element at an index: tensor_get(t, i, j), like x[i, j].item().
+ * Arguments: the tensor, then one index per dim; negative indices count
+ * from the end.
+ * Returns the element converted to double.
+ * Errors: IndexError when the number of indices is not the tensor's number
+ * of dims, or an index is out of range (the message names dim and shape).
+ * Example:
+ *   Tensor *W = tensor_randn(3, 4);
+ *   double last = tensor_get(W, 2, -1);   // row 2, last column */
 #define tensor_get(t, ...) tensor_get_(t, CDL_SHAPE(__VA_ARGS__))
 double tensor_get_(const Tensor *t, int n, const int64_t *idx);
 /* Sets an element: tensor_set(t, value, i, j). */
@@ -180,7 +201,15 @@ Tensor *tensor_bool(Tensor *x);
 /* ---- views and shape --------------------------------------------------------- */
 
 /* Same data, new shape (one dim may be -1): tensor_reshape(x, 2, -1). A view
- * when possible, a copy otherwise. */
+ * when possible, a copy otherwise.
+ * Arguments: the tensor, then the new sizes (their product must be x's
+ * number of elements; one of them -1 to infer it).
+ * Returns a tensor of the new shape, recorded for autograd.
+ * Errors: ShapeError when the sizes do not fit x's number of elements,
+ * for more than one -1, or for a negative size.
+ * Example:
+ *   Tensor *imgs = tensor_zeros(64, 1, 28, 28);
+ *   Tensor *flat = tensor_reshape(imgs, 64, -1);   // (64, 784) */
 #define tensor_reshape(x, ...) tensor_reshape_shape(x, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_reshape_shape(Tensor *x, int ndim, const int64_t *dims);
 /* Like reshape but x must be viewable without a copy: tensor_view(x, 6). */
