@@ -50,7 +50,7 @@ KERNEL_CTESTS := $(patsubst tests/kernel/%.c,$(BUILD)/tests/kernel/%,$(wildcard 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 .PHONY: all deps apt-deps runtime-deps venv run-venv build install uninstall kernelspec run teacher \
-    test test-engine test-kernel test-install bench clean notebooks
+    test test-engine test-kernel test-install bench bench-venv clean notebooks
 
 all: build
 
@@ -261,7 +261,23 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libcoursdl.so
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $< -o $@ -L$(BUILD) -lcoursdl -Wl,-rpath,'$$ORIGIN/..' $(ENGINE_LIBS)
 
-bench: deps build $(BENCH_PROGS)
+# The peers of bench/peers_bench.py: PyTorch 2.x and Keras 3 on TensorFlow
+# 2.x from PyPI (several GB), in their own virtualenv, made once by `make
+# bench` (never by `make test`); Debian's PyTorch 1.13 is the other peer.
+# linux-perf: `perf`, to profile the CNN epoch (bench/peers_bench.py says how).
+BENCH_VENV := .bench-venv
+BENCH_APT_PACKAGES := linux-perf
+BENCH_PIP_PACKAGES := 'torch>=2,<3' 'keras>=3,<4' 'tensorflow-cpu>=2.16,<3'
+
+bench-venv: $(BENCH_VENV)/.installed
+
+$(BENCH_VENV)/.installed:
+	$(call apt_install,$(BENCH_APT_PACKAGES))
+	@[ -x $(BENCH_VENV)/bin/python ] || /usr/bin/python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check $(BENCH_PIP_PACKAGES)
+	@touch $@
+
+bench: deps bench-venv build $(BENCH_PROGS)
 	$(PY) bench/run_all.py
 
 # The course: teacher notebooks and student versions from notebooks/src.

@@ -3,9 +3,9 @@
  * "<name> <seconds> <figure> <check>" that the Python script parses.
  *   matmul N REPS   N x N float32 tensor_matmul, REPS times  (figure: GFLOP/s)
  *   add N           N adds of two 32-element tensors          (figure: ops/s)
- *   moons EPOCHS    2-32-32-2 ReLU MLP, 200 two-moons points, Adam, full batch
+ *   moons EPOCHS [SEED]  2-32-32-2 ReLU MLP, 200 two-moons points, Adam, full batch
  *                   (figure: s/epoch, check: final loss)
- *   pinn STEPS      1-32-32-32-1 tanh MLP, u'' by autograd_grad with
+ *   pinn STEPS [SEED]    1-32-32-32-1 tanh MLP, u'' by autograd_grad with
  *                   create_graph on 30 points, Adam (check: final loss)
  * Only raw tensor ops are used (no nn/optim modules): the Adam step is
  * written out with in-place ops, as bench/engine_bench.py's PyTorch side
@@ -192,12 +192,13 @@ static void bench_pinn(int steps)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s matmul N REPS | add N | moons EPOCHS | pinn STEPS\n", argv[0]);
+        fprintf(stderr, "usage: %s matmul N REPS | add N | moons EPOCHS [SEED] | pinn STEPS [SEED]\n", argv[0]);
         return 2;
     }
-    manual_seed(0);
     const char *w = argv[1];
     int a1 = argc > 2 ? atoi(argv[2]) : 0, a2 = argc > 3 ? atoi(argv[3]) : 0;
+    /* moons and pinn: the second number is the seed (data and initial weights). */
+    manual_seed(!strcmp(w, "moons") || !strcmp(w, "pinn") ? (uint64_t)a2 : 0);
     if (!strcmp(w, "matmul"))
         bench_matmul(a1 ? a1 : 2000, a2 ? a2 : 100);
     else if (!strcmp(w, "add"))

@@ -28,9 +28,12 @@ import math, sys, time
 import torch
 threads = int(sys.argv[2])
 torch.set_num_threads(threads)
-torch.manual_seed(0)
 w = sys.argv[1]
 arg = [int(a) for a in sys.argv[3:]]
+if w in ("moons", "pinn") and len(arg) > 1:  # an optional seed after the count
+    torch.manual_seed(arg.pop())
+else:
+    torch.manual_seed(0)
 
 def make_moons(n):
     h = n // 2

@@ -5,6 +5,7 @@
  * Entries: conv2d, conv2d_bwd, conv_transpose2d, conv_transpose2d_bwd,
  * im2col, col2im. */
 #include "cpu.h"
+#include "cpu_winograd.h"
 #include "../parallel/pool.h"
 
 #include <stdlib.h>
@@ -396,6 +397,14 @@ void cpu_conv2d(Conv2dArgs *a)
 {
     const ConvGeom *g = &a->g;
     DType dt = a->x->dtype;
+    if (cpu_winograd_applies(g, dt)) {
+        int64_t nb = cpu_winograd_chunk_images(g);
+        Tensor *v = a->keep ? t_new(dt, 1, (int64_t[]){ cpu_winograd_kept_numel(g, nb) }, a->x->device) : NULL;
+        a->kept_chunk = cpu_winograd_forward(g, t_ptr(a->x), t_ptr(a->w), a->b ? t_ptr(a->b) : NULL, t_ptr(a->y),
+                                             a->relu, v ? t_ptr(v) : NULL, nb);
+        a->kept = v;
+        return;
+    }
     /* The weight gradient needs the im2col columns again: keep them (freed
      * with the graph after the backward) rather than compute them twice. */
     Tensor *cols = a->keep ? t_new(dt, 1, (int64_t[]){ g->C * g->kh * g->kw * g->N * g->OH * g->OW }, a->x->device)
@@ -409,6 +418,13 @@ void cpu_conv2d(Conv2dArgs *a)
 void cpu_conv2d_bwd(Conv2dBwdArgs *a)
 {
     const Tensor *cols = a->kept && a->kept->device == a->x->device ? a->kept : NULL;
+    if (cpu_winograd_applies(&a->g, a->x->dtype)) {  /* what the forward took: kept holds its transformed input */
+        if (cols && (a->kept_chunk < 1 || cols->numel != cpu_winograd_kept_numel(&a->g, a->kept_chunk))) cols = NULL;
+        cpu_winograd_backward(&a->g, t_ptr(a->x), t_ptr(a->w), t_ptr(a->gy), a->ymask ? t_ptr(a->ymask) : NULL,
+                              a->gx ? t_ptr(a->gx) : NULL, a->gw ? t_ptr(a->gw) : NULL, a->gb ? t_ptr(a->gb) : NULL,
+                              cols ? t_ptr(cols) : NULL, cols ? a->kept_chunk : 0);
+        return;
+    }
     conv_backward_images(&a->g, a->x->dtype, t_ptr(a->x), t_ptr(a->w), t_ptr(a->gy), a->gx ? t_ptr(a->gx) : NULL,
                          a->gw ? t_ptr(a->gw) : NULL, a->gb ? t_ptr(a->gb) : NULL, cols ? t_ptr(cols) : NULL,
                          a->kept_chunk, a->ymask ? t_ptr(a->ymask) : NULL);

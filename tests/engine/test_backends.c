@@ -428,6 +428,22 @@ static void b_conv_relu(Ctx *c)
     output(c, layer(c, m, input(c, 4, x, NORMAL)));
 }
 
+/* 3x3 stride-1 convolutions with 8 channels or more: the CPU runs them by
+ * Winograd F(2x2, 3x3) (the course CNN's second layer, 32 -> 64 on 13x13),
+ * alone, with the fused ReLU, or with the ReLU and the 2x2 pool (whose
+ * windows are the 2x2 output tiles: it alone would hide a wrong ReLU), odd
+ * and even sizes (partial tiles), with and without padding. */
+static void b_conv3x3(Ctx *c)
+{
+    int C = (int)pick(c, 8, 16), O = (int)pick(c, 8, 20), pad = (int)pick(c, 0, 1), after = (int)pick(c, 0, 2);
+    int64_t x[4] = { batch(c), C, pick(c, 4, 14), pick(c, 4, 14) };
+    manual_seed(17);
+    Module *conv = nn_conv2d(C, O, 3, .padding = pad, .no_bias = pick(c, 0, 3) == 0);
+    Module *m = after == 0 ? conv : after == 1 ? nn_sequential(conv, nn_relu())
+                                               : nn_sequential(conv, nn_relu(), nn_max_pool2d(2));
+    output(c, layer(c, m, input(c, 4, x, NORMAL)));
+}
+
 static void b_conv1d(Ctx *c)
 {
     int64_t x[3] = { pick(c, 1, 2), 2, pick(c, 4, 9) };
@@ -601,6 +617,7 @@ static const Case g_cases[] = {
     { "linear", b_linear, DTS_FLOAT, 2, false },
     { "conv2d", b_conv2d, DTS_FLOAT, 2, false },
     { "conv2d_relu_pool", b_conv_relu, DTS_FLOAT, 2, false },
+    { "conv2d_3x3", b_conv3x3, DTS_FLOAT, 2, false },
     { "conv1d", b_conv1d, DTS_FLOAT, 1, false },
     { "conv_transpose2d", b_conv_transpose, DTS_FLOAT, 2, false },
     { "max_pool2d", b_max_pool, DTS_FLOAT, 2, false },
