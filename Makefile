@@ -21,7 +21,7 @@ PIP_PACKAGES := jupyterlab jupyter_client nbclient nbconvert nbformat \
     jupyter_kernel_test pytest ipykernel safetensors numpy nbgrader
 
 ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
-ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC))
+ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC)) engine/cuda/loader.c
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
 ENGINE_LIBS := -lgc -lopenblas -lm -lpthread -lplplot -lcairo -lz
 KERNEL_SRC := $(sort $(wildcard kernel/*.c))
@@ -76,6 +76,49 @@ $(BUILD)/san/%.o: %.c $(wildcard engine/include/*.h engine/include/coursdl/*.h e
 
 $(BUILD)/san/libcoursdl.so: $(ENGINE_SRC:%.c=$(BUILD)/san/%.o)
 	$(CC) -shared $(SAN_FLAGS) -o $@ $^ $(ENGINE_LIBS)
+
+# ---- CUDA backend -------------------------------------------------------------
+# engine/cuda/ is built into its own library, libcoursdl_cuda.so, which
+# libcoursdl loads at run time when a driver and a GPU are there
+# (engine/cuda/loader.c, which is part of libcoursdl). Built when nvcc is
+# found; CUDA=0 turns it off. Host files are C built by gcc against the CUDA
+# libraries' C APIs; only the kernel files (*.cu) go through nvcc, for
+# Hopper (sm_90, the H100/H200) plus PTX that newer GPUs compile at load.
+# CUDA_ARCH="-gencode arch=compute_XX,code=sm_XX" builds for another GPU.
+NVCC ?= $(firstword $(wildcard /usr/local/cuda/bin/nvcc) $(shell command -v nvcc 2>/dev/null))
+CUDA ?= $(if $(NVCC),1,0)
+CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(NVCC))
+CUDA_ARCH ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
+CUDA_LIB := $(BUILD)/libcoursdl_cuda.so
+CUDA_HOST_OBJ := $(patsubst engine/cuda/%.c,$(BUILD)/cuda/%.o,$(filter-out engine/cuda/loader.c,$(wildcard engine/cuda/*.c)))
+CUDA_KERNEL_OBJ := $(patsubst engine/cuda/%.cu,$(BUILD)/cuda/%.cu.o,$(wildcard engine/cuda/*.cu))
+CUDA_DEPS := $(wildcard engine/include/*.h engine/include/coursdl/*.h engine/*/*.h engine/cuda/*.cuh)
+CUDA_LIBS := -L$(CUDA_HOME)/lib64 -lcudart -lcublas -lcudnn -lcurand -lgc -lpthread -lm
+
+ifeq ($(CUDA),1)
+build: $(CUDA_LIB)
+endif
+.PHONY: cuda gpu-check
+cuda: $(CUDA_LIB)
+
+$(BUILD)/cuda/%.o: engine/cuda/%.c $(CUDA_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include -c $< -o $@
+
+$(BUILD)/cuda/%.cu.o: engine/cuda/%.cu $(CUDA_DEPS)
+	@mkdir -p $(dir $@)
+	$(NVCC) -O3 -std=c++17 -Werror all-warnings -Xcompiler -fPIC,-Wall $(CUDA_ARCH) -c $< -o $@
+
+# Linked against libcoursdl (the engine's functions it calls) and the CUDA
+# libraries, found through the toolkit's folder at run time too.
+$(CUDA_LIB): $(CUDA_HOST_OBJ) $(CUDA_KERNEL_OBJ) $(BUILD)/libcoursdl.so
+	$(CC) -shared -o $@ $(CUDA_HOST_OBJ) $(CUDA_KERNEL_OBJ) -L$(BUILD) -lcoursdl $(CUDA_LIBS) \
+	    -Wl,-rpath,'$$ORIGIN' -Wl,-rpath,$(CUDA_HOME)/lib64
+
+# On a machine with a GPU: build, then the conformance test on cuda:0, the
+# CNN check and the benchmark against PyTorch, with a summary (tools/gpu_check.sh).
+gpu-check:
+	bash tools/gpu_check.sh
 
 # ---- kernel -----------------------------------------------------------------
 # The kernel loads the engine itself once its sockets are bound (see

@@ -1,6 +1,7 @@
 /* Devices and the backend registry: the CPU backend is always there; a
  * CUDA backend registers itself when loaded. */
 #include "backend.h"
+#include "../cuda/cuda_loader.h"
 #include "../parallel/pool.h"
 
 #include <stdio.h>
@@ -14,18 +15,26 @@ void backend_register(int type, const Backend *backend)
         g_backends[1] = backend;
 }
 
+/* The CUDA backend, loaded (engine/cuda/loader.c) on the first question. */
+static const Backend *cuda_backend(void)
+{
+    if (!g_backends[1])
+        g_backends[1] = cuda_backend_load();
+    return g_backends[1];
+}
+
 const Backend *t_backend(const Tensor *t)
 {
     if (t->device == DEVICE_CPU)
         return &cdl_cpu_backend;
-    if (!g_backends[1])
+    if (!cuda_backend())
         error_raise(ERR_DEVICE, "tensor on %s but no CUDA backend is loaded", device_name(t->device));
     return g_backends[1];
 }
 
 int device_count(void)
 {
-    return g_backends[1] ? g_backends[1]->device_count() : 0;
+    return cuda_backend() ? g_backends[1]->device_count() : 0;
 }
 
 bool device_cuda_available(void) { return device_count() > 0; }
@@ -46,6 +55,9 @@ static void check_device(Device d, const char *fn)
     if (d == DEVICE_CPU)
         return;
     int n = device_count();
+    if (n == 0)
+        error_raise(ERR_DEVICE, "%s: %s is not available: %s", fn, d >= 1 && d <= 16 ? device_name(d) : "that device",
+                    cuda_unavailable_reason());
     if (d < 1 || d - 1 >= n)
         error_raise(ERR_DEVICE, "%s: %s is not available (%d CUDA device%s; use \"cpu\")", fn,
                     d >= 1 && d <= 16 ? device_name(d) : "that device", n, n == 1 ? "" : "s");
@@ -71,6 +83,20 @@ Device device_parse(const char *name)
     }
     check_device(d, "device_parse");
     return d;
+}
+
+const char *device_info(Device device)
+{
+    static char buf[320];
+    if (device == DEVICE_CPU)
+        return "cpu";
+    char what[256];
+    if (device >= 1 && device <= 16 && device - 1 < device_count())
+        cuda_describe(device - 1, what, sizeof what);
+    else
+        snprintf(what, sizeof what, "not available");
+    snprintf(buf, sizeof buf, "%s (%s)", device_name(device), what);
+    return buf;
 }
 
 void device_synchronize(Device device)

@@ -15,6 +15,9 @@
 Device device_parse(const char *name);
 /* "cpu" or "cuda:k" (a static string). */
 const char *device_name(Device device);
+/* "cpu", or "cuda:0 (NVIDIA H200, 139.8 GiB (139.1 GiB free))": the
+ * device with its GPU's name and memory (a static string). */
+const char *device_info(Device device);
 /* Number of CUDA devices (0 without a GPU or CUDA backend). */
 int device_count(void);
 /* Whether a CUDA device can be used. */
