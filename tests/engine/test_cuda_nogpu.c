@@ -91,6 +91,7 @@ static void check_library(const char *path, bool have_gpu)
                  dnn(3000, "cudnnConvolutionForward(h, ...)"));
     CHECK_RAISES(ERR_DEVICE, "run the layer on \"cpu\"", dnn(3000, "cudnnConvolutionForward(h, ...)"));
 }
+#endif
 
 int main(int argc, char **argv)
 {
