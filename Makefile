@@ -115,6 +115,23 @@ $(CUDA_LIB): $(CUDA_HOST_OBJ) $(CUDA_KERNEL_OBJ) $(BUILD)/libcoursdl.so
 	$(CC) -shared -o $@ $(CUDA_HOST_OBJ) $(CUDA_KERNEL_OBJ) -L$(BUILD) -lcoursdl $(CUDA_LIBS) \
 	    -Wl,-rpath,'$$ORIGIN' -Wl,-rpath,$(CUDA_HOME)/lib64
 
+# GPU-only programs: the backend's direct check against the CPU, and the
+# benchmarks' engine side (run by tools/gpu_check.sh, never by make test).
+GPU_PROGS := $(patsubst tests/gpu/%.c,$(BUILD)/tests/gpu/%,$(wildcard tests/gpu/*.c)) \
+    $(patsubst bench/gpu/%.c,$(BUILD)/bench/gpu/%,$(wildcard bench/gpu/*.c))
+.PHONY: gpu-programs
+gpu-programs: $(GPU_PROGS)
+
+$(BUILD)/tests/gpu/% $(BUILD)/bench/gpu/%: $(CUDA_LIB) $(wildcard tests/engine/*.h)
+$(BUILD)/tests/gpu/%: tests/gpu/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $< -o $@ -L$(BUILD) -lcoursdl_cuda -lcoursdl \
+	    -Wl,-rpath,'$$ORIGIN/../..' $(CUDA_LIBS) $(ENGINE_LIBS)
+$(BUILD)/bench/gpu/%: bench/gpu/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $< -o $@ -L$(BUILD) -lcoursdl_cuda -lcoursdl \
+	    -Wl,-rpath,'$$ORIGIN/../..' $(CUDA_LIBS) $(ENGINE_LIBS)
+
 # On a machine with a GPU: build, then the conformance test on cuda:0, the
 # CNN check and the benchmark against PyTorch, with a summary (tools/gpu_check.sh).
 gpu-check:
