@@ -38,7 +38,7 @@ RUN_APT_PACKAGES := python3-venv
 RUN_PIP_PACKAGES := jupyterlab
 
 ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
-ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC))
+ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC)) engine/cuda/loader.c
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
 ENGINE_LIBS := -lgc -lopenblas -lm -lpthread -lplplot -lcairo -lz -lgvc -lcgraph -lminizip
 KERNEL_SRC := $(sort $(wildcard kernel/*.c))
@@ -117,6 +117,66 @@ $(BUILD)/san/%.o: %.c $(wildcard engine/include/*.h engine/include/coursdl/*.h e
 
 $(BUILD)/san/libcoursdl.so: $(ENGINE_SRC:%.c=$(BUILD)/san/%.o)
 	$(CC) -shared $(SAN_FLAGS) -o $@ $^ $(ENGINE_LIBS)
+
+# ---- CUDA backend -------------------------------------------------------------
+# engine/cuda/ is built into its own library, libcoursdl_cuda.so, which
+# libcoursdl loads at run time when a driver and a GPU are there
+# (engine/cuda/loader.c, which is part of libcoursdl). Built when nvcc is
+# found; CUDA=0 turns it off. Host files are C built by gcc against the CUDA
+# libraries' C APIs; only the kernel files (*.cu) go through nvcc, for
+# Hopper (sm_90, the H100/H200) plus PTX that newer GPUs compile at load.
+# CUDA_ARCH="-gencode arch=compute_XX,code=sm_XX" builds for another GPU.
+NVCC ?= $(firstword $(wildcard /usr/local/cuda/bin/nvcc) $(shell command -v nvcc 2>/dev/null))
+CUDA ?= $(if $(NVCC),1,0)
+CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(NVCC))
+CUDA_ARCH ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
+CUDA_LIB := $(BUILD)/libcoursdl_cuda.so
+CUDA_HOST_OBJ := $(patsubst engine/cuda/%.c,$(BUILD)/cuda/%.o,$(filter-out engine/cuda/loader.c,$(wildcard engine/cuda/*.c)))
+CUDA_KERNEL_OBJ := $(patsubst engine/cuda/%.cu,$(BUILD)/cuda/%.cu.o,$(wildcard engine/cuda/*.cu))
+CUDA_DEPS := $(wildcard engine/include/*.h engine/include/coursdl/*.h engine/*/*.h engine/cuda/*.cuh)
+CUDA_LIBS := -L$(CUDA_HOME)/lib64 -lcudart -lcublas -lcudnn -lcurand -lgc -lpthread -lm
+
+ifeq ($(CUDA),1)
+build: $(CUDA_LIB)
+endif
+.PHONY: cuda gpu-check
+cuda: $(CUDA_LIB)
+
+$(BUILD)/cuda/%.o: engine/cuda/%.c $(CUDA_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include -c $< -o $@
+
+$(BUILD)/cuda/%.cu.o: engine/cuda/%.cu $(CUDA_DEPS)
+	@mkdir -p $(dir $@)
+	$(NVCC) -O3 -std=c++17 -Werror all-warnings -Xcompiler -fPIC,-Wall $(CUDA_ARCH) -c $< -o $@
+
+# Linked against libcoursdl (the engine's functions it calls) and the CUDA
+# libraries, found through the toolkit's folder at run time too.
+$(CUDA_LIB): $(CUDA_HOST_OBJ) $(CUDA_KERNEL_OBJ) $(BUILD)/libcoursdl.so
+	$(CC) -shared -o $@ $(CUDA_HOST_OBJ) $(CUDA_KERNEL_OBJ) -L$(BUILD) -lcoursdl $(CUDA_LIBS) \
+	    -Wl,-rpath,'$$ORIGIN' -Wl,-rpath,$(CUDA_HOME)/lib64
+
+# GPU-only programs: the backend's direct check against the CPU, and the
+# benchmarks' engine side (run by tools/gpu_check.sh, never by make test).
+GPU_PROGS := $(patsubst tests/gpu/%.c,$(BUILD)/tests/gpu/%,$(wildcard tests/gpu/*.c)) \
+    $(patsubst bench/gpu/%.c,$(BUILD)/bench/gpu/%,$(wildcard bench/gpu/*.c))
+.PHONY: gpu-programs
+gpu-programs: $(GPU_PROGS)
+
+$(BUILD)/tests/gpu/% $(BUILD)/bench/gpu/%: $(CUDA_LIB) $(wildcard tests/engine/*.h)
+$(BUILD)/tests/gpu/%: tests/gpu/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $< -o $@ -L$(BUILD) -lcoursdl_cuda -lcoursdl \
+	    -Wl,-rpath,'$$ORIGIN/../..' $(CUDA_LIBS) $(ENGINE_LIBS)
+$(BUILD)/bench/gpu/%: bench/gpu/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $< -o $@ -L$(BUILD) -lcoursdl_cuda -lcoursdl \
+	    -Wl,-rpath,'$$ORIGIN/../..' $(CUDA_LIBS) $(ENGINE_LIBS)
+
+# On a machine with a GPU: build, then the conformance test on cuda:0, the
+# CNN check and the benchmark against PyTorch, with a summary (tools/gpu_check.sh).
+gpu-check:
+	bash tools/gpu_check.sh
 
 # ---- kernel -----------------------------------------------------------------
 # The kernel loads the engine itself once its sockets are bound (see
