@@ -272,8 +272,8 @@ install: runtime-deps
 	@# Bounds-checked cells: the kernel's empty bcheck.o and TinyCC's own runtime (kernel/bounds.h).
 	install -d $(DESTDIR)$(LIBDIR)/coursdl/tcclib
 	install -m 644 $(BUILD)/tcclib/bcheck.o $(BUILD)/tcclib/bt-log.o $(DESTDIR)$(LIBDIR)/coursdl/tcclib/
-	ln -sfn $(TCC_SYSLIB)/libtcc1.a $(DESTDIR)$(LIBDIR)/coursdl/tcclib/libtcc1.a
-	ln -sfn $(TCC_SYSLIB)/include $(DESTDIR)$(LIBDIR)/coursdl/tcclib/include
+	@# The links the build made: this make read TCC_SYSLIB before runtime-deps installed TinyCC.
+	cp -P --remove-destination $(BUILD)/tcclib/libtcc1.a $(BUILD)/tcclib/include $(DESTDIR)$(LIBDIR)/coursdl/tcclib/
 	install -m 644 engine/include/coursdl.h $(DESTDIR)$(INCLUDEDIR)/coursdl.h
 	install -m 644 engine/include/coursdl/*.h $(DESTDIR)$(INCLUDEDIR)/coursdl/
 	install -m 644 kernel/include/*.h $(DESTDIR)$(DATADIR)/include/

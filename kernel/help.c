@@ -343,6 +343,12 @@ static void scan_dir(const char *dir)
     free(names);
 }
 
+bool help_is_function_macro(const char *name)
+{
+    const Doc *d = find_doc(name);
+    return d && d->is_macro && d->params;
+}
+
 void help_init(const char *engine_include, const char *kernel_include)
 {
     char path[4200];

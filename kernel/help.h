@@ -15,6 +15,9 @@ json_t *help_complete(const char *code, int cursor_pos);
 bool help_page(const char *name, char **plain, char **markdown);
 /* The plain text of help_page, or NULL (caller frees). */
 char *help_lookup(const char *name);
+/* Whether name is a function-like macro of the engine's headers or of the
+ * cell prelude (its arguments are split at every comma outside parentheses). */
+bool help_is_function_macro(const char *name);
 /* The identifier around a cursor position (code points), or NULL. */
 char *help_word_at(const char *code, int cursor_pos, int *start, int *end);
 

@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cellscope.h"
 #include "cellsplit.h"
 #include "coursdl.h"
 #include "engine_api.h"
 #include "guard.h"
+#include "help.h"
 #include "jit.h"
 #include "runtime.h"
 #include "strbuf.h"
@@ -84,6 +86,11 @@ static const char *const BASE_TYPE_NAMES[] = {
  * entry point (a stub), so every call, in this cell or another, and every
  * function pointer goes through it and sees the latest definition. */
 #define IMPL_PREFIX "__cdl_fn_"
+
+/* A variable re-declared with new storage keeps its old storage under this
+ * prefix for the items of the cell before the declaration; old types it
+ * needs (a struct the cell changes) are renamed likewise. */
+#define PREV_PREFIX "__cdl_prev_"
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -314,6 +321,14 @@ typedef enum EntryFate { ENTRY_KEPT, ENTRY_DEFERRED, ENTRY_DROPPED } EntryFate;
  * type is void) run as a plain statement. */
 typedef enum ExprMode { EXPR_SHOWN, EXPR_AS_STATEMENT } ExprMode;
 
+/* An old variable that items of the cell use before re-declaring it with
+ * new storage: they name it `alias`, declared by `decl`, bound to addr. */
+typedef struct Alias {
+    char *alias;
+    char *decl;
+    void *addr;
+} Alias;
+
 /* What one cell changes, computed before compiling it. */
 typedef struct Plan {
     ItemList items;
@@ -328,6 +343,10 @@ typedef struct Plan {
     const char *main_params;
     bool *new_storage;    /* per item: VAR needs new storage */
     unsigned char **stub; /* per item: FUNC's entry point (existing, or reserved for a new name) */
+    MacroTrack macros;    /* macros the cell (re)defines: each item sees them as at its place */
+    Alias *aliases;       /* old variables the items before their re-declaration use */
+    int n_aliases;
+    char *old_types;      /* the changed types' old definitions, renamed (for the aliases), or NULL */
 } Plan;
 
 static char *item_key(const Item *it)
@@ -404,6 +423,13 @@ static void plan_free(Plan *p)
     free(p->fate);
     free(p->new_storage);
     free(p->stub);
+    macro_track_free(&p->macros);
+    for (int i = 0; i < p->n_aliases; i++) {
+        free(p->aliases[i].alias);
+        free(p->aliases[i].decl);
+    }
+    free(p->aliases);
+    free(p->old_types);
 }
 
 static Entry *find_entry(const char *key)
@@ -441,6 +467,170 @@ static bool type_changed(const Plan *p, const char *type_key)
     }
     free_strs(ids, n);
     return hit;
+}
+
+/* ---- items before a re-declaration: the old variable ---------------------- */
+
+static char *prefixed(const char *name)
+{
+    StrBuf b;
+    sb_init(&b);
+    sb_printf(&b, PREV_PREFIX "%s", name);
+    return sb_take(&b);
+}
+
+/* The old definitions of the types the cell changes, renamed (with their
+ * struct/union tags) so that they live beside the new ones: `from`/`to`
+ * receive the renames. False when one cannot be renamed (an enum: its
+ * constants would be defined twice). */
+static bool old_types_renamed(const Plan *p, char ***from, char ***to, int *n, char **text)
+{
+    for (int i = 0; i < S.n_entries; i++) {
+        const Entry *e = &S.entries[i];
+        if (!e->key || !has_str(p->changed_types, p->n_changed, e->key))
+            continue;
+        CToken *t = NULL;
+        int nt = 0;
+        cell_tokenize(e->text, 0, &t, &nt);
+        bool has_enum = false;
+        for (int k = 0; k < nt; k++) {
+            const char *w = e->text + t[k].start;
+            int len = t[k].end - t[k].start;
+            if (t[k].kind == TOK_IDENT && len == 4 && !strncmp(w, "enum", 4))
+                has_enum = true;
+            /* a tag defined here: `struct P {` */
+            if (t[k].kind == TOK_IDENT && k + 2 < nt && t[k + 1].kind == TOK_IDENT && e->text[t[k + 2].start] == '{'
+                && ((len == 6 && !strncmp(w, "struct", 6)) || (len == 5 && !strncmp(w, "union", 5)))) {
+                char *tag = strndup(e->text + t[k + 1].start, (size_t)(t[k + 1].end - t[k + 1].start));
+                if (!has_str(*from, *n, tag)) {
+                    int m = *n;
+                    push_str(from, n, tag);
+                    char *r = prefixed(tag);
+                    push_str(to, &m, r);
+                    free(r);
+                }
+                free(tag);
+            }
+        }
+        free(t);
+        if (has_enum)
+            return false;
+        for (int k = 0; k < e->n_defines; k++) {
+            if (has_str(*from, *n, e->defines[k]))
+                continue;
+            int m = *n;
+            push_str(from, n, e->defines[k]);
+            char *r = prefixed(e->defines[k]);
+            push_str(to, &m, r);
+            free(r);
+        }
+    }
+    StrBuf b;
+    sb_init(&b);
+    for (int i = 0; i < S.n_entries; i++) {
+        const Entry *e = &S.entries[i];
+        if (!e->key || !has_str(p->changed_types, p->n_changed, e->key))
+            continue;
+        char *r = cell_rename_idents(e->text, *from, *to, *n, NULL);
+        sb_printf(&b, "%s\n", r);
+        free(r);
+    }
+    *text = sb_take(&b);
+    return true;
+}
+
+static bool item_mentions(const Item *it, const char *name)
+{
+    switch (it->kind) {
+    case ITEM_STMT:
+    case ITEM_EXPR:
+    case ITEM_FUNC:
+        return cell_mentions(it->text, name);
+    case ITEM_VAR:
+        return it->init && cell_mentions(it->init, name);
+    default:
+        return false;
+    }
+}
+
+static void item_rename(Item *it, char *const *from, char *const *to, int n)
+{
+    char *r;
+    switch (it->kind) {
+    case ITEM_STMT:
+    case ITEM_EXPR:
+        r = cell_rename_idents(it->text, from, to, n, NULL);
+        free(it->text);
+        it->text = r;
+        break;
+    case ITEM_FUNC:
+        r = cell_rename_idents(it->text, from, to, n, &it->name_off);
+        free(it->text);
+        it->text = r;
+        break;
+    case ITEM_VAR:
+        if (it->init) {
+            r = cell_rename_idents(it->init, from, to, n, NULL);
+            free(it->init);
+            it->init = r;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* A variable the cell re-declares with new storage (another type, or a
+ * struct that changed) is the old one for the items before the declaration,
+ * as in one C program read from the top: they name the old storage by an
+ * alias (and the old struct by a renamed copy of its definition). */
+static void plan_aliases(Plan *p)
+{
+    char **tfrom = NULL, **tto = NULL;
+    int nt = 0;
+    bool types_tried = false, types_ok = false;
+    for (int i = 0; i < p->items.n; i++) {
+        Item *it = &p->items.items[i];
+        Var *v = it->kind == ITEM_VAR && p->new_storage[i] ? find_var(it->name) : NULL;
+        if (!v)
+            continue;
+        bool used = false;
+        for (int j = 0; j < i && !used; j++)
+            used = item_mentions(&p->items.items[j], it->name);
+        if (!used)
+            continue;
+        char *key = xstrdup(v->type_key);
+        if (type_changed(p, v->type_key)) {
+            if (!types_tried) {
+                types_tried = true;
+                types_ok = old_types_renamed(p, &tfrom, &tto, &nt, &p->old_types);
+            }
+            if (!types_ok) {
+                free(key);
+                continue;  /* the items before see the new storage, as before this fix */
+            }
+            char *r = cell_rename_idents(key, tfrom, tto, nt, NULL);
+            free(key);
+            key = r;
+        }
+        char *alias = prefixed(it->name);
+        char *d = subst(key, alias);
+        StrBuf decl;
+        sb_init(&decl);
+        sb_printf(&decl, "extern %s " PERSISTENT ";", d);
+        free(d);
+        free(key);
+        p->aliases = xrealloc(p->aliases, sizeof *p->aliases * (size_t)(p->n_aliases + 1));
+        p->aliases[p->n_aliases++] = (Alias){ alias, sb_take(&decl), v->addr };
+        for (int j = 0; j < i; j++)
+            item_rename(&p->items.items[j], &it->name, &alias, 1);
+    }
+    if (!types_ok) {
+        free(p->old_types);
+        p->old_types = NULL;
+    }
+    free_strs(tfrom, nt);
+    free_strs(tto, nt);
 }
 
 /* Stubs reserved for new function names of a cell that then failed to
@@ -544,6 +734,8 @@ static void make_plan(Plan *p)
         }
         free(id);
     }
+    macro_track_init(&p->macros, &p->items);
+    plan_aliases(p);
 }
 
 static void emit_line(StrBuf *b, int line)
@@ -615,31 +807,63 @@ static void emit_function(StrBuf *b, const Item *it)
     sb_printf(b, "%s\n", it->text + it->name_off);
 }
 
-static char *build_source(const Plan *p, ExprMode expr_mode)
+/* The text of the last directive about macro `name` kept from earlier
+ * cells (the state a cell that redefines it starts from), or NULL. */
+static const char *macro_before_cell(const char *name, void *ctx)
+{
+    (void)ctx;
+    char key[300];
+    snprintf(key, sizeof key, "macro:%s", name);
+    const char *text = NULL;
+    for (int i = 0; i < S.n_entries; i++)
+        if (S.entries[i].key && !strcmp(S.entries[i].key, key))
+            text = S.entries[i].text;
+    return text;
+}
+
+/* The translation unit of a cell. Its items are written in groups (the
+ * prelude, the cell's directives and types, declarations, functions, the
+ * run function with the statements); before each item the macros the cell
+ * changes are switched to their state at the item's place in the cell. */
+static char *build_source(Plan *p, ExprMode expr_mode)
 {
     StrBuf b;
     sb_init(&b);
+    MacroTrack *mt = &p->macros;
     sb_puts(&b, "#include <coursdl_cell.h>\n#line 1 \"prelude\"\n");
     for (int i = 0; i < S.n_entries; i++)
         if (p->fate[i] == ENTRY_KEPT)
             sb_printf(&b, "%s\n", S.entries[i].text);
+    macro_track_start(mt, &b, macro_before_cell, NULL);
     const ItemList *L = &p->items;
     for (int i = 0; i < L->n; i++) {
         const Item *it = &L->items[i];
         if (it->kind == ITEM_PREPROC || it->kind == ITEM_TYPE) {
+            macro_track_goto(mt, &b, i);
             emit_line(&b, it->line);
-            sb_printf(&b, "%s\n", it->text);
+            macro_track_emit(mt, &b, i);
         }
     }
     sb_puts(&b, "\n#line 1 \"prelude\"\n");
     for (int i = 0; i < S.n_entries; i++)
         if (p->fate[i] == ENTRY_DEFERRED)
             sb_printf(&b, "%s\n", S.entries[i].text);
+    /* old variables used before their re-declaration, with the old
+     * definitions of their types, under the macros before the cell */
+    if (p->n_aliases) {
+        macro_track_goto(mt, &b, 0);
+        sb_puts(&b, "\n#line 1 \"prelude\"\n");
+        if (p->old_types)
+            sb_puts(&b, p->old_types);
+        for (int i = 0; i < p->n_aliases; i++)
+            sb_printf(&b, "%s\n", p->aliases[i].decl);
+    }
     /* the cell's prototypes before its variables: an initializer may name
      * a function of the cell (`int (*ops[])(int) = { twice };`) */
     for (int i = 0; i < L->n; i++) {
         const Item *it = &L->items[i];
         if (it->kind == ITEM_FUNC) {
+            macro_track_goto(mt, &b, i);
             emit_line(&b, it->line);
             sb_printf(&b, "%s\n", it->proto);
         }
@@ -649,23 +873,31 @@ static char *build_source(const Plan *p, ExprMode expr_mode)
     for (int i = 0; i < L->n; i++) {
         const Item *it = &L->items[i];
         if (it->kind == ITEM_DECL) {
+            macro_track_goto(mt, &b, i);
             emit_line(&b, it->line);
             sb_printf(&b, "%s\n", it->text);
         } else if (it->kind == ITEM_VAR && !(p->new_storage[i] && it->init && is_incomplete_array(it->storage_key))) {
+            macro_track_goto(mt, &b, i);
             emit_var_decl(&b, it, p->new_storage[i]);
         }
     }
     for (int i = 0; i < L->n; i++) {
         const Item *it = &L->items[i];
-        if (it->kind == ITEM_VAR && p->new_storage[i] && it->init && is_incomplete_array(it->storage_key))
+        if (it->kind == ITEM_VAR && p->new_storage[i] && it->init && is_incomplete_array(it->storage_key)) {
+            macro_track_goto(mt, &b, i);
             emit_var_decl(&b, it, true);
+        }
     }
     for (int i = 0; i < L->n; i++)
-        if (L->items[i].kind == ITEM_FUNC)
+        if (L->items[i].kind == ITEM_FUNC) {
+            macro_track_goto(mt, &b, i);
             emit_function(&b, &L->items[i]);
+        }
     sb_puts(&b, "\nvoid __cdl_run(void) {\n");
     for (int i = 0; i < L->n; i++) {
         const Item *it = &L->items[i];
+        if (it->kind == ITEM_STMT || it->kind == ITEM_VAR || it->kind == ITEM_EXPR)
+            macro_track_goto(mt, &b, i);
         if (it->kind == ITEM_STMT) {
             emit_line(&b, it->line);
             sb_printf(&b, "%s\n", it->text);
@@ -679,6 +911,7 @@ static char *build_source(const Plan *p, ExprMode expr_mode)
                 sb_printf(&b, "%s;\n", it->text);
         }
     }
+    macro_track_goto(mt, &b, L->n);
     if (p->has_main && !p->has_stmt && !p->has_expr) {
         const char *params = p->main_params ? p->main_params : "";
         if (!*params || !strcmp(params, "void"))
@@ -968,6 +1201,87 @@ static void header_hint(const char *src, StrBuf *out)
     free(t);
 }
 
+/* Is text `#define name(...)`? */
+static bool defines_function_macro(const char *text, const char *name)
+{
+    const char *t = text;
+    while (*t == ' ' || *t == '\t' || *t == '#') t++;
+    if (strncmp(t, "define", 6))
+        return false;
+    t += 6;
+    while (*t == ' ' || *t == '\t') t++;
+    return !strncmp(t, name, strlen(name)) && t[strlen(name)] == '(';
+}
+
+/* Whether name is a function-like macro: one of the failing cell (cell may
+ * be NULL), of an earlier cell, or of the engine. */
+static bool is_function_macro(const char *name, const ItemList *cell)
+{
+    for (int i = cell ? cell->n - 1 : -1; i >= 0; i--)
+        if (cell->items[i].kind == ITEM_PREPROC && cell->items[i].name && !strcmp(cell->items[i].name, name))
+            return defines_function_macro(cell->items[i].text, name);
+    char key[300];
+    snprintf(key, sizeof key, "macro:%s", name);
+    const Entry *e = NULL;
+    for (int i = 0; i < S.n_entries; i++)
+        if (S.entries[i].key && !strcmp(S.entries[i].key, key))
+            e = &S.entries[i];
+    return e ? defines_function_macro(e->text, name) : help_is_function_macro(name);
+}
+
+/* When the failing line is inside a call of a function-like macro whose
+ * arguments hold a comma between braces outside any parentheses (a compound
+ * literal, `tensor_from_f64((double[]){1, 2}, 2)`): the preprocessor split
+ * the literal into several arguments, and TinyCC's message (`',' expected`)
+ * does not say so. The hint shows the two fixes. */
+static void macro_literal_hint(const char *code, int line, const ItemList *cell, StrBuf *out)
+{
+    CToken *t = NULL;
+    int n = 0;
+    cell_tokenize(code, 0, &t, &n);
+#define PUNCT_IS(k, c) (t[k].kind == TOK_PUNCT && t[k].end - t[k].start == 1 && code[t[k].start] == (c))
+    for (int i = 0; i + 1 < n; i++) {
+        if (t[i].kind != TOK_IDENT || !PUNCT_IS(i + 1, '('))
+            continue;
+        /* the call's extent, and a comma at its own parenthesis level inside braces */
+        int paren = 0, brace = 0, end = -1, lit_start = -1, comma = -1;
+        for (int k = i + 1; k < n && end < 0; k++) {
+            if (PUNCT_IS(k, '(')) {
+                if (paren == 1 && brace == 0 && comma < 0)
+                    lit_start = k;  /* an argument starting with '(': maybe `(type[]){...}` */
+                paren++;
+            } else if (PUNCT_IS(k, ')')) {
+                if (--paren == 0) end = k;
+            } else if (PUNCT_IS(k, '{')) {
+                brace++;
+            } else if (PUNCT_IS(k, '}')) {
+                brace--;
+            } else if (PUNCT_IS(k, ',') && paren == 1 && brace > 0 && comma < 0) {
+                comma = k;
+            }
+        }
+        if (end < 0 || comma < 0 || line < t[i].line || line > t[end].end_line)
+            continue;
+        char *name = strndup(code + t[i].start, (size_t)(t[i].end - t[i].start));
+        if (is_function_macro(name, cell)) {
+            /* the literal: from its '(' to the '}' that closes its braces */
+            int a = lit_start >= 0 && lit_start < comma ? lit_start : comma, b = comma, depth = 0;
+            for (int k = a; k <= end; k++) {
+                if (PUNCT_IS(k, '{')) depth++;
+                if (PUNCT_IS(k, '}') && --depth == 0) { b = k; break; }
+            }
+            sb_printf(out, " (the commas inside the braces of `%.*s` split the arguments of the macro %s: "
+                      "wrap it in parentheses, `(%.*s)`, or declare the array first)",
+                      t[b].end - t[a].start, code + t[a].start, name, t[b].end - t[a].start, code + t[a].start);
+            free(name);
+            break;
+        }
+        free(name);
+    }
+#undef PUNCT_IS
+    free(t);
+}
+
 /* The cell line, with its number in the gutter, and a caret under the
  * token the message quotes ('y' undeclared) or, when it quotes none,
  * under the line's last token (where TinyCC stopped: `int bad = ;`). */
@@ -1013,14 +1327,31 @@ static void tb_source(CellResult *r, const char *code, int line_no, const char *
     free(src);
 }
 
-static void compile_error(CellResult *r, const JitDiags *d, const char *code)
+/* A compiler message without the names the kernel gave the student's
+ * identifiers (an old variable used before its re-declaration). */
+static char *unprefixed(const char *msg)
+{
+    StrBuf b;
+    sb_init(&b);
+    for (const char *p = msg; *p;) {
+        if (!strncmp(p, PREV_PREFIX, strlen(PREV_PREFIX)))
+            p += strlen(PREV_PREFIX);
+        else
+            sb_putc(&b, *p++);
+    }
+    return sb_take(&b);
+}
+
+static void compile_error(CellResult *r, const JitDiags *d, const char *code, const ItemList *cell)
 {
     StrBuf first;
     sb_init(&first);
     for (int i = 0; i < d->n; i++) {
-        const JitDiag *g = &d->d[i];
-        if (!g->is_error)
+        JitDiag g_clean = d->d[i];
+        if (!g_clean.is_error)
             continue;
+        g_clean.msg = unprefixed(d->d[i].msg);
+        const JitDiag *g = &g_clean;
         StrBuf head;
         sb_init(&head);
         if (!strcmp(g->file, "cell"))
@@ -1042,6 +1373,7 @@ static void compile_error(CellResult *r, const JitDiags *d, const char *code)
             if (src)
                 header_hint(src, &head);
             free(src);
+            macro_literal_hint(code, g->line, cell, &head);
         }
         if (!first.len)
             sb_puts(&first, head.s);
@@ -1049,6 +1381,7 @@ static void compile_error(CellResult *r, const JitDiags *d, const char *code)
         if (!strcmp(g->file, "cell"))
             tb_source(r, code, g->line, g->msg);
         sb_free(&head);
+        free(g_clean.msg);
     }
     if (!first.len)
         sb_puts(&first, "the compiler failed without a message");
@@ -1134,10 +1467,12 @@ static JitExtern *build_externs(const Plan *p, int *n_out)
 {
     const JitExtern *rt;
     int n_rt = runtime_externs(&rt);
-    JitExtern *ext = xmalloc(sizeof *ext * (size_t)(S.n_vars + S.n_funcs + p->items.n + n_rt + 1));
+    JitExtern *ext = xmalloc(sizeof *ext * (size_t)(S.n_vars + S.n_funcs + p->items.n + p->n_aliases + n_rt + 1));
     int n = 0;
     for (int i = 0; i < n_rt; i++)
         ext[n++] = rt[i];
+    for (int i = 0; i < p->n_aliases; i++)
+        ext[n++] = (JitExtern){ p->aliases[i].alias, p->aliases[i].addr, 1 };
     for (int i = 0; i < S.n_vars; i++) {
         bool defined_new = false;
         for (int k = 0; k < p->items.n; k++) {
@@ -1264,7 +1599,7 @@ void session_run_cell(const char *code, int number, CellResult *r)
     JitDiags d = { 0 };
     if (compile_plan(&p, &u, &d) < 0) {
         release_entry_points(&p);
-        compile_error(r, &d, src);
+        compile_error(r, &d, src, &p.items);
     } else {
         r->warnings = collect_warnings(&d);
         commit(&p, &u);
@@ -1291,7 +1626,7 @@ void session_eval_expression(const char *expr, CellResult *r)
     JitUnit u;
     JitDiags d = { 0 };
     if (jit_compile(b.s, ext, n_ext, &u, &d) < 0)
-        compile_error(r, &d, expr);
+        compile_error(r, &d, expr, NULL);
     else
         run_unit(&u, 0, r);
     free(ext);

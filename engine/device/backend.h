@@ -11,10 +11,12 @@
 
 #include "ops.h"
 
-/* Device types: a Device is DEVICE_MAKE(type, index) (coursdl/device.h). */
-typedef enum DeviceType { DEVTYPE_CPU = 0, DEVTYPE_CUDA = 1, DEVTYPE_REF = 2, DEVTYPE_COUNT = 4 } DeviceType;
-static inline DeviceType device_type(Device d) { return (DeviceType)((unsigned)d >> 4); }
-static inline int device_index(Device d) { return (int)((unsigned)d & 15); }
+/* Device types: a Device is DEVICE_MAKE(type, index), its entry in the
+ * table cdl_devices (coursdl/device.h); never NULL past the public entry
+ * points (device.c checks). */
+typedef enum DeviceType { DEVTYPE_CPU = 0, DEVTYPE_CUDA = 1, DEVTYPE_REF = 2, DEVTYPE_COUNT = DEVICE_TYPES } DeviceType;
+static inline DeviceType device_type(Device d) { return (DeviceType)d->type; }
+static inline int device_index(Device d) { return d->index; }
 
 /* What supports() sees of one call: the op, its tensors (outputs first; a
  * NULL is an absent optional tensor; for list ops, the parameters) and the
@@ -28,7 +30,7 @@ typedef struct OpView {
 
 /* Bump when the struct below changes: a backend library built against
  * another version is refused. */
-#define BACKEND_API_VERSION 1
+#define BACKEND_API_VERSION 2  /* 2: a Device is a pointer into cdl_devices */
 
 typedef struct Backend {
     int api_version;      /* BACKEND_API_VERSION */

@@ -7,6 +7,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Every device, once: a Device points here. */
+#define D_(t) { t, 0 }, { t, 1 }, { t, 2 }, { t, 3 }, { t, 4 }, { t, 5 }, { t, 6 }, { t, 7 }, \
+    { t, 8 }, { t, 9 }, { t, 10 }, { t, 11 }, { t, 12 }, { t, 13 }, { t, 14 }, { t, 15 }
+const struct CdlDevice cdl_devices[DEVICE_TYPES * DEVICE_INDICES] = { D_(0), D_(1), D_(2), D_(3) };
+#undef D_
+_Static_assert(DEVICE_TYPES == 4 && DEVICE_INDICES == 16, "cdl_devices lists 4 types of 16 devices");
+
+/* Whether d is an entry of the table (not NULL, nor a pointer from elsewhere). */
+static bool is_device(Device d)
+{
+    uintptr_t p = (uintptr_t)d, lo = (uintptr_t)cdl_devices;
+    return p >= lo && p < lo + sizeof cdl_devices && (p - lo) % sizeof *cdl_devices == 0;
+}
+
 /* Names of the device types, and how error messages count them. */
 static const char *const g_type_names[DEVTYPE_COUNT] = { "cpu", "cuda", "ref", NULL };
 static const char *const g_type_labels[DEVTYPE_COUNT] = { "CPU", "CUDA", "ref", NULL };
@@ -23,12 +37,12 @@ bool device_cuda_available(void) { return device_count() > 0; }
 const char *device_name(Device device)
 {
     static char names[DEVTYPE_COUNT][16][12];
-    unsigned type = device_type(device);
-    int k = device_index(device);
     if (device == DEVICE_CPU)
         return "cpu";
-    if (device < 0 || type >= DEVTYPE_COUNT || !g_type_names[type])
+    if (!is_device(device) || !g_type_names[device_type(device)])
         return "invalid";
+    unsigned type = device_type(device);
+    int k = device_index(device);
     if (type == DEVTYPE_REF && k == 0)
         return "ref";
     snprintf(names[type][k], sizeof names[0][0], "%s:%d", g_type_names[type], k);
@@ -44,8 +58,10 @@ static void check_device(Device d, const char *fn)
 {
     if (d == DEVICE_CPU)
         return;
-    unsigned type = device_type(d);
-    bool known = d >= 0 && type < DEVTYPE_COUNT && g_type_names[type];
+    if (!d)
+        error_raise(ERR_DEVICE, "%s: the device is NULL (use DEVICE_CPU, or a name: \"cpu\", \"cuda\")", fn);
+    unsigned type = is_device(d) ? device_type(d) : DEVTYPE_COUNT;
+    bool known = type < DEVTYPE_COUNT && g_type_names[type];
     int n = known ? type_count((DeviceType)type) : 0;
     if (!known || device_index(d) >= n)
         error_raise(ERR_DEVICE, "%s: %s is not available (%d %s device%s; use \"cpu\")", fn,

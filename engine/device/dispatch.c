@@ -73,7 +73,7 @@ __attribute__((always_inline)) static inline const Backend *op_check(BackendOp o
             continue;
         if (!first)
             first = t;
-        differ |= (unsigned)(t->device ^ first->device);
+        differ |= t->device != first->device;
         if (k >= n_out && !rule)
             rule = t;
     }

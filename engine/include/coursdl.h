@@ -37,10 +37,11 @@ void data_display_out(Dataset *ds);
 void data_loader_display_out(DataLoader *dl);
 void optim_display_out(Optimizer *o);
 
-/* Out[n] shows a Tensor * like PyTorch, a Module * as its summary, a Figure * or a Digraph * as its image. */
+/* Out[n] shows a Tensor * like PyTorch, a Module * as its summary, a Figure * or a Digraph * as its image,
+ * a Device as torch.device prints. */
 #undef COURSDL_OUT_TYPES
 #define COURSDL_OUT_TYPES Tensor *: tensor_display_out, Module *: nn_display_out, Figure *: plt_display_out, \
     Digraph *: digraph_display_out, History *: history_display_out, Evaluation *: evaluation_display_out, Dataset *: data_display_out, \
-    DataLoader *: data_loader_display_out, Optimizer *: optim_display_out,
+    DataLoader *: data_loader_display_out, Optimizer *: optim_display_out, Device: device_display_out,
 
 #endif

@@ -395,7 +395,7 @@ static void adopt(Tensor *t, Tensor *src)
     t_refresh(t);
 }
 
-static void move_list(ParamList *l, Device device, int dtype /* -1: keep */)
+static void move_list(ParamList *l, Device device /* NULL: keep */, int dtype /* -1: keep */)
 {
     no_grad_enter();
     for (int i = 0; i < l->n; i++) {
@@ -403,7 +403,7 @@ static void move_list(ParamList *l, Device device, int dtype /* -1: keep */)
         Tensor *d = t;
         if (dtype >= 0 && dtype_is_float(t->dtype) && t->dtype != (DType)dtype)
             d = t_convert(tensor_detach(d), (DType)dtype);
-        if (device >= 0 && d->device != device)
+        if (device && d->device != device)
             d = tensor_to_device(tensor_detach(d), device);
         adopt(t, d);
         if (t->grad && (t->grad->device != t->device || t->grad->dtype != t->dtype))
@@ -427,6 +427,6 @@ Module *nn_to_dtype(Module *m, DType dtype)
     if (!dtype_is_float(dtype))
         error_raise(ERR_TYPE, "nn_to_dtype: parameters must be floating, not %s (use DT_FLOAT32 or DT_FLOAT64)",
                     dtype_name(dtype));
-    move_list(nn_state(m), -1, dtype);
+    move_list(nn_state(m), NULL, dtype);
     return m;
 }

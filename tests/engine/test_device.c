@@ -57,6 +57,11 @@ int main(void)
         CHECK_RAISES(ERR_DEVICE, "cuda:0 is not available", device_set_default(DEVICE_CUDA(0)));
     }
     CHECK_RAISES(ERR_DEVICE, "unknown device \"gpu\"", device_parse("gpu"));
+    /* a Device is an entry of the engine's table: NULL or another pointer is refused by name */
+    CHECK_RAISES(ERR_DEVICE, "tensor_to: the device is NULL (use DEVICE_CPU", tensor_to(x, (Device)NULL));
+    CHECK_RAISES(ERR_DEVICE, "that device is not available", tensor_to(x, (Device)(const void *)"cpu"));
+    CHECK_STR(device_name((Device)(const void *)&g_loads), "invalid");
+    CHECK(DEVICE_CUDA(1) != DEVICE_CUDA(0) && DEVICE_CUDA(1)->index == 1 && DEVICE_REF->type == 2);
     CHECK_RAISES(ERR_DEVICE, "unknown device", tensor_to(x, "cuda:x"));
 
     /* the reference backend */

@@ -31,6 +31,9 @@ def test_destdir_install_and_uninstall(tmp_path):
     make("install", *args)
     root = stage / "opt/coursdl-test"
     assert files_under(stage) == [f"opt/coursdl-test/{f}" for f in EXPECTED]
+    # TinyCC's headers and runtime reach through the links (cells include <stddef.h>).
+    assert (root / "lib/coursdl/tcclib/include/stddef.h").is_file()
+    assert (root / "lib/coursdl/tcclib/libtcc1.a").is_file()
     spec = json.loads((root / "share/jupyter/kernels/coursdl/kernel.json").read_text())
     # The kernelspec names the final place, not the staging folder.
     assert spec["argv"] == ["/opt/coursdl-test/bin/coursdl-kernel", "-f", "{connection_file}"]

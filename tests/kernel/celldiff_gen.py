@@ -14,7 +14,9 @@ Each case is rendered twice:
   latest definition, also through function pointers), a variable
   re-declared with the same type keeps its storage and is re-initialized
   where the declaration stands, one re-declared with another type (or
-  whose struct changed) is new storage, statements run in order.
+  whose struct changed) is new storage from its declaration on (items of
+  the cell before it still mean the old variable), a macro redefined part
+  way through a cell applies from there on, statements run in order.
 
 Where no re-definition happens the gcc program is the notebook's code in its
 own order, with the statements of each cell in a function of their own.
@@ -67,6 +69,9 @@ class Case:
         self.g_items: list[list[str]] = [[]]  # gcc: file-scope text, per cell, in order
         self.g_run: list[list[str]] = [[]]    # gcc: statements of each cell
         self.g_bind: list[list[str]] = [[]]   # gcc: entry points set at the start of each cell
+        self.g_macro_start: list[dict[str, int]] = [{}]  # the macros as each cell starts
+        self.g_macro_set: list[list[str]] = [[]]  # macros each cell (re)defines
+        self.cell_structs: set[str] = set()   # structs defined, or given variables, in the current cell
         self.n_names = 0
         self.pending_calls: list[str] = []    # functions called before their definition in this cell
         self.cell_names: set[str] = set()     # defined in the current cell (C forbids twice)
@@ -89,9 +94,12 @@ class Case:
                 return  # a call waits for its definition in this cell
             self.cells.append([])
             self.cell_names = set()
+            self.cell_structs = set()
             self.g_items.append([])
             self.g_run.append([])
             self.g_bind.append([])
+            self.g_macro_start.append(dict(self.macros))
+            self.g_macro_set.append([])
 
     def emit(self, text: str, g_item: str | None = None, g_run: str | None = None):
         self.cells[-1].append(text)
@@ -160,12 +168,9 @@ class Case:
         self.emit(f"#include <{h}>", f"#include <{h}>")
 
     def item_macro(self):
-        # Macros go first in a cell: the kernel puts a cell's directives
-        # before its code (a macro redefined mid-cell applies to the whole cell).
-        if any(not t.startswith("#") for t in self.cells[-1]):
-            self.new_cell()
-            if any(not t.startswith("#") for t in self.cells[-1]):
-                return
+        # anywhere in a cell: the items before it keep the macro's earlier
+        # value (gcc: the directive at its place among the file-scope items
+        # and among the cell's statements, see program())
         r = self.r
         if self.macros and r.random() < 0.4:
             name = r.choice(sorted(self.macros))
@@ -173,16 +178,14 @@ class Case:
             name = self.fresh("M").upper()
         val = r.randint(1, 9)
         self.macros[name] = val
+        self.g_macro_set[-1].append(name)
         # gcc: a redefinition needs #undef first (the notebook replaces it)
-        self.emit(f"#define {name} {val}", f"#undef {name}\n#define {name} {val}")
+        text = f"#undef {name}\n#define {name} {val}"
+        self.emit(f"#define {name} {val}", text, text)
 
     def item_block_macro(self):
         if self.block_macro:
             return
-        if any(not t.startswith("#") for t in self.cells[-1]):
-            self.new_cell()
-            if any(not t.startswith("#") for t in self.cells[-1]):
-                return
         name = f"{self.p}REPEAT"
         text = f"#define {name}(n) for (int {self.p}i = 0; {self.p}i < (n); {self.p}i++)"
         self.emit(text, text)
@@ -198,11 +201,21 @@ class Case:
     def item_struct(self):
         r = self.r
         if self.structs and r.random() < 0.3:
-            # a struct changed is new storage for its variables, in the whole cell
-            self.new_cell()
-            if self.cells[-1]:
-                return
+            # a struct changed is new storage for its variables from there on
+            # (statements before it in the cell read the old ones); not twice
+            # in a cell, nor after a variable of it in the same cell (the
+            # kernel puts a cell's types before its declarations)
             s = r.choice(self.structs)
+            if s.name in self.cell_structs:
+                self.new_cell()
+                if self.cells[-1]:
+                    return
+            olds = [v for v in self.vars.values() if v.struct == s.name]
+            if olds and r.random() < 0.5:
+                # read an old variable in the cell, before the change
+                v = r.choice(olds)
+                f = r.choice(s.fields)
+                self.emit(f'printf("%d\\n", {v.name}.{f});', g_run=f'printf("%d\\n", {self.vname(v)}.{f});')
             s.version += 1
             s.fields = s.fields + [f"f{len(s.fields)}"] if r.random() < 0.5 else s.fields
             redefined = True
@@ -210,6 +223,7 @@ class Case:
             s = Struct(self.fresh("T"), [f"f{i}" for i in range(r.randint(1, 3))])
             self.structs.append(s)
             redefined = False
+        self.cell_structs.add(s.name)
         body = " ".join(f"int {f};" for f in s.fields)
         self.emit(f"typedef struct {{ {body} }} {s.name};", f"typedef struct {{ {body} }} {self.sname(s)};")
         if redefined:
@@ -227,6 +241,7 @@ class Case:
         v.sver = s.version  # type: ignore[attr-defined]
         self.vars[v.name] = v
         self.cell_names.add(v.name)
+        self.cell_structs.add(s.name)
         gv = self.vname(v)
         if not same:  # after its typedef: at this point of the file
             self.g_items[-1].append(f"{self.sname(s)} {gv};")
@@ -257,12 +272,8 @@ class Case:
         else:
             name = self.fresh("g")
         old = self.vars.get(name)
-        if old and old.ctype != ctype:
-            # another type is new storage for the whole cell that declares
-            # it (uses earlier in that cell included): start a cell
-            self.new_cell()
-            if self.cells[-1]:
-                return
+        # another type is new storage from the declaration on: items of the
+        # cell before it still mean the old variable
         if old and old.ctype == ctype:
             v = old
         else:
@@ -288,6 +299,7 @@ class Case:
         self.g_top += [f"int {self.vname(va)};", f"int {self.vname(vb)};"]
         self.emit(f"int {a} = {x}, {b} = {y};", g_run=f"{self.vname(va)} = {x}; {self.vname(vb)} = {y};")
         self.vars[a], self.vars[b] = va, vb
+        self.cell_names |= {a, b}
 
     def item_array(self):
         r = self.r
@@ -305,6 +317,7 @@ class Case:
         else:
             self.emit(f"int {name}[{n}];", g_run=f"memset({gv}, 0, sizeof {gv});")
         self.vars[name] = v
+        self.cell_names.add(name)
 
     def item_func(self):
         r = self.r
@@ -349,6 +362,7 @@ class Case:
         self.emit(f"int (*{name}[])(int) = {{ {names} }};",
                   g_run=f"{{ int (*t_[2])(int) = {{ {names} }}; memcpy({self.vname(v)}, t_, sizeof t_); }}")
         self.vars[name] = v
+        self.cell_names.add(name)
 
     def item_stmt(self):
         r = self.r
@@ -434,7 +448,12 @@ class Case:
                 continue
             parts += items
             fn = f"{self.p}cell{k}"
-            parts.append(f"static void {fn}(void) {{\n" + "\n".join(bind + run) + "\nfflush(stdout);\n}")
+            # the file-scope items left the cell's last macro values: its
+            # statements start from the values the cell started with
+            start = self.g_macro_start[k]
+            restore = [f"#undef {m}\n#define {m} {start[m]}" if m in start else f"#undef {m}"
+                       for m in dict.fromkeys(self.g_macro_set[k])]
+            parts.append(f"static void {fn}(void) {{\n" + "\n".join(restore + bind + run) + "\nfflush(stdout);\n}")
             calls.append(f"{fn}();")
         parts.append(f"static void {self.p}main(void) {{\nprintf(\"@@case {self.cid}\\n\");\n"
                      + "\n".join(calls) + "\n}")

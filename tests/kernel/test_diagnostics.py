@@ -2,6 +2,8 @@
 of top-level item; tracebacks are coloured like IPython's (issue 11, items 4, 12)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kernel_helpers import ANSI, run, run_error, run_ok, stdout_of, traceback_text
@@ -77,3 +79,31 @@ def test_time_magic_is_silent_when_the_cell_does_not_compile(kc):
     assert "Wall time" not in stdout_of(msgs)
     reply, msgs = run(kc, "%%time\nint t_good = 1;")
     assert "Wall time" in stdout_of(msgs)
+
+
+@pytest.mark.parametrize("code,literal,macro", [
+    ("Tensor *cl1 = tensor_from_f64((double[]){1, 2}, 2);", "(double[]){1, 2}", "tensor_from_f64"),
+    ("double clx[] = {0, 1, 2};\n"
+     "plt_fill_between(clx, (double[]){1, 4, 9},\n                 (double[]){0, 0, 0}, 3, .alpha = 0.3);",
+     "(double[]){1, 4, 9}", "plt_fill_between"),
+    ("#define CL_SUM(p, n) cl_sum(p, n)\nint cl_sum(const int *p, int n) { return n ? p[0] + cl_sum(p + 1, n - 1) : 0; }\n"
+     "int cl_s = CL_SUM((int[]){1, 2, 3}, 3);", "(int[]){1, 2, 3}", "CL_SUM"),
+])
+def test_compound_literal_in_a_macro_says_to_wrap_it(kc, code, literal, macro):
+    """The preprocessor splits a compound literal's commas into macro
+    arguments; TinyCC then says "',' expected": the hint names the literal,
+    the macro and the two fixes, and the fix it gives compiles."""
+    c, err, _ = run_error(kc, code)
+    assert err["ename"] == "CompileError"
+    assert f"the commas inside the braces of `{literal}` split the arguments of the macro {macro}" in err["evalue"], \
+        err["evalue"]
+    assert f"wrap it in parentheses, `({literal})`, or declare the array first" in err["evalue"]
+    run_ok(kc, re.sub(r"\(\w+\[\]\)\{[^}]*\}", lambda m: f"({m.group(0)})", code))  # every literal wrapped
+
+
+def test_no_literal_hint_for_other_errors(kc):
+    # a compound literal passed to a function (not a macro), and one already wrapped
+    c, err, _ = run_error(kc, "double nl = tensor_item(tensor_sum(tensor_from_f64(((double[]){1, 2}), 2))) + nl_missing;")
+    assert "split the arguments" not in err["evalue"], err["evalue"]
+    c, err, _ = run_error(kc, "int nl2 = abs((int[]){1, 2}[0]) + nl2_missing;")
+    assert "split the arguments" not in err["evalue"], err["evalue"]

@@ -53,3 +53,13 @@ def test_evaluation_like_keras(kc, trained):
 def test_no_engine_object_shows_as_a_pointer(kc, trained):
     for expr in ("rmoons", "ropt", "rh", "rnet", "tensor_ones(2)", "data_loader(rmoons)"):
         assert "0x" not in out(kc, expr), expr
+
+
+def test_device_like_torch_device(kc, trained):
+    assert out(kc, "DEVICE_CPU") == "device(type='cpu')"
+    assert out(kc, "tensor_device(tensor_ones(2))") == "device(type='cpu')"
+    assert out(kc, 'tensor_device(tensor_to(tensor_ones(2), "ref"))') == "device(type='ref')"
+    assert out(kc, "DEVICE_CUDA(1)") == "device(type='cuda', index=1)"
+    # still compared with ==, still given by name or by constant
+    assert out(kc, "Device dv = device_get_default();\ndv == DEVICE_CPU && tensor_to(tensor_ones(1), DEVICE_CPU) != NULL") == "1"
+    assert out(kc, "dv") == "device(type='cpu')"

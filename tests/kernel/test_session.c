@@ -164,6 +164,27 @@ int main(void)
      * the same cell declares again after it */
     CHECK_OUT("int dr_g3 = 4, dr_g4 = 3;", "");
     CHECK_OUT("int dr_a8[] = { dr_g4 + dr_g3 };\nint dr_g4 = 5;\ndr_a8[0] + dr_g4", "12");
+    /* differential test, mismatch class (a): a macro redefined part way
+     * through a cell applies from there on, in statements, functions and
+     * initializers alike; one the headers define comes back after #undef */
+    CHECK_OUT("#define MM_N 3\nint mm_a = MM_N;", "");
+    CHECK_OUT("int mm_b = MM_N;\nint mm_f(void) { return MM_N; }\n#undef MM_N\n#define MM_N 4\n"
+              "int mm_g(void) { return MM_N; }\nint mm_c = MM_N;\nmm_a * 1000 + mm_b * 100 + mm_c * 10 + mm_f() - mm_g()", "3339");
+    CHECK_OUT("MM_N", "4");
+    CHECK_OUT("int mm_eof = EOF;\n#undef EOF\n#define EOF 7\nmm_eof * 10 + EOF", "-3");
+    CHECK_OUT("EOF", "7");
+    /* class (b): a variable re-declared with another type, or whose struct
+     * changed, is new storage from its declaration on: what comes before it
+     * in the cell still means the old one */
+    CHECK_OUT("int rt_g = 5;\ntypedef struct { int a; } RtT;\nRtT rt_s = { 7 };", "");
+    CHECK_OUT("int rt_before = rt_g + rt_s.a;\nint rt_old(void) { return rt_g * 100 + rt_s.a; }\n"
+              "typedef struct { int a, b; } RtT;\nRtT rt_s = { 1, 2 };\ndouble rt_g = 2.5;\n"
+              "rt_before * 1000 + rt_old() + rt_g + rt_s.a * 10 + rt_s.b", "12521.5");
+    CHECK_OUT("rt_old() + rt_g", "509.5");
+    CHECK_ERR("int rt_bad = rt_g + missing_thing;\nlong rt_g = 1;", "CompileError");
+    CHECK_OUT("int rt_h = 1;", "");
+    CHECK_OUT("rt_h = rt_h + 1 + 'a' * 0;\ndouble rt_h = rt_h;", "");
+    CHECK_OUT("rt_h", "0.0");
     /* the prelude: C11 + POSIX without includes, then the real headers */
     CHECK_OUT("struct timespec pr_ts; clock_gettime(CLOCK_MONOTONIC, &pr_ts);\n"
               "(strcasecmp(\"Ab\", \"aB\") == 0) + lround(2.6) + (INT_MAX > 0) + (pr_ts.tv_nsec >= 0)", "6");

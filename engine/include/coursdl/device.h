@@ -8,9 +8,19 @@
 #include <stdbool.h>
 #include "tensor.h"
 
-/* A device is a type (0 cpu, 1 cuda, 2 ref) and an index (0..15). */
-#define DEVICE_MAKE(type, index) ((type) << 4 | (index))
-#define DEVICE_CPU 0
+/* A device is a type (0 cpu, 1 cuda, 2 ref) and an index (0..15): a
+ * Device points at its entry of the engine's table, so that a device is a
+ * type of its own (Out[n] shows device(type='cuda', index=0), as PyTorch
+ * does) that compares with ==: tensor_device(x) == DEVICE_CPU. */
+struct CdlDevice {
+    int type;
+    int index;
+};
+#define DEVICE_TYPES 4
+#define DEVICE_INDICES 16
+extern const struct CdlDevice cdl_devices[DEVICE_TYPES * DEVICE_INDICES];
+#define DEVICE_MAKE(type, index) (&cdl_devices[(type) * DEVICE_INDICES + (index)])
+#define DEVICE_CPU DEVICE_MAKE(0, 0)
 /* The device cuda:index. */
 #define DEVICE_CUDA(index) DEVICE_MAKE(1, (index))
 /* The reference backend: tensor_to(x, "ref"). */
@@ -18,8 +28,11 @@
 
 /* Parses "cpu", "ref", "cuda", "cuda:1" (DeviceError if unknown or absent). */
 Device device_parse(const char *name);
-/* "cpu", "ref" or "cuda:k" (a static string). */
+/* "cpu", "ref" or "cuda:k" (a static string; "invalid" for what is not a device). */
 const char *device_name(Device device);
+/* Out[n] of a Device, as PyTorch shows one: device(type='cuda', index=0),
+ * device(type='cpu') (used by display_out). */
+void device_display_out(Device device);
 /* Number of CUDA devices (0 without a GPU or CUDA backend). */
 int device_count(void);
 /* Whether a CUDA device can be used. */

@@ -17,8 +17,9 @@ typedef struct Generator Generator;
 /* Element types. DT_FLOAT32 (0) is the default. */
 typedef enum DType { DT_FLOAT32 = 0, DT_FLOAT64, DT_INT64, DT_UINT8, DT_BOOL } DType;
 
-/* A device: a type (cpu, cuda, ref) and an index (see device.h). */
-typedef int Device;
+/* A device, like torch.device: the CPU, "ref" or cuda:k (see device.h).
+ * Each device is one object of the engine, so devices compare with ==. */
+typedef const struct CdlDevice *Device;
 
 #define TENSOR_MAX_DIMS 8
 
