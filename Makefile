@@ -134,7 +134,7 @@ CUDA_LIB := $(BUILD)/libcoursdl_cuda.so
 CUDA_HOST_OBJ := $(patsubst engine/cuda/%.c,$(BUILD)/cuda/%.o,$(filter-out engine/cuda/loader.c,$(wildcard engine/cuda/*.c)))
 CUDA_KERNEL_OBJ := $(patsubst engine/cuda/%.cu,$(BUILD)/cuda/%.cu.o,$(wildcard engine/cuda/*.cu))
 CUDA_DEPS := $(wildcard engine/include/*.h engine/include/coursdl/*.h engine/*/*.h engine/cuda/*.cuh)
-CUDA_LIBS := -L$(CUDA_HOME)/lib64 -lcudart -lcublas -lcudnn -lcurand -lgc -lpthread -lm
+CUDA_LIBS := -L$(CUDA_HOME)/lib64 -lcudart -lcublas -lcudnn -lcurand -lstdc++ -lgc -lpthread -lm
 
 ifeq ($(CUDA),1)
 build: $(CUDA_LIB)
@@ -156,19 +156,25 @@ $(CUDA_LIB): $(CUDA_HOST_OBJ) $(CUDA_KERNEL_OBJ) $(BUILD)/libcoursdl.so
 	$(CC) -shared -o $@ $(CUDA_HOST_OBJ) $(CUDA_KERNEL_OBJ) -L$(BUILD) -lcoursdl $(CUDA_LIBS) \
 	    -Wl,-rpath,'$$ORIGIN' -Wl,-rpath,$(CUDA_HOME)/lib64
 
-# GPU-only programs: the backend's direct check against the CPU, and the
-# benchmarks' engine side (run by tools/gpu_check.sh, never by make test).
-GPU_PROGS := $(patsubst tests/gpu/%.c,$(BUILD)/tests/gpu/%,$(wildcard tests/gpu/*.c)) \
+# GPU-only programs (run by tools/gpu_check.sh, never by make test; they
+# exit 77 without a GPU): the seam's conformance test built for cuda:0
+# against "ref" (cuda_backend_check), the allocator's check and the
+# benchmarks' engine side.
+GPU_PROGS := $(BUILD)/tests/gpu/cuda_backend_check $(patsubst tests/gpu/%.c,$(BUILD)/tests/gpu/%,$(wildcard tests/gpu/*.c)) \
     $(patsubst bench/gpu/%.c,$(BUILD)/bench/gpu/%,$(wildcard bench/gpu/*.c))
 .PHONY: gpu-programs
 gpu-programs: $(GPU_PROGS)
 
-$(BUILD)/tests/gpu/% $(BUILD)/bench/gpu/%: $(CUDA_LIB) $(wildcard tests/engine/*.h)
-$(BUILD)/tests/gpu/%: tests/gpu/%.c
+$(BUILD)/tests/gpu/cuda_backend_check: tests/engine/test_backends.c $(BUILD)/libcoursdl.so $(wildcard tests/engine/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DCONFORMANCE_GPU -Itests/engine $< -o $@ -L$(BUILD) -lcoursdl \
+	    -Wl,-rpath,'$$ORIGIN/../..' $(ENGINE_LIBS)
+
+$(BUILD)/tests/gpu/%: tests/gpu/%.c $(CUDA_LIB) $(wildcard tests/engine/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $< -o $@ -L$(BUILD) -lcoursdl_cuda -lcoursdl \
 	    -Wl,-rpath,'$$ORIGIN/../..' $(CUDA_LIBS) $(ENGINE_LIBS)
-$(BUILD)/bench/gpu/%: bench/gpu/%.c
+$(BUILD)/bench/gpu/%: bench/gpu/%.c $(CUDA_LIB) $(wildcard tests/engine/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $< -o $@ -L$(BUILD) -lcoursdl_cuda -lcoursdl \
 	    -Wl,-rpath,'$$ORIGIN/../..' $(CUDA_LIBS) $(ENGINE_LIBS)
@@ -198,6 +204,12 @@ $(BUILD)/tcclib/bcheck.o: kernel/tcclib/empty.c
 $(BUILD)/tests/engine/%: tests/engine/%.c $(BUILD)/libcoursdl.so $(wildcard tests/engine/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itests/engine $< -o $@ -L$(BUILD) -lcoursdl -Wl,-rpath,'$$ORIGIN/../..' $(ENGINE_LIBS)
+
+# test_cuda_nogpu's stand-in for the NVIDIA driver (tests/engine/fake_libcuda.c).
+$(BUILD)/tests/engine/test_cuda_nogpu $(BUILD)/tests/engine-san/test_cuda_nogpu: $(BUILD)/tests/fake_libcuda.so
+$(BUILD)/tests/fake_libcuda.so: tests/engine/fake_libcuda.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -shared $< -o $@
 
 $(BUILD)/tests/engine-san/%: tests/engine/%.c $(BUILD)/san/libcoursdl.so $(wildcard tests/engine/*.h)
 	@mkdir -p $(dir $@)

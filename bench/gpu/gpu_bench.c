@@ -67,9 +67,7 @@ static double in_use_mib(Device d)
         return 0;
     GC_gcollect();
     GC_invoke_finalizers();
-    CudaMemStats st;
-    cuda_memory_stats(d - 1, &st);
-    return st.in_use / 1048576.0;
+    return device_memory_allocated(d) / 1048576.0;
 }
 
 static int train(bool cnn, int64_t batch, int epochs, const char *dev, long steps)

@@ -173,7 +173,8 @@ static void free_block(int index, void *p, size_t size)
 
 /* ---- tensor storage ---- */
 
-/* The engine's Storage header first, then what the finalizer needs. */
+/* The engine's Storage header first, then what the finalizer needs; a
+ * pointer-free GC block (the device pointer means nothing to the GC). */
 typedef struct CudaStorage {
     Storage s;
     size_t block;  /* rounded size of the block */
@@ -188,12 +189,12 @@ static void storage_finalize(void *obj, void *cd)
     cs->s.data = NULL;
 }
 
-Storage *cuda_storage_alloc(Device device, size_t nbytes)
+Storage *cuda_alloc(Device device, size_t nbytes, size_t head, void **headp)
 {
-    int index = device - 1;
+    (void)head;
+    int index = device_index(device);
     size_t got;
     void *p = alloc_block(index, nbytes, &got);
-    /* Pointer-free host header: the device pointer means nothing to the GC. */
     CudaStorage *cs = GC_MALLOC_ATOMIC(sizeof *cs);
     if (!cs) {
         free_block(index, p, got);
@@ -204,10 +205,22 @@ Storage *cuda_storage_alloc(Device device, size_t nbytes)
     cs->s.nbytes = nbytes;
     cs->s.device = device;
     cs->s.refs = 1;
+    cs->s.backend_ctx = NULL;
     cs->block = got;
     cs->index = index;
     GC_register_finalizer_no_order(cs, storage_finalize, NULL, NULL, NULL);
+    if (headp)
+        *headp = NULL;  /* the Tensor header apart (t_new allocates it) */
     return &cs->s;
+}
+
+void cuda_release(Storage *s)
+{
+    CudaStorage *cs = (CudaStorage *)s;
+    GC_register_finalizer_no_order(cs, NULL, NULL, NULL, NULL);
+    free_block(cs->index, cs->s.data, cs->block);
+    cs->s.data = NULL;
+    GC_FREE(cs);
 }
 
 /* ---- scratch ---- */
@@ -227,17 +240,30 @@ void cuda_scratch_free(CudaBlock b)
 void cuda_memory_stats(int index, CudaMemStats *st)
 {
     pthread_once(&g_once, pools_init);
+    if (index < 0 || index >= CUDA_MAX_DEVICES) {
+        memset(st, 0, sizeof *st);
+        return;
+    }
     Pool *P = &g_pool[index];
     pthread_mutex_lock(&P->lock);
     *st = P->st;
     pthread_mutex_unlock(&P->lock);
 }
 
-void cuda_empty_cache(int index)
+void cuda_memory(Device device, size_t *allocated, size_t *reserved)
 {
+    CudaMemStats st;
+    cuda_memory_stats(device_index(device), &st);
+    *allocated = st.in_use;
+    *reserved = st.reserved;
+}
+
+void cuda_empty_cache(Device device)
+{
+    int index = device_index(device);
     pthread_once(&g_once, pools_init);
     Pool *P = &g_pool[index];
-    cuda_synchronize(DEVICE_CUDA(index));
+    CU(cudaStreamSynchronize(cuda_dev(index)->stream));  /* no queued op still uses a cached block */
     pthread_mutex_lock(&P->lock);
     release_cached(P);
     pthread_mutex_unlock(&P->lock);

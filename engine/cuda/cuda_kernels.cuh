@@ -17,8 +17,9 @@ static inline unsigned cu_blocks(int64_t n)
     return (unsigned)(b < 1 ? 1 : b > (1 << 20) ? (1 << 20) : b);
 }
 
-// Queues kernel over n elements on stream s; the launch status (bad
-// configuration, no kernel image for this GPU) is returned and cleared.
+// Queues kernel over n elements (a capped grid of CU_THREADS-thread blocks)
+// on stream s; the launch status (bad configuration, no kernel image for
+// this GPU) is returned and cleared.
 template <typename... P, typename... A>
 static inline cudaError_t cu_launch(void (*kernel)(P...), int64_t n, cudaStream_t s, A... args)
 {

@@ -1,26 +1,14 @@
 // Elementwise kernels: fill, dtype-converting copy, unary and binary ops
-// (broadcast inputs arrive as stride-0 operands), where. One kernel per
-// dtype pair; the op is a switch on a value uniform across the launch, which
-// keeps the number of instantiations (and nvcc's time) small. The op
-// numbers and expressions follow engine/device/backend.h and the CPU
-// kernels (engine/device/cpu_elementwise.c), which are the reference.
+// (broadcast inputs arrive as stride-0 operands), where, axpy, bias rows.
+// One kernel per dtype (pair); the op is a switch on a value uniform across
+// the launch, which keeps the number of instantiations (and nvcc's time)
+// small. The op codes are the engine's (device/elementwise_ops.h) and the
+// expressions follow the CPU kernels (device/cpu_elementwise.c), the
+// reference.
 #include "cuda_internal.h"
 #include "cuda_kernels.cuh"
 
 namespace {
-
-// ---- the op tables (numbers from engine/device/backend.h) ----
-enum {
-    U_NEG, U_ABS, U_SIGN, U_EXP, U_LOG, U_LOG1P, U_SQRT, U_SQUARE, U_RECIP, U_SIN, U_COS,
-    U_TANH, U_ERF, U_FLOOR, U_CEIL, U_ROUND, U_SIGMOID, U_RELU, U_LEAKY_RELU, U_ELU,
-    U_GELU, U_SOFTPLUS, U_CLAMP, U_STEP, U_ADD_S, U_MUL_S, U_RSUB_S, U_RDIV_S, U_POW_S,
-    U_RPOW_S, U_GELU_GRAD, U_COUNT_FLOAT,
-    U_EQ_S = U_COUNT_FLOAT, U_NE_S, U_LT_S, U_LE_S, U_GT_S, U_GE_S, U_NOT, U_ISNAN
-};
-enum {
-    B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_RELU_BW, B_TANH_BW, B_SIGMOID_BW, B_COUNT_ARITH,
-    B_EQ = B_COUNT_ARITH, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR
-};
 
 __device__ inline int64_t ipow(int64_t x, int64_t y)
 {
@@ -229,6 +217,16 @@ template <typename T> __global__ void k_where(CuIter it)
     }
 }
 
+template <typename T> __global__ void k_axpy(T *a, const T *b, T alpha, int64_t n)
+{
+    CU_GRID_LOOP(i, n) a[i] += alpha * b[i];
+}
+
+template <typename T> __global__ void k_bias_rows(T *y, const T *b, int64_t M, int64_t N)
+{
+    CU_GRID_LOOP(i, M * N) y[i] = b[i % N];
+}
+
 template <typename From> cudaError_t copy_from(const CuIter *it, CuDType to, cudaStream_t s)
 {
     switch (to) {
@@ -264,37 +262,35 @@ extern "C" cudaError_t cu_copy(const CuIter *it, CuDType to, CuDType from, cudaS
     }
 }
 
-extern "C" cudaError_t cu_unary(int op, const CuIter *it, CuDType in, bool bool_out, double p0, double p1,
-                                cudaStream_t s)
+extern "C" cudaError_t cu_unary(UnaryOp op, const CuIter *it, CuDType in, double p0, double p1, cudaStream_t s)
 {
-    if (bool_out) {
+    if (op >= U_COUNT_FLOAT) {  // comparisons write bool
         switch (in) {
-        case CU_F32: return CU_LAUNCH(k_unary_cmp<float>, it->numel, s, *it, op, (float)p0);
-        case CU_F64: return CU_LAUNCH(k_unary_cmp<double>, it->numel, s, *it, op, p0);
-        default: return CU_LAUNCH(k_unary_cmp<int64_t>, it->numel, s, *it, op, (int64_t)p0);
+        case CU_F32: return CU_LAUNCH(k_unary_cmp<float>, it->numel, s, *it, (int)op, (float)p0);
+        case CU_F64: return CU_LAUNCH(k_unary_cmp<double>, it->numel, s, *it, (int)op, p0);
+        default: return CU_LAUNCH(k_unary_cmp<int64_t>, it->numel, s, *it, (int)op, (int64_t)p0);
         }
     }
     switch (in) {
-    case CU_F32: return CU_LAUNCH(k_unary_float<float>, it->numel, s, *it, op, (float)p0, (float)p1);
-    case CU_F64: return CU_LAUNCH(k_unary_float<double>, it->numel, s, *it, op, p0, p1);
-    default: return CU_LAUNCH(k_unary_int, it->numel, s, *it, op, (int64_t)p0, (int64_t)p1);
+    case CU_F32: return CU_LAUNCH(k_unary_float<float>, it->numel, s, *it, (int)op, (float)p0, (float)p1);
+    case CU_F64: return CU_LAUNCH(k_unary_float<double>, it->numel, s, *it, (int)op, p0, p1);
+    default: return CU_LAUNCH(k_unary_int, it->numel, s, *it, (int)op, (int64_t)p0, (int64_t)p1);
     }
 }
 
-extern "C" cudaError_t cu_binary(int op, const CuIter *it, CuDType in, bool bool_out, cudaStream_t s)
+extern "C" cudaError_t cu_binary(BinaryOp op, const CuIter *it, CuDType in, cudaStream_t s)
 {
-    if (bool_out) {
+    if (op >= B_COUNT_ARITH) {  // comparisons write bool
         switch (in) {
-        case CU_F32: return CU_LAUNCH(k_binary_cmp<float>, it->numel, s, *it, op);
-        case CU_F64: return CU_LAUNCH(k_binary_cmp<double>, it->numel, s, *it, op);
-        case CU_I64: return CU_LAUNCH(k_binary_cmp<int64_t>, it->numel, s, *it, op);
-        default: return CU_LAUNCH(k_binary_cmp<uint8_t>, it->numel, s, *it, op);
+        case CU_F32: return CU_LAUNCH(k_binary_cmp<float>, it->numel, s, *it, (int)op);
+        case CU_F64: return CU_LAUNCH(k_binary_cmp<double>, it->numel, s, *it, (int)op);
+        default: return CU_LAUNCH(k_binary_cmp<int64_t>, it->numel, s, *it, (int)op);
         }
     }
     switch (in) {
-    case CU_F32: return CU_LAUNCH(k_binary_float<float>, it->numel, s, *it, op);
-    case CU_F64: return CU_LAUNCH(k_binary_float<double>, it->numel, s, *it, op);
-    default: return CU_LAUNCH(k_binary_int, it->numel, s, *it, op);
+    case CU_F32: return CU_LAUNCH(k_binary_float<float>, it->numel, s, *it, (int)op);
+    case CU_F64: return CU_LAUNCH(k_binary_float<double>, it->numel, s, *it, (int)op);
+    default: return CU_LAUNCH(k_binary_int, it->numel, s, *it, (int)op);
     }
 }
 
@@ -305,4 +301,18 @@ extern "C" cudaError_t cu_where(const CuIter *it, int elem_size, cudaStream_t s)
     case 4: return CU_LAUNCH(k_where<uint32_t>, it->numel, s, *it);
     default: return CU_LAUNCH(k_where<uint64_t>, it->numel, s, *it);
     }
+}
+
+extern "C" cudaError_t cu_axpy(void *a, const void *b, double alpha, int64_t n, CuDType dt, cudaStream_t s)
+{
+    if (dt == CU_F32)
+        return CU_LAUNCH(k_axpy<float>, n, s, (float *)a, (const float *)b, (float)alpha, n);
+    return CU_LAUNCH(k_axpy<double>, n, s, (double *)a, (const double *)b, alpha, n);
+}
+
+extern "C" cudaError_t cu_bias_rows(void *y, const void *b, int64_t M, int64_t N, CuDType dt, cudaStream_t s)
+{
+    if (dt == CU_F32)
+        return CU_LAUNCH(k_bias_rows<float>, M * N, s, (float *)y, (const float *)b, M, N);
+    return CU_LAUNCH(k_bias_rows<double>, M * N, s, (double *)y, (const double *)b, M, N);
 }

@@ -3,12 +3,9 @@
  * them on the device's stream. Nothing here waits for the GPU. */
 #include "cuda_host.h"
 
-CuDType cuda_dtype(DType d)
-{
-    return (CuDType)d;
-}
-
-void cuda_iter(CuIter *it, int n, const Tensor *const *ts)
+/* Drops size-1 dims and merges neighbours whose strides chain, as the CPU's
+ * loop does; false if more than CU_MAX_DIMS dims remain. */
+static bool describe(CuIter *it, int n, const Tensor *const *ts)
 {
     const Tensor *out = ts[0];
     memset(it, 0, sizeof *it);
@@ -25,9 +22,8 @@ void cuda_iter(CuIter *it, int n, const Tensor *const *ts)
         it->shape[0] = out->numel;
         for (int k = 0; k < n; k++)
             it->strides[k][0] = t_esize(ts[k]->dtype);
-        return;
+        return true;
     }
-    /* Drop size-1 dims, merge neighbours whose strides chain (as the CPU loop). */
     int nd = 0;
     for (int d = 0; d < out->ndim; d++) {
         if (out->shape[d] == 1)
@@ -44,6 +40,8 @@ void cuda_iter(CuIter *it, int n, const Tensor *const *ts)
                 continue;
             }
         }
+        if (nd == CU_MAX_DIMS)
+            return false;
         it->shape[nd] = out->shape[d];
         for (int k = 0; k < n; k++)
             it->strides[k][nd] = ts[k]->strides[d] * t_esize(ts[k]->dtype);
@@ -54,96 +52,111 @@ void cuda_iter(CuIter *it, int n, const Tensor *const *ts)
         nd = 1;
     }
     it->ndim = nd;
+    return true;
 }
 
-static cudaStream_t stream_of(const Tensor *t)
+bool cuda_iter(CuIter *it, int n, const Tensor *const *ts)
 {
-    return cuda_dev_of(t)->stream;
+    return describe(it, n, ts);
 }
 
-void cuda_fill(Tensor *out, double value)
+bool cuda_iter_fits(int n, const Tensor *const *ts)
 {
-    if (out->numel == 0)
-        return;
     CuIter it;
-    const Tensor *ts[1] = { out };
-    cuda_iter(&it, 1, ts);
-    cuda_launched(cu_fill(&it, cuda_dtype(out->dtype), value, stream_of(out)), "cuda fill kernel");
+    return describe(&it, n, ts);
 }
 
-void cuda_copy(Tensor *out, const Tensor *in)
+/* The loop over ts, which supports() has checked. */
+static CuIter iter_of(int n, const Tensor *const *ts)
 {
+    CuIter it;
+    CDL_ASSERT(describe(&it, n, ts), "a loop of more than %d dims", CU_MAX_DIMS);
+    return it;
+}
+
+void cuda_fill_value(Tensor *t, double value)
+{
+    if (t->numel == 0)
+        return;
+    const Tensor *ts[1] = { t };
+    CuIter it = iter_of(1, ts);
+    cuda_launched(cu_fill(&it, cuda_dtype(t->dtype), value, cuda_stream_of(t)), "cuda fill kernel");
+}
+
+void cuda_fill(FillArgs *a)
+{
+    cuda_fill_value(a->out, a->value);
+}
+
+void cuda_copy(CopyArgs *a)
+{
+    Tensor *out = a->out;
+    const Tensor *in = a->in;
     if (out->numel == 0)
         return;
-    cudaStream_t s = stream_of(out);
+    cudaStream_t s = cuda_stream_of(out);
     if (out->dtype == in->dtype && out->contiguous && in->contiguous) {
-        CU(cudaMemcpyAsync(t_ptr(out), t_ptr(in), (size_t)out->numel * t_esize(out->dtype), cudaMemcpyDeviceToDevice, s));
+        CU(cudaMemcpyAsync(t_ptr(out), t_ptr(in), (size_t)out->numel * t_esize(out->dtype), cudaMemcpyDeviceToDevice,
+                           s));
         return;
     }
-    CuIter it;
     const Tensor *ts[2] = { out, in };
-    cuda_iter(&it, 2, ts);
+    CuIter it = iter_of(2, ts);
     cuda_launched(cu_copy(&it, cuda_dtype(out->dtype), cuda_dtype(in->dtype), s), "cuda copy kernel");
 }
 
-void cuda_unary(UnaryOp op, Tensor *out, const Tensor *a, double p0, double p1)
+void cuda_unary(UnaryArgs *a)
 {
-    if (out->numel == 0)
+    if (a->out->numel == 0)
         return;
-    if (a->dtype == DT_UINT8 || a->dtype == DT_BOOL)
-        error_raise(ERR_TYPE, "unary op %d is not defined for %s tensors (convert with tensor_float)", (int)op,
-                    dtype_name(a->dtype));
-    CuIter it;
-    const Tensor *ts[2] = { out, a };
-    cuda_iter(&it, 2, ts);
-    cuda_launched(cu_unary((int)op, &it, cuda_dtype(a->dtype), op >= U_COUNT_FLOAT, p0, p1, stream_of(out)),
+    const Tensor *ts[2] = { a->out, a->a };
+    CuIter it = iter_of(2, ts);
+    cuda_launched(cu_unary(a->op, &it, cuda_dtype(a->a->dtype), a->p0, a->p1, cuda_stream_of(a->out)),
                   "cuda unary kernel");
 }
 
-void cuda_binary(BinaryOp op, Tensor *out, const Tensor *a, const Tensor *b)
+void cuda_binary(BinaryArgs *a)
 {
-    if (out->numel == 0)
+    if (a->out->numel == 0)
         return;
-    if (a->dtype == DT_UINT8 || a->dtype == DT_BOOL) {
-        if (op != B_AND && op != B_OR && op != B_EQ && op != B_NE)
-            error_raise(ERR_TYPE, "binary op %d is not defined for %s tensors (convert with tensor_float)", (int)op,
-                        dtype_name(a->dtype));
-    }
-    CuIter it;
-    const Tensor *ts[3] = { out, a, b };
-    cuda_iter(&it, 3, ts);
-    cuda_launched(cu_binary((int)op, &it, cuda_dtype(a->dtype), op >= B_COUNT_ARITH, stream_of(out)),
-                  "cuda binary kernel");
+    const Tensor *ts[3] = { a->out, a->a, a->b };
+    CuIter it = iter_of(3, ts);
+    cuda_launched(cu_binary(a->op, &it, cuda_dtype(a->a->dtype), cuda_stream_of(a->out)), "cuda binary kernel");
 }
 
-void cuda_where(Tensor *out, const Tensor *cond, const Tensor *a, const Tensor *b)
+void cuda_where(WhereArgs *a)
 {
-    if (out->numel == 0)
+    if (a->out->numel == 0)
         return;
-    CuIter it;
-    const Tensor *ts[4] = { out, cond, a, b };
-    cuda_iter(&it, 4, ts);
-    cuda_launched(cu_where(&it, (int)t_esize(out->dtype), stream_of(out)), "cuda where kernel");
+    const Tensor *ts[4] = { a->out, a->cond, a->a, a->b };
+    CuIter it = iter_of(4, ts);
+    cuda_launched(cu_where(&it, (int)t_esize(a->out->dtype), cuda_stream_of(a->out)), "cuda where kernel");
 }
 
-void cuda_reduce(ReduceOp op, Tensor *out, const Tensor *a, int64_t k1, int64_t r, int64_t k2)
+void cuda_axpy(AxpyArgs *a)
 {
-    if (out->numel == 0)
+    if (a->a->numel == 0)
         return;
-    if (r == 0) {
-        cuda_fill(out, op == R_PROD ? 1 : 0);
+    cuda_launched(cu_axpy(t_ptr(a->a), t_ptr(a->b), a->alpha, a->a->numel, cuda_dtype(a->a->dtype),
+                          cuda_stream_of(a->a)),
+                  "cuda axpy kernel");
+}
+
+void cuda_reduce(ReduceArgs *a)
+{
+    if (a->out->numel == 0)
+        return;
+    if (a->r == 0) {
+        cuda_fill_value(a->out, a->op == R_PROD ? 1 : 0);
         return;
     }
-    if (a->dtype == DT_UINT8 || a->dtype == DT_BOOL)
-        error_raise(ERR_TYPE, "reductions of %s tensors are not supported on CUDA (convert with tensor_float or "
-                    "tensor_long first)", dtype_name(a->dtype));
-    CudaDev *d = cuda_dev_of(a);
-    CuDType dt = cuda_dtype(a->dtype);
-    size_t need = cu_reduce_scratch(dt, k1, r, k2);
+    CudaDev *d = cuda_dev_of(a->a);
+    CuDType dt = cuda_dtype(a->a->dtype);
+    size_t need = cu_reduce_scratch(dt, a->k1, a->r, a->k2);
     CudaBlock sc = { NULL, 0, d->index };
     if (need)
         sc = cuda_scratch(d->index, need);
-    cudaError_t e = cu_reduce((int)op, t_ptr(out), t_ptr(a), dt, k1, r, k2, sc.ptr, need, d->stream);
+    cudaError_t e = cu_reduce(a->op, t_ptr(a->out), t_ptr(a->a), dt, a->k1, a->r, a->k2, sc.ptr, d->stream);
     if (need)
         cuda_scratch_free(sc);
     cuda_launched(e, "cuda reduce kernel");
@@ -159,32 +172,29 @@ static void block_dims(const Tensor *t, int dim, int64_t *outer, int64_t *inner)
         *inner *= t->shape[d];
 }
 
-void cuda_index_select(Tensor *out, const Tensor *a, int dim, const Tensor *index)
+void cuda_index_select(IndexArgs *a)
 {
-    if (out->numel == 0)
+    if (a->out->numel == 0)
         return;
-    Tensor *c = t_contig((Tensor *)a);
+    Tensor *c = t_contig((Tensor *)a->src);
     int64_t outer, inner;
-    block_dims(c, dim, &outer, &inner);
-    int64_t na = c->ndim ? c->shape[dim] : 1;
-    cuda_launched(cu_index_select(t_ptr(out), t_ptr(c), t_ptr(index), outer, index->numel, na, inner,
-                                  (int)t_esize(c->dtype), stream_of(out)),
+    block_dims(c, a->dim, &outer, &inner);
+    int64_t na = c->ndim ? c->shape[a->dim] : 1;
+    cuda_launched(cu_index_select(t_ptr(a->out), t_ptr(c), t_ptr(a->index), outer, a->index->numel, na, inner,
+                                  (int)t_esize(c->dtype), cuda_stream_of(a->out)),
                   "cuda index_select kernel");
 }
 
-void cuda_index_add(Tensor *out, int dim, const Tensor *index, const Tensor *src)
+void cuda_index_add(IndexArgs *a)
 {
-    if (src->numel == 0)
+    if (a->src->numel == 0)
         return;
-    if (out->dtype == DT_UINT8 || out->dtype == DT_BOOL)
-        error_raise(ERR_TYPE, "index_add of %s tensors is not supported on CUDA (convert with tensor_long first)",
-                    dtype_name(out->dtype));
-    Tensor *c = t_contig((Tensor *)src);
+    Tensor *c = t_contig((Tensor *)a->src);
     int64_t outer, inner;
-    block_dims(out, dim, &outer, &inner);
-    int64_t no = out->ndim ? out->shape[dim] : 1;
-    cuda_launched(cu_index_add(t_ptr(out), t_ptr(c), t_ptr(index), outer, index->numel, no, inner,
-                               cuda_dtype(out->dtype), stream_of(out)),
+    block_dims(a->out, a->dim, &outer, &inner);
+    int64_t no = a->out->ndim ? a->out->shape[a->dim] : 1;
+    cuda_launched(cu_index_add(t_ptr(a->out), t_ptr(c), t_ptr(a->index), outer, a->index->numel, no, inner,
+                               cuda_dtype(a->out->dtype), cuda_stream_of(a->out)),
                   "cuda index_add kernel");
 }
 
@@ -202,25 +212,24 @@ static void index_geom(CuIndexGeom *g, const Tensor *index, const Tensor *a, con
     }
 }
 
-void cuda_gather(Tensor *out, const Tensor *a, int dim, const Tensor *index)
+void cuda_gather(IndexArgs *a)
 {
-    if (out->numel == 0)
+    if (a->out->numel == 0)
         return;
     CuIndexGeom g;
-    index_geom(&g, index, a, NULL, dim);
-    cuda_launched(cu_gather(t_ptr(out), t_ptr(a), t_ptr(index), &g, (int)t_esize(a->dtype), stream_of(out)),
+    index_geom(&g, a->index, a->src, NULL, a->dim);
+    cuda_launched(cu_gather(t_ptr(a->out), t_ptr(a->src), t_ptr(a->index), &g, (int)t_esize(a->src->dtype),
+                            cuda_stream_of(a->out)),
                   "cuda gather kernel");
 }
 
-void cuda_scatter(Tensor *out, int dim, const Tensor *index, const Tensor *src, bool add)
+void cuda_scatter(IndexArgs *a)
 {
-    if (index->numel == 0)
+    if (a->index->numel == 0)
         return;
-    if (add && (out->dtype == DT_UINT8 || out->dtype == DT_BOOL))
-        error_raise(ERR_TYPE, "scatter_add of %s tensors is not supported on CUDA (convert with tensor_long first)",
-                    dtype_name(out->dtype));
     CuIndexGeom g;
-    index_geom(&g, index, out, src, dim);
-    cuda_launched(cu_scatter(t_ptr(out), t_ptr(src), t_ptr(index), &g, cuda_dtype(out->dtype), add, stream_of(out)),
+    index_geom(&g, a->index, a->out, a->src, a->dim);
+    cuda_launched(cu_scatter(t_ptr(a->out), t_ptr(a->src), t_ptr(a->index), &g, cuda_dtype(a->out->dtype), a->add,
+                             cuda_stream_of(a->out)),
                   "cuda scatter kernel");
 }

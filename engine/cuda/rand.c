@@ -1,87 +1,77 @@
 /* Random fills and dropout masks on cuRAND's Philox generator. Each call
- * seeds the generator with a number drawn from the engine's generator
- * (manual_seed makes GPU runs reproducible; the numbers differ from the
- * CPU's, as in PyTorch). Seeding Philox costs no kernel. */
+ * seeds it with a number drawn from the engine's generator (the one the op
+ * was given, else the default), so manual_seed makes GPU runs reproducible;
+ * the numbers differ from the CPU's, as in PyTorch. Seeding Philox costs no
+ * kernel. Float tensors only (int64 draws run on the CPU). */
 #include "cuda_host.h"
 
-static curandGenerator_t rng_of(const Tensor *t, uint64_t seed)
+static curandGenerator_t rng_of(CudaDev *d, Generator *gen)
 {
-    CudaDev *d = cuda_dev_of(t);
     if (!d->rng) {
         CURAND(curandCreateGenerator(&d->rng, CURAND_RNG_PSEUDO_PHILOX4_32_10));
         CURAND(curandSetStream(d->rng, d->stream));
     }
-    CURAND(curandSetPseudoRandomGeneratorSeed(d->rng, seed));
+    CURAND(curandSetPseudoRandomGeneratorSeed(d->rng, cdl_rand_u64(gen)));
     CURAND(curandSetGeneratorOffset(d->rng, 0));
     return d->rng;
 }
 
-static void need_float(const Tensor *x, const char *fn)
+/* Fills contiguous t (cuRAND's normal generators want an even count: an
+ * odd one is drawn into scratch one longer). */
+static void draw(const RandomArgs *a, Tensor *t, bool mask)
 {
-    if (x->dtype != DT_FLOAT32 && x->dtype != DT_FLOAT64)
-        error_raise(ERR_TYPE, "%s: random fills on CUDA take float32 or float64 tensors, not %s", fn,
-                    dtype_name(x->dtype));
-}
-
-/* Fills a contiguous float tensor: into x directly, or a temporary then a copy. */
-void cuda_uniform_(Tensor *x, double lo, double hi, uint64_t seed)
-{
-    need_float(x, "tensor_uniform_");
-    if (x->numel == 0)
-        return;
-    Tensor *dst = x->contiguous ? x : t_new(x->dtype, x->ndim, x->shape, x->device);
-    curandGenerator_t g = rng_of(x, seed);
-    cudaStream_t s = cuda_dev_of(x)->stream;
-    size_t n = (size_t)dst->numel;
-    if (dst->dtype == DT_FLOAT32) {
-        CURAND(curandGenerateUniform(g, t_ptr(dst), n));  /* (0, 1] */
-        cuda_launched(cu_affine_f32(t_ptr(dst), (int64_t)n, (float)(hi - lo), (float)lo, s), "cuda uniform kernel");
-    } else {
-        CURAND(curandGenerateUniformDouble(g, t_ptr(dst), n));
-        cuda_launched(cu_affine_f64(t_ptr(dst), (int64_t)n, hi - lo, lo, s), "cuda uniform kernel");
-    }
-    if (dst != x)
-        cuda_copy(x, dst);
-}
-
-void cuda_normal_(Tensor *x, double mean, double std, uint64_t seed)
-{
-    need_float(x, "tensor_normal_");
-    if (x->numel == 0)
-        return;
-    /* cuRAND's normal generators want an even count. */
-    bool direct = x->contiguous && x->numel % 2 == 0;
-    int64_t n = x->numel + (x->numel & 1);
-    int64_t shape[1] = { n };
-    Tensor *dst = direct ? x : t_new(x->dtype, 1, shape, x->device);
-    curandGenerator_t g = rng_of(x, seed);
-    if (dst->dtype == DT_FLOAT32)
-        CURAND(curandGenerateNormal(g, t_ptr(dst), (size_t)n, (float)mean, (float)std));
-    else
-        CURAND(curandGenerateNormalDouble(g, t_ptr(dst), (size_t)n, mean, std));
-    if (!direct) {
-        Tensor view;
-        int64_t strides[TENSOR_MAX_DIMS];
-        int64_t st = 1;
-        for (int i = x->ndim - 1; i >= 0; i--) {
-            strides[i] = st;
-            st *= x->shape[i];
+    CudaDev *d = cuda_dev_of(t);
+    curandGenerator_t g = rng_of(d, a->gen);
+    size_t n = (size_t)t->numel;
+    CuDType dt = cuda_dtype(t->dtype);
+    if (mask || a->dist == RAND_UNIFORM) {
+        /* uniforms in (0, 1], as float32 for masks */
+        CudaBlock u = { NULL, 0, d->index };
+        if (mask) {
+            u = cuda_scratch(d->index, n * sizeof(float));
+            CURAND(curandGenerateUniform(g, u.ptr, n));
+            cudaError_t e = cu_dropout_mask(t_ptr(t), u.ptr, (int64_t)n, a->a, dt, d->stream);
+            cuda_scratch_free(u);
+            cuda_launched(e, "cuda dropout kernel");
+            return;
         }
-        t_view_tmp(&view, dst, x->ndim, x->shape, strides, 0);
-        cuda_copy(x, &view);
+        if (dt == CU_F32)
+            CURAND(curandGenerateUniform(g, t_ptr(t), n));
+        else
+            CURAND(curandGenerateUniformDouble(g, t_ptr(t), n));
+        cuda_launched(cu_uniform_map(t_ptr(t), (int64_t)n, a->a, a->b, dt, d->stream), "cuda uniform kernel");
+        return;
+    }
+    size_t even = n + (n & 1), es = (size_t)t_esize(t->dtype);
+    CudaBlock tmp = { NULL, 0, d->index };
+    void *dst = t_ptr(t);
+    if (even != n) {
+        tmp = cuda_scratch(d->index, even * es);
+        dst = tmp.ptr;
+    }
+    if (dt == CU_F32)
+        CURAND(curandGenerateNormal(g, dst, even, (float)a->a, (float)a->b));
+    else
+        CURAND(curandGenerateNormalDouble(g, dst, even, a->a, a->b));
+    if (even != n) {
+        CU(cudaMemcpyAsync(t_ptr(t), dst, n * es, cudaMemcpyDeviceToDevice, d->stream));
+        cuda_scratch_free(tmp);
     }
 }
 
-void cuda_dropout(Tensor *out, Tensor *mask, const Tensor *x, double p, uint64_t seed)
+static void fill(RandomArgs *a, bool mask)
 {
-    need_float(x, "nn_dropout");
-    if (x->numel == 0)
+    Tensor *out = a->out;
+    if (out->numel == 0)
         return;
-    CudaDev *d = cuda_dev_of(x);
-    CudaBlock u = cuda_scratch(d->index, (size_t)x->numel * sizeof(float));
-    CURAND(curandGenerateUniform(rng_of(x, seed), u.ptr, (size_t)x->numel));
-    cudaError_t e = cu_dropout(t_ptr(out), t_ptr(mask), t_ptr(x), u.ptr, x->numel, p, cuda_dtype(x->dtype),
-                               d->stream);
-    cuda_scratch_free(u);
-    cuda_launched(e, "cuda dropout kernel");
+    if (out->contiguous) {
+        draw(a, out, mask);
+        return;
+    }
+    Tensor *tmp = t_new(out->dtype, out->ndim, out->shape, out->device);
+    draw(a, tmp, mask);
+    cuda_copy(&(CopyArgs){ .out = out, .in = tmp });
 }
+
+void cuda_random_fill(RandomArgs *a) { fill(a, false); }
+void cuda_dropout_mask(RandomArgs *a) { fill(a, true); }

@@ -7,8 +7,6 @@
 
 namespace {
 
-enum { R_SUM, R_PROD, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN };
-
 template <typename T> struct Acc {
     T v;
     int64_t i;  // position; -1: empty (the identity of max/min)
@@ -49,7 +47,7 @@ template <typename T> __device__ inline Acc<T> shfl_down(Acc<T> a, int d)
 // of 32); the result is valid in thread 0.
 template <typename T> __device__ Acc<T> block_reduce(int op, Acc<T> a)
 {
-    __shared__ char smem[32 * sizeof(Acc<double>)];
+    __shared__ Acc<double> smem[32];  // aligned for every Acc<T>, the largest
     Acc<T> *part = (Acc<T> *)smem;
     for (int d = 16; d > 0; d >>= 1)
         a = combine(op, a, shfl_down(a, d));
@@ -238,17 +236,16 @@ extern "C" size_t cu_reduce_scratch(CuDType dt, int64_t k1, int64_t r, int64_t k
     if (k2 != 1)
         return 0;
     int64_t chunks = row_chunks(k1, r);
-    return chunks == 1 ? 0 : (size_t)(k1 * chunks) * (dt == CU_F32 ? sizeof(Acc<float>) : sizeof(Acc<double>));
+    return chunks == 1 ? 0 : (size_t)(k1 * chunks) * sizeof(Acc<double>);
 }
 
-extern "C" cudaError_t cu_reduce(int op, void *out, const void *a, CuDType dt, int64_t k1, int64_t r, int64_t k2,
-                                 void *scratch, size_t scratch_bytes, cudaStream_t s)
+extern "C" cudaError_t cu_reduce(ReduceOp op, void *out, const void *a, CuDType dt, int64_t k1, int64_t r, int64_t k2,
+                                 void *scratch, cudaStream_t s)
 {
-    (void)scratch_bytes;
     switch (dt) {
-    case CU_F32: return reduce_t<float>(op, out, (const float *)a, k1, r, k2, scratch, s);
-    case CU_F64: return reduce_t<double>(op, out, (const double *)a, k1, r, k2, scratch, s);
-    default: return reduce_t<long long>(op, out, (const long long *)a, k1, r, k2, scratch, s);
+    case CU_F32: return reduce_t<float>((int)op, out, (const float *)a, k1, r, k2, scratch, s);
+    case CU_F64: return reduce_t<double>((int)op, out, (const double *)a, k1, r, k2, scratch, s);
+    default: return reduce_t<long long>((int)op, out, (const long long *)a, k1, r, k2, scratch, s);
     }
 }
 

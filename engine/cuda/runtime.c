@@ -1,6 +1,7 @@
 /* The CUDA backend's runtime: per-device state made on first use, library
  * errors turned into engine errors (the call, CUDA's message, the fix),
- * host <-> device copies, and the entry point the engine's loader calls. */
+ * host <-> device copies, the Backend struct and the entry points the
+ * engine calls after dlopen (cdl_backend_init, cdl_backend_why). */
 #include "cuda_host.h"
 
 #include <pthread.h>
@@ -34,9 +35,10 @@ static const char *fix_for(cudaError_t e)
 {
     switch (e) {
     case cudaErrorMemoryAllocation:
-        return "free tensors you no longer need, use smaller batches, or call cuda_empty_cache()";
+        return "free tensors you no longer need (tensor_free), use smaller batches, or call device_empty_cache()";
     case cudaErrorInsufficientDriver:
-        return "install an NVIDIA driver that supports CUDA " "13 (nvidia-smi shows the version), or use \"cpu\"";
+        return "install an NVIDIA driver that supports the CUDA version the backend was built with "
+               "(nvidia-smi shows the version), or use \"cpu\"";
     case cudaErrorNoDevice:
         return "no GPU is visible (check CUDA_VISIBLE_DEVICES and nvidia-smi), or use \"cpu\"";
     case cudaErrorIllegalAddress:
@@ -47,7 +49,8 @@ static const char *fix_for(cudaError_t e)
                "op that failed, and report it";
     case cudaErrorNoKernelImageForDevice:
     case cudaErrorUnsupportedPtxVersion:
-        return "this GPU is not one the backend was built for: rebuild it with make CUDA_ARCH=sm_XX for your GPU";
+        return "this GPU is not one the backend was built for: rebuild it with make CUDA_ARCH=\"-gencode "
+               "arch=compute_XX,code=sm_XX\" for your GPU";
     default:
         return "restart the kernel; if it happens again, use \"cpu\" (device_set_default(DEVICE_CPU))";
     }
@@ -142,9 +145,6 @@ CudaDev *cuda_dev(int index)
         }
         snprintf(d->name, sizeof d->name, "%s", p.name);
         d->total_mem = p.totalGlobalMem;
-        d->sm_count = p.multiProcessorCount;
-        d->cc_major = p.major;
-        d->cc_minor = p.minor;
         cublasStatus_t bs = cublasCreate(&d->blas);
         if (bs == CUBLAS_STATUS_SUCCESS)
             bs = cublasSetStream(d->blas, d->stream);
@@ -164,57 +164,114 @@ CudaDev *cuda_dev(int index)
 
 CudaDev *cuda_dev_of(const Tensor *t)
 {
-    return cuda_dev(t->device - 1);
+    return cuda_dev(device_index(t->device));
 }
 
-void cuda_upload(Device device, void *dst, const void *src, size_t n)
+static void cuda_upload(Device device, void *dst, const void *src, size_t n)
 {
-    CudaDev *d = cuda_dev(device - 1);
+    CudaDev *d = cuda_dev(device_index(device));
     /* From pageable memory the call returns once src has been staged, so the
      * caller may reuse src at once; the copy itself stays queued. */
     CU(cudaMemcpyAsync(dst, src, n, cudaMemcpyHostToDevice, d->stream));
 }
 
-void cuda_download(Device device, void *dst, const void *src, size_t n)
+static void cuda_download(Device device, void *dst, const void *src, size_t n)
 {
-    CudaDev *d = cuda_dev(device - 1);
+    CudaDev *d = cuda_dev(device_index(device));
     /* Reading a value is where the host waits for the queued work. */
     CU(cudaMemcpyAsync(dst, src, n, cudaMemcpyDeviceToHost, d->stream));
     CU(cudaStreamSynchronize(d->stream));
 }
 
-void cuda_synchronize(Device device)
+static void cuda_synchronize(Device device)
 {
-    CU(cudaStreamSynchronize(cuda_dev(device - 1)->stream));
+    CU(cudaStreamSynchronize(cuda_dev(device_index(device))->stream));
 }
 
-/* ---- the backend and its entry point ---- */
+/* "NVIDIA H200, 139.8 GiB, 139.1 GiB free" (device_info). */
+static void cuda_describe(Device device, char *buf, size_t n)
+{
+    CudaDev *d = cuda_dev(device_index(device));
+    size_t free_b = 0, total_b = 0;
+    if (cudaMemGetInfo(&free_b, &total_b) == cudaSuccess)
+        snprintf(buf, n, "%s, %.1f GiB, %.1f GiB free", d->name, total_b / 1073741824.0, free_b / 1073741824.0);
+    else
+        snprintf(buf, n, "%s, %.1f GiB", d->name, d->total_mem / 1073741824.0);
+    cudaGetLastError();
+}
+
+/* ---- the backend and its entry points ---- */
+
+_Static_assert(CU_F32 == (int)DT_FLOAT32 && CU_F64 == (int)DT_FLOAT64 && CU_I64 == (int)DT_INT64 &&
+               CU_U8 == (int)DT_UINT8 && CU_BOOL == (int)DT_BOOL, "CuDType follows the engine's DType");
 
 static const Backend g_cuda_backend = {
+    .api_version = BACKEND_API_VERSION,
     .name = "cuda",
+    .type = DEVTYPE_CUDA,
+    .host_memory = false,
     .device_count = cuda_device_count,
-    .alloc = cuda_storage_alloc,
+    .alloc = cuda_alloc,
+    .release = cuda_release,
     .upload = cuda_upload,
     .download = cuda_download,
     .synchronize = cuda_synchronize,
+    .supports = cuda_supports,
+    .describe = cuda_describe,
+    .memory = cuda_memory,
+    .empty_cache = cuda_empty_cache,
     .fill = cuda_fill,
     .copy = cuda_copy,
     .unary = cuda_unary,
     .binary = cuda_binary,
     .where = cuda_where,
+    .axpy = cuda_axpy,
     .reduce = cuda_reduce,
     .bmm = cuda_bmm,
+    .linear = cuda_linear,
     .index_select = cuda_index_select,
     .index_add = cuda_index_add,
     .gather = cuda_gather,
     .scatter = cuda_scatter,
+    .softmax = cuda_softmax,
+    .softmax_bwd = cuda_softmax_bwd,
+    .cross_entropy = cuda_cross_entropy,
+    .cross_entropy_bwd = cuda_cross_entropy_bwd,
+    .conv2d = cuda_conv2d,
+    .conv2d_bwd = cuda_conv2d_bwd,
+    .conv_transpose2d = cuda_conv_transpose2d,
+    .conv_transpose2d_bwd = cuda_conv_transpose2d_bwd,
+    .im2col = cuda_im2col,
+    .col2im = cuda_col2im,
+    .max_pool2d = cuda_max_pool2d,
+    .max_pool2d_bwd = cuda_max_pool2d_bwd,
+    .max_pool2x2 = cuda_max_pool2x2,
+    .max_pool2x2_bwd = cuda_max_pool2x2_bwd,
+    .avg_pool2d = cuda_avg_pool2d,
+    .avg_pool2d_bwd = cuda_avg_pool2d_bwd,
+    .batch_norm = cuda_batch_norm,
+    .batch_norm_bwd = cuda_batch_norm_bwd,
+    .random_fill = cuda_random_fill,
+    .dropout_mask = cuda_dropout_mask,
+    .sgd_step = cuda_sgd_step,
+    .adam_step = cuda_adam_step,
+    .rmsprop_step = cuda_rmsprop_step,
+    .adagrad_step = cuda_adagrad_step,
 };
 
-/* Called by the engine's loader (engine/cuda/loader.c) once the driver has
- * shown a device: checks that the runtime agrees, then hands over the
- * backend. On failure writes why into `why` and returns NULL. */
-__attribute__((visibility("default"))) const Backend *cdl_cuda_backend_init(char *why, size_t n)
+static char g_why[512];
+
+/* Called by the engine after dlopen (engine/cuda/loader.c, through
+ * backend_open) once the driver has shown a device: checks the interface
+ * version and that the runtime agrees, then hands over the backend; NULL
+ * with the reason kept for cdl_backend_why otherwise. */
+__attribute__((visibility("default"))) const Backend *cdl_backend_init(int api_version)
 {
+    if (api_version != BACKEND_API_VERSION) {
+        snprintf(g_why, sizeof g_why, "the CUDA backend was built for interface version %d, the engine has %d "
+                 "(rebuild it with make)", BACKEND_API_VERSION, api_version);
+        return NULL;
+    }
     int count = 0, runtime = 0, driver = 0;
     cudaError_t e = cudaGetDeviceCount(&count);
     cudaRuntimeGetVersion(&runtime);
@@ -222,39 +279,20 @@ __attribute__((visibility("default"))) const Backend *cdl_cuda_backend_init(char
     if (e != cudaSuccess) {
         char msg[160];
         cudaGetLastError();
-        snprintf(why, n, "cudaGetDeviceCount failed: %s (runtime %d.%d, driver supports %d.%d)",
+        snprintf(g_why, sizeof g_why, "cudaGetDeviceCount failed: %s (runtime %d.%d, driver supports %d.%d)",
                  cuda_error_text(e, msg, sizeof msg), runtime / 1000, runtime % 1000 / 10, driver / 1000,
                  driver % 1000 / 10);
         return NULL;
     }
     if (count == 0) {
-        snprintf(why, n, "no CUDA device (cudaGetDeviceCount found none)");
+        snprintf(g_why, sizeof g_why, "no CUDA device (cudaGetDeviceCount found none)");
         return NULL;
     }
     g_count = count > CUDA_MAX_DEVICES ? CUDA_MAX_DEVICES : count;
     return &g_cuda_backend;
 }
 
-/* "NVIDIA H200, 139.8 GiB" for the kernel's displays (loader.c asks). */
-__attribute__((visibility("default"))) void cdl_cuda_describe(int index, char *buf, size_t n)
+__attribute__((visibility("default"))) const char *cdl_backend_why(void)
 {
-    if (index < 0 || index >= cuda_device_count()) {
-        snprintf(buf, n, "not available");
-        return;
-    }
-    struct cudaDeviceProp p;
-    if (cudaGetDeviceProperties(&p, index) != cudaSuccess) {
-        cudaGetLastError();
-        snprintf(buf, n, "unknown GPU");
-        return;
-    }
-    size_t free_b = 0, total_b = 0;
-    int cur = 0;
-    cudaGetDevice(&cur);
-    if (cudaSetDevice(index) == cudaSuccess && cudaMemGetInfo(&free_b, &total_b) == cudaSuccess)
-        snprintf(buf, n, "%s, %.1f GiB (%.1f GiB free)", p.name, total_b / 1073741824.0, free_b / 1073741824.0);
-    else
-        snprintf(buf, n, "%s, %.1f GiB", p.name, p.totalGlobalMem / 1073741824.0);
-    cudaGetLastError();
-    cudaSetDevice(cur);
+    return g_why;
 }
