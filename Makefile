@@ -205,11 +205,17 @@ $(BUILD)/tests/engine/%: tests/engine/%.c $(BUILD)/libcoursdl.so $(wildcard test
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itests/engine $< -o $@ -L$(BUILD) -lcoursdl -Wl,-rpath,'$$ORIGIN/../..' $(ENGINE_LIBS)
 
-# test_cuda_nogpu's stand-in for the NVIDIA driver (tests/engine/fake_libcuda.c).
-$(BUILD)/tests/engine/test_cuda_nogpu $(BUILD)/tests/engine-san/test_cuda_nogpu: $(BUILD)/tests/fake_libcuda.so
+# test_cuda_nogpu's stand-ins for the NVIDIA driver (tests/engine/fake_libcuda.c)
+# and for the backend (fake_cuda_backend.c: "ref" named cuda), with which it
+# runs the GPU conformance program.
+$(BUILD)/tests/engine/test_cuda_nogpu $(BUILD)/tests/engine-san/test_cuda_nogpu: $(BUILD)/tests/fake_libcuda.so \
+    $(BUILD)/tests/fake_cuda_backend.so $(BUILD)/tests/gpu/cuda_backend_check
 $(BUILD)/tests/fake_libcuda.so: tests/engine/fake_libcuda.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -shared $< -o $@
+$(BUILD)/tests/fake_cuda_backend.so: tests/engine/fake_cuda_backend.c $(BUILD)/libcoursdl.so
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -shared $< -o $@ -L$(BUILD) -lcoursdl
 
 $(BUILD)/tests/engine-san/%: tests/engine/%.c $(BUILD)/san/libcoursdl.so $(wildcard tests/engine/*.h)
 	@mkdir -p $(dir $@)

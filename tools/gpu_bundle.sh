@@ -21,7 +21,7 @@ make build gpu-programs kernelspec
 rm -rf .gpu
 mkdir -p .gpu/lib .gpu/data .gpu/whl
 progs=(build/libcoursdl.so build/libcoursdl_cuda.so build/coursdl-kernel build/tests/gpu/* build/bench/gpu/*
-       build/tests/engine/test_cuda_nogpu)
+       build/tests/engine/test_cuda_nogpu build/tests/fake_libcuda.so)
 for p in "${progs[@]}"; do
     mkdir -p ".gpu/$(dirname "$p")"
     cp -a "$p" ".gpu/$p"

@@ -869,7 +869,8 @@ int main(void)
         if ((*only && strcmp(only, bes[b]->name)) || dev == g_reference)
             continue;
         tested++;
-        printf("%s: %s, against %s\n", device_name(dev), device_info(dev), device_info(g_reference));
+        printf("%s: %s, ", device_name(dev), device_info(dev));  /* device_info's buffer is static */
+        printf("against %s\n", device_info(g_reference));
         for (int k = 0; k < ncases; k++)
             for (DType dt = DT_FLOAT32; dt <= DT_BOOL; dt++)
                 if ((g_cases[k].dtypes >> dt & 1) && (dt != DT_UINT8 && dt != DT_BOOL))

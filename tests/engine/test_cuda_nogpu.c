@@ -21,6 +21,7 @@
 
 #define FAKE_DRIVER "build/tests/fake_libcuda.so"
 #define BACKEND_LIB "build/libcoursdl_cuda.so"
+#define FAKE_BACKEND "build/tests/fake_cuda_backend.so"
 
 /* Child mode: print the error (or "ok") of moving a tensor to "cuda". */
 static int child(void)
@@ -38,20 +39,30 @@ static int child(void)
     return 0;
 }
 
-/* Runs this program in child mode with env prepended; returns its output. */
-static const char *run_child(const char *env)
+/* Runs a shell command; returns its output (stdout and stderr). */
+static const char *run_shell(const char *cmd)
 {
-    static char out[4096];
-    char exe[1024], cmd[2600];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[n > 0 ? n : 0] = 0;
-    snprintf(cmd, sizeof cmd, "env %s '%s' child 2>&1", env, exe);
-    FILE *p = popen(cmd, "r");
-    size_t got = p ? fread(out, 1, sizeof out - 1, p) : 0;
+    static char out[1 << 16];
+    char full[3100];
+    snprintf(full, sizeof full, "(%s) 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    size_t got = 0, k;
+    while (p && got < sizeof out - 1 && (k = fread(out + got, 1, sizeof out - 1 - got, p)) > 0)
+        got += k;
     out[got] = 0;
     if (p)
         pclose(p);
     return out;
+}
+
+/* Runs this program in child mode with env prepended; returns its output. */
+static const char *run_child(const char *env)
+{
+    char exe[1024], cmd[2600];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = 0;
+    snprintf(cmd, sizeof cmd, "env %s '%s' child", env, exe);
+    return run_shell(cmd);
 }
 
 /* The child's output with the stand-in driver and env. */
@@ -107,6 +118,34 @@ static void check_reasons(bool have_gpu)
     else if (!have_gpu)
         CHECK_HAS(with_driver(""), "the CUDA backend was not built: ");
 #endif
+}
+
+/* The GPU conformance program (tests/gpu/cuda_backend_check): without a
+ * GPU it says so and exits 77; with the stand-in driver and a stand-in
+ * backend ("ref" named cuda) it runs its whole harness: the device picked
+ * by name, "ref" as the reference, the per-op report, every entry run on
+ * the device itself. */
+static void check_gpu_harness(bool have_gpu)
+{
+    const char *prog = "build/tests/gpu/cuda_backend_check";
+    if (have_gpu || access(prog, X_OK) != 0) {
+        printf("note: %s: harness check skipped (%s)\n", prog, have_gpu ? "a GPU is here" : "not built");
+        return;
+    }
+    char cmd[3000], cwd[1024];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    snprintf(cmd, sizeof cmd, "%s; echo \"exit $?\"", prog);
+    const char *none = run_shell(cmd);
+    CHECK_HAS(none, "no GPU: ");
+    CHECK_HAS(none, "exit 77");
+    snprintf(cmd, sizeof cmd, "COURSDL_LIBCUDA=%s/" FAKE_DRIVER " COURSDL_CUDA_BACKEND=%s/" FAKE_BACKEND
+             " CONFORMANCE_SHAPES=1 %s; echo \"exit $?\"", cwd, cwd, prog);
+    const char *fake = run_shell(cmd);
+    CHECK_HAS(fake, "cuda:0: cuda:0 (reference backend");
+    CHECK_HAS(fake, "against ref (reference backend");
+    CHECK_HAS(fake, "cuda:0: scatter ");  /* an op the stand-in lacks: reported as fallen back */
+    CHECK_HAS(fake, " passed, 0 failed");
+    CHECK_HAS(fake, "exit 0");
 }
 
 #if !defined(__SANITIZE_ADDRESS__)
@@ -228,6 +267,7 @@ int main(int argc, char **argv)
     CHECK(device_memory_allocated(DEVICE_CPU) == 0 && device_memory_reserved(DEVICE_CPU) == 0);
     device_empty_cache(DEVICE_CPU);
     check_reasons(have_gpu);
+    check_gpu_harness(have_gpu);
 #if !defined(__SANITIZE_ADDRESS__)
     if (access(BACKEND_LIB, F_OK) == 0)
         check_library(have_gpu);
