@@ -38,7 +38,7 @@ RUN_APT_PACKAGES := python3-venv
 RUN_PIP_PACKAGES := jupyterlab
 
 ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
-ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC))
+ENGINE_SRC := $(filter-out engine/cuda/%,$(ENGINE_SRC)) engine/cuda/loader.c
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
 ENGINE_LIBS := -lgc -lopenblas -lm -lpthread -lplplot -lcairo -lz -lgvc -lcgraph -lminizip
 KERNEL_SRC := $(sort $(wildcard kernel/*.c))
@@ -118,6 +118,72 @@ $(BUILD)/san/%.o: %.c $(wildcard engine/include/*.h engine/include/coursdl/*.h e
 $(BUILD)/san/libcoursdl.so: $(ENGINE_SRC:%.c=$(BUILD)/san/%.o)
 	$(CC) -shared $(SAN_FLAGS) -o $@ $^ $(ENGINE_LIBS)
 
+# ---- CUDA backend -------------------------------------------------------------
+# engine/cuda/ is built into its own library, libcoursdl_cuda.so, which
+# libcoursdl loads at run time when a driver and a GPU are there
+# (engine/cuda/loader.c, which is part of libcoursdl). Built when nvcc is
+# found; CUDA=0 turns it off. Host files are C built by gcc against the CUDA
+# libraries' C APIs; only the kernel files (*.cu) go through nvcc, for
+# Hopper (sm_90, the H100/H200) plus PTX that newer GPUs compile at load.
+# CUDA_ARCH="-gencode arch=compute_XX,code=sm_XX" builds for another GPU.
+NVCC ?= $(firstword $(wildcard /usr/local/cuda/bin/nvcc) $(shell command -v nvcc 2>/dev/null))
+CUDA ?= $(if $(NVCC),1,0)
+CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(NVCC))
+CUDA_ARCH ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
+CUDA_LIB := $(BUILD)/libcoursdl_cuda.so
+CUDA_HOST_OBJ := $(patsubst engine/cuda/%.c,$(BUILD)/cuda/%.o,$(filter-out engine/cuda/loader.c,$(wildcard engine/cuda/*.c)))
+CUDA_KERNEL_OBJ := $(patsubst engine/cuda/%.cu,$(BUILD)/cuda/%.cu.o,$(wildcard engine/cuda/*.cu))
+CUDA_DEPS := $(wildcard engine/include/*.h engine/include/coursdl/*.h engine/*/*.h engine/cuda/*.cuh)
+CUDA_LIBS := -L$(CUDA_HOME)/lib64 -lcudart -lcublas -lcudnn -lcurand -lstdc++ -lgc -lpthread -lm
+
+ifeq ($(CUDA),1)
+build: $(CUDA_LIB)
+endif
+.PHONY: cuda gpu-check
+cuda: $(CUDA_LIB)
+
+$(BUILD)/cuda/%.o: engine/cuda/%.c $(CUDA_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include -c $< -o $@
+
+$(BUILD)/cuda/%.cu.o: engine/cuda/%.cu $(CUDA_DEPS)
+	@mkdir -p $(dir $@)
+	$(NVCC) -O3 -std=c++17 -Werror all-warnings -Xcompiler -fPIC,-Wall $(CUDA_ARCH) -c $< -o $@
+
+# Linked against libcoursdl (the engine's functions it calls) and the CUDA
+# libraries, found through the toolkit's folder at run time too.
+$(CUDA_LIB): $(CUDA_HOST_OBJ) $(CUDA_KERNEL_OBJ) $(BUILD)/libcoursdl.so
+	$(CC) -shared -o $@ $(CUDA_HOST_OBJ) $(CUDA_KERNEL_OBJ) -L$(BUILD) -lcoursdl $(CUDA_LIBS) \
+	    -Wl,-rpath,'$$ORIGIN' -Wl,-rpath,$(CUDA_HOME)/lib64
+
+# GPU-only programs (run by tools/gpu_check.sh, never by make test; they
+# exit 77 without a GPU): the seam's conformance test built for cuda:0
+# against "ref" (cuda_backend_check), the allocator's check and the
+# benchmarks' engine side.
+GPU_PROGS := $(BUILD)/tests/gpu/cuda_backend_check $(patsubst tests/gpu/%.c,$(BUILD)/tests/gpu/%,$(wildcard tests/gpu/*.c)) \
+    $(patsubst bench/gpu/%.c,$(BUILD)/bench/gpu/%,$(wildcard bench/gpu/*.c))
+.PHONY: gpu-programs
+gpu-programs: $(GPU_PROGS)
+
+$(BUILD)/tests/gpu/cuda_backend_check: tests/engine/test_backends.c $(BUILD)/libcoursdl.so $(wildcard tests/engine/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DCONFORMANCE_GPU -Itests/engine $< -o $@ -L$(BUILD) -lcoursdl \
+	    -Wl,-rpath,'$$ORIGIN/../..' $(ENGINE_LIBS)
+
+$(BUILD)/tests/gpu/%: tests/gpu/%.c $(CUDA_LIB) $(wildcard tests/engine/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $< -o $@ -L$(BUILD) -lcoursdl_cuda -lcoursdl \
+	    -Wl,-rpath,'$$ORIGIN/../..' $(CUDA_LIBS) $(ENGINE_LIBS)
+$(BUILD)/bench/gpu/%: bench/gpu/%.c $(CUDA_LIB) $(wildcard tests/engine/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $< -o $@ -L$(BUILD) -lcoursdl_cuda -lcoursdl \
+	    -Wl,-rpath,'$$ORIGIN/../..' $(CUDA_LIBS) $(ENGINE_LIBS)
+
+# On a machine with a GPU: build, then the conformance test on cuda:0, the
+# CNN check and the benchmark against PyTorch, with a summary (tools/gpu_check.sh).
+gpu-check:
+	bash tools/gpu_check.sh
+
 # ---- kernel -----------------------------------------------------------------
 # The kernel loads the engine itself once its sockets are bound (see
 # kernel/engine_api.h): it is not linked against libcoursdl.
@@ -138,6 +204,18 @@ $(BUILD)/tcclib/bcheck.o: kernel/tcclib/empty.c
 $(BUILD)/tests/engine/%: tests/engine/%.c $(BUILD)/libcoursdl.so $(wildcard tests/engine/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itests/engine $< -o $@ -L$(BUILD) -lcoursdl -Wl,-rpath,'$$ORIGIN/../..' $(ENGINE_LIBS)
+
+# test_cuda_nogpu's stand-ins for the NVIDIA driver (tests/engine/fake_libcuda.c)
+# and for the backend (fake_cuda_backend.c: "ref" named cuda), with which it
+# runs the GPU conformance program.
+$(BUILD)/tests/engine/test_cuda_nogpu $(BUILD)/tests/engine-san/test_cuda_nogpu: $(BUILD)/tests/fake_libcuda.so \
+    $(BUILD)/tests/fake_cuda_backend.so $(BUILD)/tests/gpu/cuda_backend_check
+$(BUILD)/tests/fake_libcuda.so: tests/engine/fake_libcuda.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -shared $< -o $@
+$(BUILD)/tests/fake_cuda_backend.so: tests/engine/fake_cuda_backend.c $(BUILD)/libcoursdl.so
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -shared $< -o $@ -L$(BUILD) -lcoursdl
 
 $(BUILD)/tests/engine-san/%: tests/engine/%.c $(BUILD)/san/libcoursdl.so $(wildcard tests/engine/*.h)
 	@mkdir -p $(dir $@)

@@ -653,6 +653,8 @@ static char *tensor_summary(Tensor *t)
     __typeof__(&dtype_name) dname = (__typeof__(&dtype_name))dlsym(RTLD_DEFAULT, "dtype_name");
     __typeof__(&tensor_device) tdev = (__typeof__(&tensor_device))dlsym(RTLD_DEFAULT, "tensor_device");
     __typeof__(&device_name) devname = (__typeof__(&device_name))dlsym(RTLD_DEFAULT, "device_name");
+    /* off the CPU, the device with what it is: "cuda:0 (NVIDIA H200, 139.8 GiB, 139.1 GiB free)" */
+    __typeof__(&device_info) devinfo = (__typeof__(&device_info))dlsym(RTLD_DEFAULT, "device_info");
     if (!ndim || !shape || !dtype || !dname || !tdev || !devname)
         return NULL;
     StrBuf b;
@@ -662,7 +664,10 @@ static char *tensor_summary(Tensor *t)
     sb_puts(&b, "shape [");
     for (int i = 0; i < nd; i++)
         sb_printf(&b, "%s%lld", i ? ", " : "", (long long)sh[i]);
-    sb_printf(&b, "], %s, on %s", dname(dtype(t)), devname(tdev(t)));
+    /* the kernel does not link the engine (DEVICE_CPU is its table's address): the name tells the CPU */
+    Device dev = tdev(t);
+    const char *name = devname(dev);
+    sb_printf(&b, "], %s, on %s", dname(dtype(t)), strcmp(name, "cpu") && devinfo ? devinfo(dev) : name);
     return sb_take(&b);
 }
 
@@ -710,6 +715,12 @@ static char *value_of(const Symbol *v)
         return xstrdup(buf);
     }
     return NULL;
+}
+
+char *help_variable_value(const char *name)
+{
+    Symbol sym;
+    return session_find_symbol(name, &sym) && sym.kind == SYM_VARIABLE ? value_of(&sym) : NULL;
 }
 
 static bool render_symbol(const Symbol *sym, Page *pg)

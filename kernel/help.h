@@ -13,6 +13,9 @@ json_t *help_complete(const char *code, int cursor_pos);
  * notebook: its declaration and current value): false if none. The caller
  * frees both texts. */
 bool help_page(const char *name, char **plain, char **markdown);
+/* The current value of the notebook's variable `name` as text (a number,
+ * a tensor's shape, dtype and device), or NULL (caller frees). */
+char *help_variable_value(const char *name);
 /* The plain text of help_page, or NULL (caller frees). */
 char *help_lookup(const char *name);
 /* Whether name is a function-like macro of the engine's headers or of the

@@ -14,6 +14,7 @@
 static const char *const MAGICS_HELP =
     "Line magics (on the first lines of a cell):\n"
     "  %who        the persistent variables and their types\n"
+    "  %whos       the same as a table with their values (a tensor's shape, dtype and device)\n"
     "  %prelude    the declarations every cell sees (includes, types, prototypes)\n"
     "  %reset      forget every variable, function and declaration\n"
     "  %lsmagic    this list\n"
@@ -61,6 +62,58 @@ static void format_duration(char *buf, size_t n, double s)
     else snprintf(buf, n, "%.3f s", s);
 }
 
+/* %whos: one row per persistent variable, as IPython's: name, type, value. */
+typedef struct WhosRow { char *name, *type, *value; } WhosRow;
+typedef struct Whos { WhosRow *rows; int n, cap; } Whos;
+
+static void whos_add(const Symbol *sym, void *ctx)
+{
+    Whos *w = ctx;
+    if (sym->kind != SYM_VARIABLE)
+        return;
+    if (w->n == w->cap) {
+        w->cap = w->cap ? 2 * w->cap : 16;
+        w->rows = xrealloc(w->rows, sizeof *w->rows * (size_t)w->cap);
+    }
+    /* the type without the name's place: "Tensor *@" -> "Tensor *", "int @[3]" -> "int [3]" */
+    StrBuf t;
+    sb_init(&t);
+    for (const char *p = sym->type ? sym->type : ""; *p; p++)
+        if (*p != '@')
+            sb_printf(&t, "%c", *p);
+    char *type = trim(t.s, strlen(t.s));
+    sb_free(&t);
+    char *value = help_variable_value(sym->name);
+    w->rows[w->n++] = (WhosRow){ xstrdup(sym->name), type, value ? value : xstrdup("") };
+}
+
+static void whos(void)
+{
+    Whos w = { 0 };
+    session_each_symbol(whos_add, &w);
+    if (w.n == 0) {
+        puts("No persistent variables.");
+        return;
+    }
+    int wn = 8, wt = 4;
+    for (int i = 0; i < w.n; i++) {
+        int a = (int)strlen(w.rows[i].name), b = (int)strlen(w.rows[i].type);
+        wn = a > wn ? a : wn;
+        wt = b > wt ? b : wt;
+    }
+    printf("%-*s   %-*s   Data/Info\n", wn, "Variable", wt, "Type");
+    for (int i = 0; i < wn + wt + 15; i++)
+        putchar('-');
+    putchar('\n');
+    for (int i = 0; i < w.n; i++) {
+        printf("%-*s   %-*s   %s\n", wn, w.rows[i].name, wt, w.rows[i].type, w.rows[i].value);
+        free(w.rows[i].name);
+        free(w.rows[i].type);
+        free(w.rows[i].value);
+    }
+    free(w.rows);
+}
+
 static bool line_magic(const char *line, CellResult *r)
 {
     char *name = trim(line, strlen(line));
@@ -76,6 +129,8 @@ static bool line_magic(const char *line, CellResult *r)
         char *v = session_describe_vars();
         fputs(*v ? v : "No persistent variables.\n", stdout);
         free(v);
+    } else if (!strcmp(name, "%whos")) {
+        whos();
     } else if (!strcmp(name, "%prelude")) {
         char *p = session_prelude_text();
         fputs(*p ? p : "(empty: nothing declared yet)\n", stdout);

@@ -30,7 +30,7 @@ typedef struct OpView {
 
 /* Bump when the struct below changes: a backend library built against
  * another version is refused. */
-#define BACKEND_API_VERSION 2  /* 2: a Device is a pointer into cdl_devices */
+#define BACKEND_API_VERSION 3  /* 2: a Device is a pointer into cdl_devices; 3: describe, memory, empty_cache */
 
 typedef struct Backend {
     int api_version;      /* BACKEND_API_VERSION */
@@ -54,6 +54,14 @@ typedef struct Backend {
     /* Whether this backend runs the call v (its entry is not NULL and the
      * dtypes are in the table's). NULL: every op it has an entry for. */
     bool (*supports)(const OpView *v);
+    /* Optional (NULL: none), for device_info and the memory counters:
+     * describe writes the device's model and memory ("NVIDIA H200,
+     * 139.8 GiB, 139.1 GiB free"); memory gives the bytes its tensors hold
+     * and the bytes the backend holds from the device (its cache
+     * included); empty_cache gives the cached blocks back to the device. */
+    void (*describe)(Device device, char *buf, size_t n);
+    void (*memory)(Device device, size_t *allocated, size_t *reserved);
+    void (*empty_cache)(Device device);
     /* The ops (ops.h): NULL where the CPU runs them instead. */
 #define BACKEND_ENTRY_(ID, name, Args, nout, dts, kind) void (*name)(Args *a);
     BACKEND_OPS(BACKEND_ENTRY_)
@@ -62,9 +70,13 @@ typedef struct Backend {
 } Backend;
 
 /* A backend library exports this (named "cdl_backend_init"): the engine
- * calls it after dlopen and registers what it returns (NULL: no device). */
+ * calls it after dlopen and registers what it returns (NULL: no device).
+ * It may also export "cdl_backend_why", saying why init returned NULL
+ * (the engine puts it in the DeviceError of that device type). */
 typedef const Backend *(*BackendInitFn)(int api_version);
+typedef const char *(*BackendWhyFn)(void);
 #define BACKEND_INIT_SYMBOL "cdl_backend_init"
+#define BACKEND_WHY_SYMBOL "cdl_backend_why"
 
 extern const Backend cdl_cpu_backend;
 extern const Backend cdl_ref_backend;
@@ -74,15 +86,25 @@ extern const Backend *cdl_backends[DEVTYPE_COUNT];
 /* Registers the backend of its type (replacing one there). DeviceError if
  * its api_version is not BACKEND_API_VERSION or the type is the CPU's. */
 void backend_register(const Backend *backend);
-/* Loads a backend library (dlopen), calls its cdl_backend_init and
- * registers the result; false (nothing registered) if the library or the
- * symbol is missing or it found no device. */
+/* Opens a backend library (dlopen) and calls its cdl_backend_init: the
+ * backend (not registered), or NULL with the reason written in why (n
+ * bytes; why may be NULL): dlopen's error, a missing symbol, or the
+ * library's own cdl_backend_why. The library stays loaded when it gives a
+ * backend. */
+const Backend *backend_open(const char *path, char *why, size_t n);
+/* backend_open, then backend_register; false (nothing registered) if the
+ * library or the symbol is missing or it found no device. */
 bool backend_load(const char *path);
 /* Sets the function that loads the backend of a type the first time that
  * type is asked for (backend_of_type), e.g. one that dlopens the CUDA
  * library only when a program asks about CUDA; it returns NULL when there
- * is no usable device. */
-void backend_set_loader(DeviceType type, const Backend *(*load)(void));
+ * is no usable device, with the reason written in why (n bytes). The CUDA
+ * loader (engine/cuda/loader.c) is set from the start. */
+typedef const Backend *(*BackendLoader)(char *why, size_t n);
+void backend_set_loader(DeviceType type, BackendLoader load);
+/* Why a device type has no backend (its loader's reason, or that none is
+ * loaded), or NULL when it has one. */
+const char *backend_unavailable(DeviceType type);
 /* The backend of a device type (loading it if a loader is set), or NULL. */
 const Backend *backend_of_type(DeviceType type);
 /* The backend of a device (DeviceError if none is registered). */

@@ -63,6 +63,9 @@ static void check_device(Device d, const char *fn)
     unsigned type = is_device(d) ? device_type(d) : DEVTYPE_COUNT;
     bool known = type < DEVTYPE_COUNT && g_type_names[type];
     int n = known ? type_count((DeviceType)type) : 0;
+    const char *why = known && n == 0 ? backend_unavailable((DeviceType)type) : NULL;
+    if (why)  /* no backend: say why (no driver, no GPU, not built...) */
+        error_raise(ERR_DEVICE, "%s: %s is not available: %s; use \"cpu\"", fn, device_name(d), why);
     if (!known || device_index(d) >= n)
         error_raise(ERR_DEVICE, "%s: %s is not available (%d %s device%s; use \"cpu\")", fn,
                     known ? device_name(d) : "that device", n, known ? g_type_labels[type] : "such",
@@ -90,6 +93,64 @@ Device device_parse(const char *name)
         return d;
     }
     error_raise(ERR_DEVICE, "device_parse: unknown device \"%s\" (use \"cpu\", \"cuda\", \"cuda:N\" or \"ref\")", name);
+}
+
+const char *device_info(Device device)
+{
+    static char buf[400];
+    if (device == DEVICE_CPU) {
+        snprintf(buf, sizeof buf, "cpu (%d thread%s)", parallel_num_threads(), parallel_num_threads() == 1 ? "" : "s");
+        return buf;
+    }
+    bool known = is_device(device) && g_type_names[device_type(device)];
+    unsigned type = known ? device_type(device) : DEVTYPE_COUNT;
+    const Backend *be = known ? backend_of_type((DeviceType)type) : NULL;
+    char what[300] = "";
+    if (!be || device_index(device) >= be->device_count())
+        snprintf(what, sizeof what, "not available");
+    else if (be->describe)
+        be->describe(device, what, sizeof what);
+    if (what[0])
+        snprintf(buf, sizeof buf, "%s (%s)", known ? device_name(device) : "invalid", what);
+    else
+        snprintf(buf, sizeof buf, "%s", device_name(device));
+    return buf;
+}
+
+/* The backend's memory counters of an available device (0 where it keeps none). */
+static void memory_of(Device device, size_t *allocated, size_t *reserved, const char *fn)
+{
+    *allocated = *reserved = 0;
+    if (device == DEVICE_CPU)
+        return;
+    check_device(device, fn);
+    const Backend *be = backend_of(device);
+    if (be->memory)
+        be->memory(device, allocated, reserved);
+}
+
+size_t device_memory_allocated(Device device)
+{
+    size_t a, r;
+    memory_of(device, &a, &r, "device_memory_allocated");
+    return a;
+}
+
+size_t device_memory_reserved(Device device)
+{
+    size_t a, r;
+    memory_of(device, &a, &r, "device_memory_reserved");
+    return r;
+}
+
+void device_empty_cache(Device device)
+{
+    if (device == DEVICE_CPU)
+        return;
+    check_device(device, "device_empty_cache");
+    const Backend *be = backend_of(device);
+    if (be->empty_cache)
+        be->empty_cache(device);
 }
 
 void device_synchronize(Device device)

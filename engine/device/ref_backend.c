@@ -6,6 +6,7 @@
 #include "ref.h"
 
 #include <math.h>
+#include <stdio.h>
 
 /* ---- memory ---- */
 
@@ -34,6 +35,12 @@ static void ref_memcpy(Device device, void *dst, const void *src, size_t n)
 }
 
 static void ref_synchronize(Device device) { (void)device; }
+
+static void ref_describe(Device device, char *buf, size_t n)
+{
+    (void)device;
+    snprintf(buf, n, "reference backend: plain loops in double precision, host memory");
+}
 
 /* ---- fill, copy ---- */
 
@@ -243,6 +250,7 @@ const Backend cdl_ref_backend = {
     .download = ref_memcpy,
     .synchronize = ref_synchronize,
     .supports = ref_supports,
+    .describe = ref_describe,
     .fill = ref_fill,
     .copy = ref_copy,
     .unary = ref_unary,

@@ -265,9 +265,30 @@ void tensor_print(const Tensor *t)
     fputc('\n', stdout);
 }
 
+static void put_html(Buf *b, const char *s)
+{
+    for (; *s; s++)
+        *s == '<' ? puts_(b, "&lt;") : *s == '>' ? puts_(b, "&gt;") : *s == '&' ? puts_(b, "&amp;") : put(b, s, 1);
+}
+
+/* Out[n] of a tensor: PyTorch's repr; on a device whose backend describes
+ * it (a GPU's name and memory), also as HTML with that line below. */
 void tensor_display_out(Tensor *t)
 {
     char *s = tensor_to_string(t);
-    DisplayItem item = { "text/plain", s, strlen(s) };
-    display_result(&item, 1);
+    DisplayItem items[2] = { { "text/plain", s, strlen(s) }, { "text/html", NULL, 0 } };
+    const Backend *be = t && t->device != DEVICE_CPU ? t_backend(t) : NULL;
+    if (!be || !be->describe) {
+        display_result(items, 1);
+        return;
+    }
+    Buf h = { 0 };
+    puts_(&h, "<pre>");
+    put_html(&h, s);
+    puts_(&h, "</pre><div style=\"color: gray; font-size: smaller\">");
+    put_html(&h, device_info(t->device));
+    puts_(&h, "</div>");
+    items[1].data = h.s;
+    items[1].size = h.len;
+    display_result(items, 2);
 }

@@ -9,9 +9,26 @@
  * outputs and the gradients of the inputs. It ends by checking that every
  * op of the backend table ran on each device, natively or through the
  * fallback. CONFORMANCE_SHAPES sets the random shapes per case, the last
- * one with big sizes (8; 4 under AddressSanitizer). */
+ * one with big sizes (8; 4 under AddressSanitizer); CONFORMANCE_DEVICE
+ * picks one backend by name ("cuda"); CONFORMANCE_REFERENCE the device the
+ * results are compared with ("cpu", or "ref": double-precision loops);
+ * CONFORMANCE_F32_RTOL float32's tolerance.
+ * Built with -DCONFORMANCE_GPU it is tests/gpu/cuda_backend_check: cuda:0
+ * against "ref" at float32 rtol 1e-4, exit 77 without a GPU, and every op
+ * must have run on the GPU itself at least once (not only through the
+ * fallback); it prints which calls still fell back. */
 #include "check.h"
 #include "../../engine/device/backend.h"
+
+#ifdef CONFORMANCE_GPU
+#define CONFORMANCE_F32_DEFAULT 1e-4
+#define CONFORMANCE_DEVICE_DEFAULT "cuda"
+#define CONFORMANCE_REFERENCE_DEFAULT "ref"
+#else
+#define CONFORMANCE_F32_DEFAULT 2e-4
+#define CONFORMANCE_DEVICE_DEFAULT ""
+#define CONFORMANCE_REFERENCE_DEFAULT "cpu"
+#endif
 
 #define MAX_IN 24
 #define MAX_OUT 24
@@ -633,8 +650,17 @@ static const Case g_cases[] = {
 
 /* ---- comparing ---- */
 
-/* Relative tolerance per dtype: of the largest value of the CPU's result. */
-static double tolerance(DType dt) { return dt == DT_FLOAT32 ? 2e-4 : dt == DT_FLOAT64 ? 1e-9 : 0; }
+/* Relative tolerance per dtype: of the largest value of the CPU's result
+ * (CONFORMANCE_F32_RTOL sets float32's: the GPU check asks 1e-4). */
+static double tolerance(DType dt)
+{
+    static double f32 = 0;
+    if (f32 == 0) {
+        const char *e = getenv("CONFORMANCE_F32_RTOL");
+        f32 = e && atof(e) > 0 ? atof(e) : CONFORMANCE_F32_DEFAULT;
+    }
+    return dt == DT_FLOAT32 ? f32 : dt == DT_FLOAT64 ? 1e-9 : 0;
+}
 
 static int g_fail_prints;
 
@@ -692,6 +718,8 @@ static bool similar(Tensor *a, Tensor *b, const char *name, Device dev, int idx)
 /* Whether dev draws random numbers itself (not through the CPU's generator). */
 static bool own_random(Device dev)
 {
+    if (dev == DEVICE_CPU)
+        return false;
     Tensor *t = tensor_to(tensor_zeros(1), dev);
     return dev_native_random_fill(&(RandomArgs){ .out = t }) || dev_native_dropout_mask(&(RandomArgs){ .out = t });
 }
@@ -755,6 +783,14 @@ static void build(const Case *k, DType dt, Device dev, uint64_t seed, bool big, 
 }
 
 static int g_runs, g_compared;
+static Device g_reference;  /* where the expected results are computed (DEVICE_CPU by default) */
+
+/* An environment variable, or its default. */
+static const char *env_or(const char *name, const char *dflt)
+{
+    const char *e = getenv(name);
+    return e && *e ? e : dflt;
+}
 
 /* One case, one dtype, one seed: on the CPU and on dev, compared. */
 static void run(const Case *k, DType dt, Device dev, uint64_t seed, bool big)
@@ -763,7 +799,7 @@ static void run(const Case *k, DType dt, Device dev, uint64_t seed, bool big)
     g_runs++;
     if (setjmp(check_jmp) == 0) {
         check_armed = 1;
-        build(k, dt, DEVICE_CPU, seed, big, &a);
+        build(k, dt, g_reference, seed, big, &a);
         build(k, dt, dev, seed, big, &b);
         check_armed = 0;
     } else {
@@ -778,7 +814,7 @@ static void run(const Case *k, DType dt, Device dev, uint64_t seed, bool big)
     if (!ok)
         printf("FAILED: %s on %s: %d/%d outputs, %d/%d gradients\n", k->name, device_name(dev), a.c.nout, b.c.nout,
                a.ngrads, b.ngrads);
-    bool stats = k->random && own_random(dev);
+    bool stats = k->random && own_random(dev) != own_random(g_reference);
     for (int i = 0; ok && i < a.c.nout; i++)
         ok &= stats ? similar(a.c.out[i], b.c.out[i], k->name, dev, i)
                     : same(a.c.out[i], b.c.out[i], "output", k->name, dt, dev, i, seed);
@@ -797,6 +833,22 @@ static bool has_entry(const Backend *be, BackendOp op)
     BACKEND_LIST_OPS(ENTRY_)
 #undef ENTRY_
     default: return false;
+    }
+}
+
+/* The GPU backend has an entry for every op: each must have run there
+ * itself at least once (its supports() let some calls through); the calls
+ * that still fell back to the CPU are listed for the closing note. */
+static void check_native(const Backend *be, Device dev)
+{
+    for (int op = 0; op < OP_COUNT; op++) {
+        uint64_t n1 = backend_calls(be->type, op, true), n0 = backend_calls(be->type, op, false);
+        if (n0)
+            printf("%s: %-22s %6llu calls on the device, %6llu through the CPU fallback\n", device_name(dev),
+                   backend_op_name(op), (unsigned long long)n1, (unsigned long long)n0);
+        if (has_entry(be, op) && n1 == 0)
+            printf("FAILED: %s has an entry for %s but never ran it itself\n", device_name(dev), backend_op_name(op));
+        check_result(!has_entry(be, op) || n1 > 0, __FILE__, __LINE__, backend_op_name(op));
     }
 }
 
@@ -819,8 +871,23 @@ int main(void)
     int nb = backend_list(bes, DEVTYPE_COUNT), shapes = shapes_per_case();
     CHECK(nb >= 1);  /* the reference backend at least */
     int ncases = (int)(sizeof g_cases / sizeof g_cases[0]);
+    const char *only = env_or("CONFORMANCE_DEVICE", CONFORMANCE_DEVICE_DEFAULT);  /* "cuda": that backend alone */
+    g_reference = device_parse(env_or("CONFORMANCE_REFERENCE", CONFORMANCE_REFERENCE_DEFAULT));
+#ifdef CONFORMANCE_GPU
+    if (device_count() == 0) {
+        printf("no GPU: %s (this check runs on a machine with a CUDA GPU: tools/gpu_check.sh)\n",
+               backend_unavailable(DEVTYPE_CUDA));
+        return 77;
+    }
+#endif
+    int tested = 0;
     for (int b = 0; b < nb; b++) {
         Device dev = DEVICE_MAKE(bes[b]->type, 0);
+        if ((*only && strcmp(only, bes[b]->name)) || dev == g_reference)
+            continue;
+        tested++;
+        printf("%s: %s, ", device_name(dev), device_info(dev));  /* device_info's buffer is static */
+        printf("against %s\n", device_info(g_reference));
         for (int k = 0; k < ncases; k++)
             for (DType dt = DT_FLOAT32; dt <= DT_BOOL; dt++)
                 if ((g_cases[k].dtypes >> dt & 1) && (dt != DT_UINT8 && dt != DT_BOOL))
@@ -844,6 +911,9 @@ int main(void)
                (unsigned long long)nat, (unsigned long long)fb);
         if (bes[b]->type == DEVTYPE_REF)
             CHECK(nat > 0 && fb > 0);
+        if (bes[b]->type == DEVTYPE_CUDA)
+            check_native(bes[b], dev);
     }
+    CHECK(tested > 0);  /* CONFORMANCE_DEVICE named a registered backend */
     return CHECK_DONE();
 }

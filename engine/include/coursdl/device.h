@@ -6,6 +6,7 @@
 #define COURSDL_DEVICE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "tensor.h"
 
 /* A device is a type (0 cpu, 1 cuda, 2 ref) and an index (0..15): a
@@ -33,6 +34,18 @@ const char *device_name(Device device);
 /* Out[n] of a Device, as PyTorch shows one: device(type='cuda', index=0),
  * device(type='cpu') (used by display_out). */
 void device_display_out(Device device);
+/* The device with what it is: "cpu (16 threads)", "cuda:0 (NVIDIA H200,
+ * 139.8 GiB, 139.1 GiB free)", "cuda:1 (not available)" (a static string). */
+const char *device_info(Device device);
+/* Bytes of device memory the tensors on device hold, and bytes the
+ * backend holds from the device (its cache of freed blocks included), like
+ * torch.cuda.memory_allocated / memory_reserved (0 on the CPU). Tensors
+ * nobody uses any more are counted until the garbage collector frees them. */
+size_t device_memory_allocated(Device device);
+size_t device_memory_reserved(Device device);
+/* Gives the device memory cached by the backend back to the device (for
+ * other programs; the engine reuses it anyway), like torch.cuda.empty_cache. */
+void device_empty_cache(Device device);
 /* Number of CUDA devices (0 without a GPU or CUDA backend). */
 int device_count(void);
 /* Whether a CUDA device can be used. */
