@@ -241,7 +241,7 @@ unsigned char *digraph_pipe(const Digraph *g, const char *format, size_t *size)
 void digraph_save(const Digraph *g, const char *path)
 {
     CDL_ARG(g);
-    if (!g || !path) error_raise(ERR_VALUE, "digraph_save: the graph and the path must not be NULL");
+    if (!path) error_raise(ERR_VALUE, "digraph_save: the path is NULL");
     const char *dot = strrchr(path, '.');
     const char *ext = dot ? dot + 1 : "";
     unsigned char *data;
