@@ -294,6 +294,19 @@ CASES = [
          ("MemoryError",), "bytes"),
     Case("13 memory", "calloc whose size overflows", "calloc((size_t)1 << 40, (size_t)1 << 40);",
          ("MemoryError",), "overflow"),
+    # resource limits a cell sets last for the cell (kernel/celllimit.h)
+    Case("limits", "setrlimit(RLIMIT_AS) low: malloc fails in the cell, not after",
+         'long fm_vsz = 0; FILE *fm_sf = fopen("/proc/self/statm", "r"); fscanf(fm_sf, "%ld", &fm_vsz); fclose(fm_sf);\n'
+         "struct rlimit fm_as = { (rlim_t)fm_vsz * 4096 + (64 << 20), RLIM_INFINITY };\nsetrlimit(RLIMIT_AS, &fm_as);\n"
+         "malloc((size_t)256 << 20);", ("MemoryError",), "268435456 bytes",
+         after='char *fm_after = malloc((size_t)512 << 20); fm_after[0] = 1; printf("big ok\\n"); fm_after = NULL;',
+         after_out="big ok"),
+    Case("limits", "setrlimit(RLIMIT_NOFILE) to 16", "struct rlimit fm_nf = {16, 16};\nsetrlimit(RLIMIT_NOFILE, &fm_nf);",
+         "ok", after='FILE *fm_fs[64]; int fm_no = 0;\nfor (int i = 0; i < 64; i++) if ((fm_fs[i] = fopen("/dev/null", "r"))) fm_no++;\n'
+                     'for (int i = 0; i < fm_no; i++) fclose(fm_fs[i]);\nprintf("opened %d\\n", fm_no);',
+         after_out="opened 64"),
+    Case("limits", "setrlimit(RLIMIT_CPU): refused", "struct rlimit fm_cpu = {1, 2};\nsetrlimit(RLIMIT_CPU, &fm_cpu);\n"
+         "for (;;) {}", ("ResourceLimit",), "alarm"),
     # the faults the kernel already survived
     Case("faults", "NULL dereference", "volatile int *fm_n = 0;\n*fm_n = 1;", SEGV, "NULL"),
     Case("faults", "wild pointer", "volatile char *fm_w = (char *)0x10;\nfm_w[0] = 'x';", SEGV),
