@@ -63,7 +63,7 @@ static Tensor *one_hot(Tensor *labels, int64_t num_classes, DType dt, bool squee
         if (dt == DT_INT64) ((int64_t *)t_ptr(out))[i * C + p[i]] = 1;
         else ((float *)t_ptr(out))[i * C + p[i]] = 1;
     }
-    return labels->device == DEVICE_CPU ? out : tensor_to_device(out, labels->device);
+    return tensor_to_device(out, labels->device);  /* built on the host; a no-op there */
 }
 
 Tensor *tensor_one_hot(Tensor *labels, int64_t num_classes)

@@ -92,10 +92,8 @@ Tensor *tensor_interpolate_(Tensor *x, const InterpolateOptions *o)
         error_raise(ERR_SHAPE, "%s: the input images are empty (shape %s)", fn, tensor_shape_str(x));
     Tensor *mh = weights(H, OH, sh, mode, o->align_corners, o->antialias, x->dtype);
     Tensor *mw = weights(W, OW, sw, mode, o->align_corners, o->antialias, x->dtype);
-    if (x->device != DEVICE_CPU) {
-        mh = tensor_to_device(mh, x->device);
-        mw = tensor_to_device(mw, x->device);
-    }
+    mh = tensor_to_device(mh, x->device);  /* built on the host; a no-op there */
+    mw = tensor_to_device(mw, x->device);
     return tensor_matmul(tensor_matmul(mh, x), tensor_t(mw));
 }
 
