@@ -172,14 +172,10 @@ static void load_engine(void)
     if (loaded)
         return;
     char err[512];
-    /* Cells may fork(): the collector must know (before it starts, which
-     * loading the engine does). */
-    GC_set_handle_fork(1);
     if (engine_api_load(err, sizeof err) != 0) {
         klog("%s", err);
         exit(1);
     }
-    GC_INIT();
     /* "Repeated allocation of very large block" and the like are about the
      * collector's tuning, not the student's code: keep them off the cell's stderr. */
     GC_set_warn_proc(ignore_gc_warning);
@@ -250,6 +246,12 @@ int main(int argc, char **argv)
         dup2(devnull, 0);
         close(devnull);
     }
+    /* The collector starts before the guard: libgc 8.0 (Ubuntu 22.04, Colab)
+     * probes the data segment's end with a fault it catches, which kills the
+     * process if it happens in the guard's thread creation, under all signals
+     * blocked. Cells may fork(): the collector must know before it starts. */
+    GC_set_handle_fork(1);
+    GC_INIT();
     /* Signal handlers before anything can be interrupted; they call the
      * engine only while a cell runs. */
     guard_init(jit_pc_in_arena, jit_pc_in_code);
