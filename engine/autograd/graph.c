@@ -195,7 +195,7 @@ static void free_scratch(Tensor *g, Tensor **gis, int n_inputs)
     for (int k = 0; k < n_inputs; k++)
         if (gis[k] == g)
             return;
-    tensor_free(g);
+    t_free_scratch(g);
 }
 
 static void run_pass(const Pass *P, int n_roots, Tensor **roots, Tensor **root_grads, bool retain)

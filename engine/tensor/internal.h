@@ -118,6 +118,10 @@ Tensor *t_view_tmp(Tensor *dst, const Tensor *base, int ndim, const int64_t *sha
 Tensor *t_broadcast_tmp(Tensor *dst, const Tensor *x, int ndim, const int64_t *shape);
 /* Sets numel and contiguous from shape/strides. */
 void t_refresh(Tensor *t);
+/* Frees a tensor the engine made for itself and nobody else points to (a
+ * scratch gradient of backward) at once, header included: the hot path's
+ * tensor_free, without the marks that make a user's misuse an error. */
+void t_free_scratch(Tensor *x);
 /* dim wrapped into [0, ndim) (IndexError naming fn otherwise). */
 int t_wrap_dim(int dim, int ndim, const char *fn);
 /* "(2, 3)" in a rotating static buffer. */

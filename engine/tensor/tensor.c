@@ -329,6 +329,18 @@ void tensor_free(Tensor *x)
     x->head.freed = true;
 }
 
+void t_free_scratch(Tensor *x)
+{
+    Storage *s = x->storage;
+    bool embedded = s == (Storage *)(x + 1);
+    if (s && --s->refs > 0 && embedded)
+        return;  /* views still use the data inside this block */
+    if (s && s->refs == 0 && !embedded)
+        t_backend(x)->release(s);
+    memset(x, 0, sizeof *x);
+    GC_FREE(x);
+}
+
 Tensor *tensor_requires_grad_(Tensor *x, bool requires_grad)
 {
     CDL_ARG(x);
