@@ -32,7 +32,7 @@ RUNTIME_APT_PACKAGES := gcc make libc6-dev libtcc-dev tcc libzmq3-dev libjansson
 APT_PACKAGES := $(RUNTIME_APT_PACKAGES) pkg-config python3-venv python3-torch \
     dataset-fashion-mnist debootstrap chromium
 PIP_PACKAGES := jupyterlab jupyter_client nbclient nbconvert nbformat \
-    jupyter_kernel_test pytest ipykernel safetensors numpy nbgrader playwright notebook
+    jupyter_kernel_test pytest ipykernel safetensors numpy nbgrader playwright notebook pycparser
 # What `make run` needs to open JupyterLab (a venv made by `make test` has it too).
 RUN_APT_PACKAGES := python3-venv
 RUN_PIP_PACKAGES := jupyterlab

@@ -226,16 +226,30 @@ static bool targets_kernel(pid_t pid)
     return pid == 0 || pid == -1 || pid == getpid() || -pid == getpgrp();
 }
 
+/* The collector stops and restarts threads with these (SIGPWR and SIGXCPU
+ * on Linux): one sent by a cell would freeze the kernel in its handler. */
+static bool collector_signal(int sig)
+{
+    return sig == GC_get_suspend_signal() || sig == GC_get_thr_restart_signal();
+}
+
+/* Signals a cell may not send to the kernel itself. */
+static bool refused(int sig)
+{
+    return sig == SIGKILL || sig == SIGSTOP || collector_signal(sig);
+}
+
 static _Noreturn void refuse_signal(const char *fn, int sig)
 {
-    guard_fail("Signal", "%s(SIG%s) would %s the kernel and every variable: the cell stopped there "
+    guard_fail("Signal", "%s(SIG%s) would %s the kernel and every variable%s: the cell stopped there "
                "(to end a cell early, use return or exit(0))", fn, sigabbrev_np(sig),
-               sig == SIGKILL ? "kill" : "freeze");
+               sig == SIGKILL ? "kill" : "freeze",
+               collector_signal(sig) ? " (the garbage collector uses this signal)" : "");
 }
 
 static int cell_kill(pid_t pid, int sig)
 {
-    if ((sig == SIGKILL || sig == SIGSTOP) && targets_kernel(pid) && !guard_in_forked_child())
+    if (refused(sig) && targets_kernel(pid) && !guard_in_forked_child())
         refuse_signal("kill", sig);
     if (pid == -1 && !guard_in_forked_child()) {
         /* Every process we may signal: the notebook server too. */
@@ -256,7 +270,7 @@ static int cell_killpg(pid_t pgrp, int sig)
 
 static int cell_raise(int sig)
 {
-    if ((sig == SIGKILL || sig == SIGSTOP) && !guard_in_forked_child())
+    if (refused(sig) && !guard_in_forked_child())
         refuse_signal("raise", sig);
     if (guard_owns_signal(sig)) {
         guard_raised(sig, (uintptr_t)__builtin_return_address(0));
@@ -267,7 +281,7 @@ static int cell_raise(int sig)
 
 static int cell_pthread_kill(pthread_t t, int sig)
 {
-    if ((sig == SIGKILL || sig == SIGSTOP) && !guard_in_forked_child())
+    if (refused(sig) && !guard_in_forked_child())
         refuse_signal("pthread_kill", sig);
     if (pthread_equal(t, pthread_self()) && guard_owns_signal(sig) && !guard_on_cell_thread()) {
         guard_raised(sig, (uintptr_t)__builtin_return_address(0));

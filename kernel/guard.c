@@ -29,6 +29,7 @@
 static pthread_t g_main;
 static pid_t g_pid;                 /* the kernel's; another one in a forked child */
 static GuardPcTest g_in_cell;
+static GuardPcTest g_in_code;     /* cell code only: where return addresses point */
 static sigjmp_buf g_env;            /* on the kernel's stack, in guard_run */
 static volatile sig_atomic_t g_armed;
 static volatile sig_atomic_t g_pending;   /* signal waiting for a safe point (SIGINT: interrupt) */
@@ -122,7 +123,7 @@ static int code_kind(uintptr_t a)
  * cell's data. */
 static bool is_cell_return(uintptr_t w)
 {
-    if (!g_in_cell(w) || !g_in_cell(w - 5))
+    if (!g_in_code(w) || !g_in_code(w - 5))
         return false;
     const unsigned char *c = (const unsigned char *)w;
     return c[-5] == 0xe8 || (c[-2] == 0xff && (c[-1] & 0xf8) == 0xd0);
@@ -569,11 +570,12 @@ static void install_handlers(void)
 
 /* ---- setup --------------------------------------------------------------------------- */
 
-void guard_init(GuardPcTest in_cell)
+void guard_init(GuardPcTest in_cell, GuardPcTest in_code)
 {
     g_main = pthread_self();
     g_pid = getpid();
     g_in_cell = in_cell;
+    g_in_code = in_code;
     if (map_cell_stack() != 0) {
         fprintf(stderr, "coursdl-kernel: cannot map the cells' stack\n");
         exit(1);

@@ -32,8 +32,11 @@ typedef struct GuardOutcome {
 typedef bool (*GuardPcTest)(uintptr_t pc);
 
 /* Installs the handlers, the alternate signal stack and the interrupt
- * helper thread. Call once from the main thread before any other thread. */
-void guard_init(GuardPcTest in_cell);
+ * helper thread. Call once from the main thread before any other thread.
+ * in_cell: an address the cell's code runs at (its code, its entry stubs);
+ * in_code: strictly its code, where a return address may point (a word on
+ * the stack that points to a cell's variable is not a frame). */
+void guard_init(GuardPcTest in_cell, GuardPcTest in_code);
 
 /* Called around every guarded run: before (on the kernel's stack) and after
  * it ended, however it ended (restore what a cell may have changed). */

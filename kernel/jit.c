@@ -60,6 +60,45 @@ bool jit_pc_in_arena(uintptr_t pc)
 
 size_t jit_arena_used(void) { return g_arena_used; }
 
+/* The code ranges of the cells, in address order (the arena only grows),
+ * for signal handlers: reserved once and never moved, so a handler (or a
+ * thread of a cell) reading it while a new cell is added sees either the
+ * old count or the new one, never freed memory. */
+typedef struct CodeRange { uintptr_t lo, hi; } CodeRange;
+#define MAX_CODE_RANGES ((size_t)1 << 20)
+static CodeRange *g_code;
+static volatile size_t g_n_code;
+
+static void add_code_range(uintptr_t lo, uintptr_t hi)
+{
+    if (!g_code) {
+        void *m = mmap(NULL, MAX_CODE_RANGES * sizeof *g_code, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED)
+            return;
+        g_code = m;
+    }
+    if (g_n_code == MAX_CODE_RANGES || hi <= lo)
+        return;  /* only fault reports get vaguer */
+    g_code[g_n_code] = (CodeRange){ lo, hi };
+    __atomic_store_n(&g_n_code, g_n_code + 1, __ATOMIC_RELEASE);
+}
+
+bool jit_pc_in_code(uintptr_t pc)
+{
+    size_t lo = 0, hi = __atomic_load_n(&g_n_code, __ATOMIC_ACQUIRE);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pc < g_code[mid].lo)
+            hi = mid;
+        else if (pc >= g_code[mid].hi)
+            lo = mid + 1;
+        else
+            return true;
+    }
+    return false;
+}
+
 void jit_set_tcc_lib(const char *dir)
 {
     free(g_tcc_lib);
@@ -140,6 +179,10 @@ static void on_symbol(void *ctx, const char *name, const void *val)
 {
     JitUnit *u = ((struct sym_ctx *)ctx)->u;
     const unsigned char *a = val;
+    /* The linker's end of .text: the cell's code ends there, its data
+     * (variables, strings) follows. */
+    if (!strcmp(name, "_etext") && a > u->block && a <= u->block + u->size)
+        u->code_size = (size_t)(a - u->block);
     if (a < u->block || a >= u->block + u->size || is_linker_name(name))
         return;
     u->syms = xrealloc(u->syms, sizeof *u->syms * (size_t)(u->n_syms + 1));
@@ -244,6 +287,9 @@ int jit_compile(const char *source, const JitExtern *ext, int n_ext, JitUnit *ou
     arena_root_extend();
     struct sym_ctx ctx = { out };
     tcc_list_symbols(s, &ctx, on_symbol);
+    if (!out->code_size)
+        out->code_size = out->size;
+    add_code_range((uintptr_t)block, (uintptr_t)block + out->code_size);
     if (bounds)
         register_bounds(out);
     celldebug_keep(out, source, ext, n_ext, bounds);

@@ -17,6 +17,7 @@ typedef struct JitSymbol {
 typedef struct JitUnit {
     unsigned char *block; /* code and data of the cell, never unmapped */
     size_t size;
+    size_t code_size;     /* its code: [block, block + code_size); data follows */
     JitSymbol *syms;      /* global symbols defined by the cell */
     int n_syms;
 } JitUnit;
@@ -69,6 +70,11 @@ void *jit_arena_alloc(size_t size);
 
 /* Async-signal-safe: does pc lie in the arena (cell code or a stub)? */
 bool jit_pc_in_arena(uintptr_t pc);
+
+/* Async-signal-safe: does pc lie in the code of a cell (not its data, not
+ * a stub)? A return address into a cell passes; a pointer to a cell's
+ * variable does not. */
+bool jit_pc_in_code(uintptr_t pc);
 
 /* Bytes of the arena used so far (cells and stubs). */
 size_t jit_arena_used(void);

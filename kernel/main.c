@@ -248,7 +248,7 @@ int main(int argc, char **argv)
     GC_INIT();
     /* Signal handlers before anything can be interrupted; they call the
      * engine only while a cell runs. */
-    guard_init(jit_pc_in_arena);
+    guard_init(jit_pc_in_arena, jit_pc_in_code);
     publish_install_drop();
     if (capture_start(pub_stream_emit, NULL) != 0) {
         fprintf(stderr, "coursdl-kernel: cannot capture stdout/stderr\n");

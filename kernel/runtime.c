@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "celldebug.h"
 #include "cellfd.h"
+#include "celllimit.h"
 #include "cellproc.h"
 #include "cellsig.h"
 #include "coursdl.h"
@@ -395,9 +396,10 @@ static void after_cell(GuardOutcome *out)
 {
     if (out->failed)
         add_line(out);
-    /* What the cell may have changed: fds 1 and 2, stdout, children. */
+    /* What the cell may have changed: fds 1 and 2, stdout, children, limits. */
     capture_restore_std();
     cellproc_after_cell();
+    celllimit_after_cell();
 }
 
 void runtime_init(void)
@@ -410,6 +412,8 @@ void runtime_init(void)
     n = cellsig_externs(&e);
     add_externs(e, n);
     n = cellproc_externs(&e);
+    add_externs(e, n);
+    n = celllimit_externs(&e);
     add_externs(e, n);
     n = cellfd_externs(&e);
     add_externs(e, n);

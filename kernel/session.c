@@ -44,7 +44,7 @@ typedef struct Func {
 } Func;
 
 typedef struct CellCode {
-    uintptr_t start, end;
+    uintptr_t start, end;  /* its code (its data follows, not included) */
     int number;
     JitSymbol *syms;      /* sorted by address */
     int n_syms;
@@ -233,7 +233,7 @@ static int cmp_sym(const void *a, const void *b)
 
 static void register_cell_code(JitUnit *u, int number)
 {
-    CellCode c = { (uintptr_t)u->block, (uintptr_t)u->block + u->size, number, u->syms, u->n_syms };
+    CellCode c = { (uintptr_t)u->block, (uintptr_t)u->block + u->code_size, number, u->syms, u->n_syms };
     qsort(c.syms, (size_t)c.n_syms, sizeof *c.syms, cmp_sym);
     g_cells = xrealloc(g_cells, sizeof *g_cells * (size_t)(g_n_cells + 1));
     g_cells[g_n_cells] = c;
@@ -255,9 +255,11 @@ static bool describe_pc(uintptr_t pc, char *buf, size_t n)
         CellCode *c = &g_cells[i];
         if (pc < c->start || pc >= c->end)
             continue;
+        /* Symbols in the code range are the cell's functions (its
+         * variables lie after it). */
         const char *fn = NULL;
         for (int k = 0; k < c->n_syms; k++)
-            if ((uintptr_t)c->syms[k].addr <= pc)
+            if ((uintptr_t)c->syms[k].addr <= pc && (uintptr_t)c->syms[k].addr < c->end)
                 fn = c->syms[k].name;
         if (fn && !strncmp(fn, IMPL_PREFIX, strlen(IMPL_PREFIX)))
             fn += strlen(IMPL_PREFIX);

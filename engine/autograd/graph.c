@@ -195,7 +195,7 @@ static void free_scratch(Tensor *g, Tensor **gis, int n_inputs)
     for (int k = 0; k < n_inputs; k++)
         if (gis[k] == g)
             return;
-    tensor_free(g);
+    t_free_scratch(g);
 }
 
 static void run_pass(const Pass *P, int n_roots, Tensor **roots, Tensor **root_grads, bool retain)
@@ -314,6 +314,7 @@ static Tensor *root_grad(Tensor *out, Tensor *grad, const char *fn)
 
 void tensor_backward_(Tensor *t, const BackwardOptions *o)
 {
+    CDL_ARG_NAMED("tensor_backward", t, "t");
     interrupt_check();
     static const BackwardOptions none;
     if (!o) o = &none;
@@ -365,6 +366,8 @@ Tensor **autograd_grad_list(int n_out, Tensor **outputs, Tensor **grad_outputs,
 
 Tensor *autograd_grad_(Tensor *output, Tensor *input, const GradOptions *o)
 {
+    CDL_ARG_NAMED("autograd_grad", output, "output");
+    CDL_ARG_NAMED("autograd_grad", input, "input");
     static const GradOptions none;
     if (!o) o = &none;
     Tensor *go = o->grad_output;

@@ -166,9 +166,9 @@ static void add_fn(Walk *w, Node *n, int depth)
 
 Digraph *autograd_graph_(Tensor *t, const GraphOptions *o)
 {
+    CDL_ARG_NAMED("autograd_graph", t, "t");
     static const GraphOptions none;
     if (!o) o = &none;
-    if (!t) error_raise(ERR_VALUE, "autograd_graph: the tensor is NULL");
     if (!t->grad_fn && !t->requires_grad)
         error_raise(ERR_VALUE, "autograd_graph: this tensor has no graph (no grad_fn): compute it from tensors that "
                     "require grad (model parameters, tensor_requires_grad_(x, true)), outside no_grad");
@@ -194,15 +194,15 @@ Digraph *autograd_graph_(Tensor *t, const GraphOptions *o)
 
 const char *digraph_source(const Digraph *g)
 {
-    if (!g) error_raise(ERR_VALUE, "digraph_source: the graph is NULL");
+    CDL_ARG(g);
     return g->source;
 }
 
 unsigned char *digraph_pipe(const Digraph *g, const char *format, size_t *size)
 {
+    CDL_ARG(g);
     static GVC_t *gvc;
     const char *fn = "digraph_pipe";
-    if (!g) error_raise(ERR_VALUE, "%s: the graph is NULL", fn);
     if (!format || (strcmp(format, "svg") && strcmp(format, "png") && strcmp(format, "pdf")))
         error_raise(ERR_VALUE, "%s: format \"%s\"; give \"svg\", \"png\" or \"pdf\"", fn, format ? format : "(null)");
     if (!gvc) {
@@ -240,7 +240,8 @@ unsigned char *digraph_pipe(const Digraph *g, const char *format, size_t *size)
 
 void digraph_save(const Digraph *g, const char *path)
 {
-    if (!g || !path) error_raise(ERR_VALUE, "digraph_save: the graph and the path must not be NULL");
+    CDL_ARG(g);
+    if (!path) error_raise(ERR_VALUE, "digraph_save: the path is NULL");
     const char *dot = strrchr(path, '.');
     const char *ext = dot ? dot + 1 : "";
     unsigned char *data;
@@ -284,5 +285,5 @@ static int show(const Digraph *g, bool result)
     return id;
 }
 
-int digraph_show(const Digraph *g) { return show(g, false); }
-void digraph_display_out(Digraph *g) { show(g, true); }
+int digraph_show(const Digraph *g) { CDL_ARG(g); return show(g, false); }
+void digraph_display_out(Digraph *g) { CDL_ARG_OPT(g); show(g, true); }

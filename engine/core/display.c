@@ -1,6 +1,7 @@
 /* Display dispatch (see coursdl/display.h) and the default sink of plain
  * programs: text to stdout, images to numbered files in the working folder. */
 #include "coursdl.h"
+#include "args.h"
 
 #include <stdlib.h>
 #include <math.h>
@@ -187,8 +188,7 @@ int display_json(const char *json)
 
 int display_tensor(Tensor *t)
 {
-    if (!t)
-        error_raise(ERR_VALUE, "display_tensor: the tensor is NULL");
+    CDL_ARG(t);
     char *s = tensor_to_string(t);
     return display_text(s);
 }

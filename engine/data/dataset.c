@@ -1,6 +1,7 @@
 /* Datasets: over tensors, over a user's get_item/len callbacks, and subsets
  * of either; gathering a batch of samples (see coursdl/data.h). */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <string.h>
 
@@ -26,6 +27,8 @@ Tensor *data_cpu_f32(Tensor *x)
 
 Dataset *data_tensor_dataset(Tensor *x, Tensor *y)
 {
+    CDL_ARG(x);
+    CDL_ARG_OPT(y);
     if (!x)
         error_raise(ERR_VALUE, "data_tensor_dataset: x is NULL; pass the input tensor (samples along dim 0)");
     if (tensor_ndim(x) < 1)
@@ -58,6 +61,7 @@ static void check_ds(Dataset *ds, const char *fn)
 
 int64_t data_len(Dataset *ds)
 {
+    CDL_ARG(ds);
     check_ds(ds, "data_len");
     if (ds->base) return ds->n;
     if (ds->x) return tensor_size(ds->x, 0);
@@ -68,6 +72,8 @@ int64_t data_len(Dataset *ds)
 
 Dataset *data_subset(Dataset *ds, Tensor *indices)
 {
+    CDL_ARG(ds);
+    CDL_ARG(indices);
     check_ds(ds, "data_subset");
     if (!indices || tensor_ndim(indices) != 1)
         error_raise(ERR_SHAPE, "data_subset: indices must be a 1-D int64 tensor");
@@ -106,6 +112,7 @@ static void get_one(Dataset *ds, int64_t i, Tensor **x, Tensor **y)
 
 void data_get(Dataset *ds, int64_t index, Tensor **x, Tensor **y)
 {
+    CDL_ARG(ds);
     check_ds(ds, "data_get");
     int64_t n = data_len(ds);
     if (index < 0) index += n;
@@ -159,23 +166,26 @@ static Tensor *all_of(Dataset *ds, bool want_y)
     return want_y ? y : x;
 }
 
-Tensor *data_x(Dataset *ds) { check_ds(ds, "data_x"); return all_of(ds, false); }
-Tensor *data_y(Dataset *ds) { check_ds(ds, "data_y"); return all_of(ds, true); }
+Tensor *data_x(Dataset *ds) { CDL_ARG(ds); check_ds(ds, "data_x"); return all_of(ds, false); }
+Tensor *data_y(Dataset *ds) { CDL_ARG(ds); check_ds(ds, "data_y"); return all_of(ds, true); }
 
 const char *const *data_class_names(Dataset *ds)
 {
+    CDL_ARG(ds);
     check_ds(ds, "data_class_names");
     return (const char *const *)ds->class_names;
 }
 
 int data_num_classes(Dataset *ds)
 {
+    CDL_ARG(ds);
     check_ds(ds, "data_num_classes");
     return ds->n_classes;
 }
 
 Dataset *data_set_class_names(Dataset *ds, int n, const char *const *names)
 {
+    CDL_ARG(ds);
     check_ds(ds, "data_set_class_names");
     const char **c = GC_MALLOC((size_t)(n > 0 ? n : 1) * sizeof(char *));
     for (int i = 0; i < n; i++) c[i] = data_strdup(names[i] ? names[i] : "");

@@ -3,6 +3,7 @@
  * cropped to the digit, resized (aspect kept, antialiased) to fit 20 x 20,
  * then placed in 28 x 28 with its centre of mass at the centre. */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <math.h>
 
@@ -36,10 +37,10 @@ static Tensor *gray_of(Tensor *img, const char *fn)
 
 Tensor *data_prepare_digit_(Tensor *img, const DigitOptions *o)
 {
+    CDL_ARG_NAMED("data_prepare_digit", img, "img");
     const char *fn = "data_prepare_digit";
     static const DigitOptions none;
     if (!o) o = &none;
-    if (!img) error_raise(ERR_VALUE, "%s: the image is NULL", fn);
     if (o->invert && o->no_invert) error_raise(ERR_VALUE, "%s: give .invert or .no_invert, not both", fn);
     double thr = o->threshold ? o->threshold : 0.2;
     if (!(thr > 0 && thr < 1)) error_raise(ERR_VALUE, "%s: threshold %g must be in (0, 1)", fn, thr);

@@ -2,6 +2,7 @@
  * shuffled, or drawn by weight) cut into batches; transforms run on each
  * batch. The loader owns its generator, so a seed fixes every epoch. */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <math.h>
 #include <string.h>
@@ -32,7 +33,7 @@ int64_t *data_permutation(int64_t n, Generator *gen)
 
 DataLoader *data_loader_(Dataset *ds, const LoaderOptions *o)
 {
-    if (!ds) error_raise(ERR_VALUE, "data_loader: the dataset is NULL");
+    CDL_ARG_NAMED("data_loader", ds, "ds");
     if (o->batch_size < 0)
         error_raise(ERR_VALUE, "data_loader: batch_size is %lld; it must be >= 1", (long long)o->batch_size);
     DataLoader *dl = GC_MALLOC(sizeof *dl);
@@ -76,7 +77,7 @@ static int64_t draw_weighted(DataLoader *dl)
 
 void data_reset(DataLoader *dl)
 {
-    if (!dl) error_raise(ERR_VALUE, "data_reset: the loader is NULL");
+    CDL_ARG(dl);
     if (dl->peeked && dl->started && dl->pos == 0) {  /* data_peek began this epoch: keep its order */
         dl->peeked = false;
         return;
@@ -100,7 +101,7 @@ void data_reset(DataLoader *dl)
 
 int64_t data_num_batches(DataLoader *dl)
 {
-    if (!dl) error_raise(ERR_VALUE, "data_num_batches: the loader is NULL");
+    CDL_ARG(dl);
     int64_t n = dl->cum ? dl->o.num_samples : data_len(dl->ds), b = dl->o.batch_size;
     return dl->o.drop_last ? n / b : (n + b - 1) / b;
 }
@@ -134,13 +135,13 @@ static Batch *batch_at(DataLoader *dl, bool take)
 
 Batch *data_next(DataLoader *dl)
 {
-    if (!dl) error_raise(ERR_VALUE, "data_next: the loader is NULL");
+    CDL_ARG(dl);
     return batch_at(dl, true);
 }
 
 Batch *data_peek(DataLoader *dl)
 {
-    if (!dl) error_raise(ERR_VALUE, "data_peek: the loader is NULL");
+    CDL_ARG(dl);
     bool fresh = !dl->started;
     Batch *b = batch_at(dl, false);
     if (fresh) dl->peeked = true;
@@ -149,17 +150,18 @@ Batch *data_peek(DataLoader *dl)
 
 Dataset *data_loader_dataset(DataLoader *dl)
 {
-    if (!dl) error_raise(ERR_VALUE, "data_loader_dataset: the loader is NULL");
+    CDL_ARG(dl);
     return dl->ds;
 }
 
 void data_loader_seed(DataLoader *dl, uint64_t seed)
 {
-    if (!dl) error_raise(ERR_VALUE, "data_loader_seed: the loader is NULL");
+    CDL_ARG(dl);
     generator_manual_seed(dl->gen, seed);
 }
 
 int64_t data_loader_batch_size(DataLoader *dl)
 {
+    CDL_ARG(dl);
     return dl->o.batch_size;
 }

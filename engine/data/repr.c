@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "coursdl.h"
+#include "../core/args.h"
 
 static void describe(Dataset *ds, char *buf, size_t n)
 {
@@ -24,6 +25,7 @@ static void describe(Dataset *ds, char *buf, size_t n)
 
 void data_display_out(Dataset *ds)
 {
+    CDL_ARG_OPT(ds);
     char buf[512] = "NULL";
     if (ds)
         describe(ds, buf, sizeof buf);
@@ -33,6 +35,7 @@ void data_display_out(Dataset *ds)
 
 void data_loader_display_out(DataLoader *dl)
 {
+    CDL_ARG_OPT(dl);
     char buf[700] = "NULL";
     if (dl) {
         char inner[512];

@@ -2,12 +2,14 @@
  * (both optionally stratified). Every split is a permutation from a seeded
  * generator, so the same seed gives the same parts. */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <math.h>
 #include <stdlib.h>
 
 Dataset **data_random_split(Dataset *ds, int n, const double *lengths, uint64_t seed)
 {
+    CDL_ARG(ds);
     if (!ds || n < 1 || !lengths)
         error_raise(ERR_VALUE, "data_random_split: give a dataset, n >= 1 and n lengths, e.g. "
                     "data_random_split(ds, 2, (double[]){0.8, 0.2}, 42)");
@@ -93,6 +95,8 @@ static void stratified(Tensor *y, int64_t n, int64_t n_test, Generator *g, int64
 
 TrainTestSplit *data_train_test_split_(Tensor *x, Tensor *y, const SplitOptions *o)
 {
+    CDL_ARG_NAMED("data_train_test_split", x, "x");
+    CDL_ARG_OPT_NAMED("data_train_test_split", y, "y");
     if (!x || tensor_ndim(x) < 1) error_raise(ERR_VALUE, "data_train_test_split: x must be a tensor with samples along dim 0");
     int64_t n = tensor_size(x, 0);
     if (y && (tensor_ndim(y) < 1 || tensor_size(y, 0) != n))

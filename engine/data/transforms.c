@@ -1,6 +1,7 @@
 /* Per-batch transforms: composition, scaling, normalization, one-hot
  * (see coursdl/data.h). Each is a function plus its parameters. */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <string.h>
 
@@ -15,8 +16,9 @@ Transform *transforms_lambda(TransformFn fn, void *ctx)
 
 Tensor *transforms_apply(Transform *t, Tensor *batch, Generator *gen)
 {
-    if (!t) error_raise(ERR_VALUE, "transforms_apply: the transform is NULL");
-    if (!batch) error_raise(ERR_VALUE, "transforms_apply: the batch is NULL");
+    CDL_ARG(t);
+    CDL_ARG(batch);
+    CDL_ARG_OPT(gen);
     Tensor *r = t->fn(batch, gen ? gen : generator_default(), t->ctx);
     if (!r) error_raise(ERR_VALUE, "transforms_apply: the transform returned NULL; it must return a tensor");
     return r;

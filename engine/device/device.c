@@ -3,6 +3,7 @@
  * and the thread count of the CPU backend. */
 #include "backend.h"
 #include "../parallel/pool.h"
+#include "../core/args.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,7 +167,7 @@ void device_set_default(Device device)
 }
 
 Device device_get_default(void) { return cdl_default_device; }
-Device tensor_device(const Tensor *t) { return t->device; }
+Device tensor_device(const Tensor *t) { CDL_ARG(t); return t->device; }
 
 /* Moves contiguous src's bytes into out (same dtype and shape, another device). */
 static void move_bytes(Tensor *out, const Tensor *src)
@@ -188,6 +189,7 @@ static void move_bytes(Tensor *out, const Tensor *src)
 
 Tensor *tensor_to_device(Tensor *x, Device device)
 {
+    CDL_ARG(x);
     interrupt_check();
     check_device(device, "tensor_to");
     if (x->device == device)
@@ -202,6 +204,7 @@ Tensor *tensor_to_device(Tensor *x, Device device)
 
 Tensor *tensor_to_name(Tensor *x, const char *device)
 {
+    CDL_ARG(x);
     return tensor_to_device(x, device_parse(device));
 }
 

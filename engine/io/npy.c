@@ -1,6 +1,7 @@
 /* NumPy .npy files (format 1.0 written; 1.0, 2.0 and 3.0 read): magic,
  * version, a Python-dict header padded to 64 bytes, raw C-order data. */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <gc.h>
 #include <stdio.h>
@@ -20,7 +21,7 @@ static const char *descr_of(DType d)
 
 void tensor_save(Tensor *t, const char *path)
 {
-    if (!t) error_raise(ERR_VALUE, "tensor_save: the tensor is NULL");
+    CDL_ARG(t);
     Tensor *c = tensor_contiguous(tensor_to_device(tensor_detach(t), DEVICE_CPU));
     char shape[512] = "(";
     size_t at = 1;

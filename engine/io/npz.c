@@ -1,6 +1,7 @@
 /* NumPy .npz files (np.savez, np.savez_compressed, Keras's mnist.npz): a
  * zip archive of .npy members, read with minizip (stored or deflated). */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <gc.h>
 #include <minizip/unzip.h>
@@ -70,6 +71,7 @@ ParamList *tensor_load_npz(const char *path)
 
 Tensor *npz_get(const ParamList *npz, const char *name)
 {
+    CDL_ARG(npz);
     if (!npz || !name) error_raise(ERR_VALUE, "npz_get: the archive and the name must not be NULL");
     for (int i = 0; i < npz->n; i++)
         if (!strcmp(npz->names[i], name)) return npz->tensors[i];

@@ -3,6 +3,7 @@
  * spaces to 8 bytes, then the raw little-endian tensor bytes, packed. */
 #include "internal.h"
 #include "json.h"
+#include "../core/args.h"
 
 #include <gc.h>
 #include <stdio.h>
@@ -227,7 +228,7 @@ static void restore(ParamList *file, ParamList *want, const char *prefix, const 
 
 void nn_save_(Module *model, const char *path, const CheckpointOptions *o)
 {
-    if (!model) error_raise(ERR_VALUE, "nn_save: the model is NULL");
+    CDL_ARG_NAMED("nn_save", model, "model");
     ParamList *st = nn_state(model), *os = o->optimizer ? optim_state(o->optimizer) : NULL;
     int n = st->n + (os ? os->n : 0);
     const char **names = GC_MALLOC(sizeof(char *) * (size_t)(n + 1));
@@ -257,7 +258,7 @@ void nn_save_(Module *model, const char *path, const CheckpointOptions *o)
 
 void nn_load_(Module *model, const char *path, const CheckpointOptions *o)
 {
-    if (!model) error_raise(ERR_VALUE, "nn_load: the model is NULL");
+    CDL_ARG_NAMED("nn_load", model, "model");
     ParamList *file = safetensors_load(path);
     if (o->optimizer) {
         /* Checked first: a missing optimizer state must not leave a half-loaded pair. */
@@ -276,7 +277,7 @@ void nn_load_(Module *model, const char *path, const CheckpointOptions *o)
 
 void optim_save(Optimizer *opt, const char *path)
 {
-    if (!opt) error_raise(ERR_VALUE, "optim_save: the optimizer is NULL");
+    CDL_ARG(opt);
     ParamList *os = optim_state(opt);
     char md[256];
     snprintf(md, sizeof md, "{\"format\":\"pt\",\"optimizer\":\"%s\"}", optim_name(opt));
@@ -285,7 +286,7 @@ void optim_save(Optimizer *opt, const char *path)
 
 void optim_load(Optimizer *opt, const char *path)
 {
-    if (!opt) error_raise(ERR_VALUE, "optim_load: the optimizer is NULL");
+    CDL_ARG(opt);
     ParamList *file = safetensors_load(path);
     restore(file, optim_state(opt), "", path, "optim_load", "optimizer");
 }

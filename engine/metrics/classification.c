@@ -1,6 +1,7 @@
 /* Classification metrics from the confusion matrix: accuracy, top-k,
  * precision / recall / F1 with sklearn's averages and zero_division = 0. */
 #include "coursdl.h"
+#include "../core/args.h"
 
 #include <gc.h>
 #include <math.h>
@@ -17,7 +18,7 @@ static int64_t *labels_of(Tensor *t, int64_t *n)
 
 Tensor *metrics_labels(Tensor *p)
 {
-    if (!p) error_raise(ERR_VALUE, "metrics_labels: the predictions are NULL");
+    CDL_ARG_NAMED("metrics_labels", p, "y_pred");
     p = tensor_detach(p);
     DType d = tensor_dtype(p);
     if (d != DT_FLOAT32 && d != DT_FLOAT64) return tensor_long(tensor_reshape(p, -1));
@@ -44,6 +45,8 @@ static void pair(Tensor *yt, Tensor *yp, const char *fn, int64_t **t, int64_t **
 
 double metrics_accuracy(Tensor *y_true, Tensor *y_pred)
 {
+    CDL_ARG(y_true);
+    CDL_ARG(y_pred);
     int64_t *t, *p, n, ok = 0;
     pair(y_true, y_pred, "metrics_accuracy", &t, &p, &n);
     for (int64_t i = 0; i < n; i++) ok += t[i] == p[i];
@@ -52,6 +55,8 @@ double metrics_accuracy(Tensor *y_true, Tensor *y_pred)
 
 double metrics_top_k_accuracy(Tensor *y_true, Tensor *scores, int k)
 {
+    CDL_ARG(y_true);
+    CDL_ARG(scores);
     if (!y_true || !scores || tensor_ndim(scores) != 2)
         error_raise(ERR_SHAPE, "metrics_top_k_accuracy: scores must be (N, K)");
     int64_t n, K = tensor_size(scores, 1), N = tensor_size(scores, 0);
@@ -88,6 +93,8 @@ static int64_t n_classes(const int64_t *t, const int64_t *p, int64_t n, const Cl
 
 Tensor *metrics_confusion_matrix_(Tensor *y_true, Tensor *y_pred, const ClassOptions *o)
 {
+    CDL_ARG_NAMED("metrics_confusion_matrix", y_true, "y_true");
+    CDL_ARG_NAMED("metrics_confusion_matrix", y_pred, "y_pred");
     int64_t *t, *p, n;
     pair(y_true, y_pred, "metrics_confusion_matrix", &t, &p, &n);
     int64_t k = n_classes(t, p, n, o, "metrics_confusion_matrix");
@@ -155,13 +162,15 @@ static double averaged(Tensor *y_true, Tensor *y_pred, const ClassOptions *o, in
     return ratio(acc, wsum);
 }
 
-double metrics_precision_(Tensor *t, Tensor *p, const ClassOptions *o) { return averaged(t, p, o, PREC, "metrics_precision"); }
-double metrics_recall_(Tensor *t, Tensor *p, const ClassOptions *o) { return averaged(t, p, o, REC, "metrics_recall"); }
-double metrics_f1_(Tensor *t, Tensor *p, const ClassOptions *o) { return averaged(t, p, o, F1, "metrics_f1"); }
+double metrics_precision_(Tensor *t, Tensor *p, const ClassOptions *o) { CDL_ARG_NAMED("metrics_precision", t, "y_true"); CDL_ARG_NAMED("metrics_precision", p, "y_pred"); return averaged(t, p, o, PREC, "metrics_precision"); }
+double metrics_recall_(Tensor *t, Tensor *p, const ClassOptions *o) { CDL_ARG_NAMED("metrics_recall", t, "y_true"); CDL_ARG_NAMED("metrics_recall", p, "y_pred"); return averaged(t, p, o, REC, "metrics_recall"); }
+double metrics_f1_(Tensor *t, Tensor *p, const ClassOptions *o) { CDL_ARG_NAMED("metrics_f1", t, "y_true"); CDL_ARG_NAMED("metrics_f1", p, "y_pred"); return averaged(t, p, o, F1, "metrics_f1"); }
 
 void metrics_per_class_(Tensor *y_true, Tensor *y_pred, Tensor **precision, Tensor **recall, Tensor **f1,
                         Tensor **support, const ClassOptions *o)
 {
+    CDL_ARG_NAMED("metrics_per_class", y_true, "y_true");
+    CDL_ARG_NAMED("metrics_per_class", y_pred, "y_pred");
     Stats s = stats_of(y_true, y_pred, o, "metrics_per_class");
     double *pr = GC_MALLOC_ATOMIC((size_t)s.k * sizeof(double)), *rc = GC_MALLOC_ATOMIC((size_t)s.k * sizeof(double)),
            *f = GC_MALLOC_ATOMIC((size_t)s.k * sizeof(double));

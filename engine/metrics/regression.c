@@ -1,6 +1,7 @@
 /* Regression metrics: MSE, MAE and R^2 (per output column, then averaged,
  * like sklearn's "uniform_average"). */
 #include "coursdl.h"
+#include "../core/args.h"
 
 #include <gc.h>
 #include <math.h>
@@ -24,6 +25,8 @@ static void pair(Tensor *yt, Tensor *yp, const char *fn, double **t, double **p,
 
 double metrics_mse(Tensor *y_true, Tensor *y_pred)
 {
+    CDL_ARG(y_true);
+    CDL_ARG(y_pred);
     double *t, *p, s = 0;
     int64_t r, c;
     pair(y_true, y_pred, "metrics_mse", &t, &p, &r, &c);
@@ -33,6 +36,8 @@ double metrics_mse(Tensor *y_true, Tensor *y_pred)
 
 double metrics_mae(Tensor *y_true, Tensor *y_pred)
 {
+    CDL_ARG(y_true);
+    CDL_ARG(y_pred);
     double *t, *p, s = 0;
     int64_t r, c;
     pair(y_true, y_pred, "metrics_mae", &t, &p, &r, &c);
@@ -42,6 +47,8 @@ double metrics_mae(Tensor *y_true, Tensor *y_pred)
 
 double metrics_r2(Tensor *y_true, Tensor *y_pred)
 {
+    CDL_ARG(y_true);
+    CDL_ARG(y_pred);
     double *t, *p, total = 0;
     int64_t r, c;
     pair(y_true, y_pred, "metrics_r2", &t, &p, &r, &c);

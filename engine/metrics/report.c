@@ -1,6 +1,7 @@
 /* scikit-learn's classification_report, character for character: a row per
  * class, then accuracy, macro avg and weighted avg. */
 #include "coursdl.h"
+#include "../core/args.h"
 
 #include <gc.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 
 char *metrics_classification_report_(Tensor *y_true, Tensor *y_pred, const ClassOptions *o)
 {
+    CDL_ARG_NAMED("metrics_classification_report", y_true, "y_true");
+    CDL_ARG_NAMED("metrics_classification_report", y_pred, "y_pred");
     Tensor *P, *R, *F, *S;
     metrics_per_class_(y_true, y_pred, &P, &R, &F, &S, o);
     int64_t k = tensor_numel(P);
@@ -51,6 +54,8 @@ char *metrics_classification_report_(Tensor *y_true, Tensor *y_pred, const Class
 
 void metrics_print_classification_report_(Tensor *y_true, Tensor *y_pred, const ClassOptions *o)
 {
+    CDL_ARG_NAMED("metrics_print_classification_report", y_true, "y_true");
+    CDL_ARG_NAMED("metrics_print_classification_report", y_pred, "y_pred");
     fputs(metrics_classification_report_(y_true, y_pred, o), stdout);
     fflush(stdout);
 }

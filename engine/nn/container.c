@@ -1,5 +1,6 @@
 /* Sequential and Identity. */
 #include "nn_internal.h"
+#include "../core/args.h"
 
 /* A Conv2d followed by a ReLU runs as one fused op (one pass over the
  * output instead of three, forward and backward); both modules still
@@ -33,6 +34,8 @@ Module *nn_sequential_(Module **layers)
 
 Module *nn_sequential_add(Module *seq, Module *layer)
 {
+    CDL_ARG(seq);
+    CDL_ARG(layer);
     if (!seq || seq->fwd != sequential_fwd)
         error_raise(ERR_TYPE, "nn_sequential_add: the first argument must be a Sequential (from nn_sequential), not %s",
                     seq ? seq->type : "NULL");
@@ -69,15 +72,16 @@ Module *nn_module_list_(Module **modules)
 
 Module *nn_module_list_append(Module *list, Module *module)
 {
+    CDL_ARG(list);
+    CDL_ARG(module);
     check_list(list, "nn_module_list_append");
-    if (!module)
-        error_raise(ERR_VALUE, "nn_module_list_append: the module is NULL");
     nn_register_module(list, nn_strf("%d", list->nc), module);
     return list;
 }
 
 Module *nn_module_list_get(Module *list, int i)
 {
+    CDL_ARG(list);
     check_list(list, "nn_module_list_get");
     int k = i < 0 ? i + list->nc : i;
     if (k < 0 || k >= list->nc)
@@ -88,6 +92,7 @@ Module *nn_module_list_get(Module *list, int i)
 
 int nn_module_list_len(Module *list)
 {
+    CDL_ARG(list);
     check_list(list, "nn_module_list_len");
     return list->nc;
 }

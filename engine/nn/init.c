@@ -2,6 +2,7 @@
  * that may require grad. Fans follow PyTorch: fan_in = size(1) * receptive
  * field, fan_out = size(0) * receptive field. */
 #include "nn_internal.h"
+#include "../core/args.h"
 
 #include <math.h>
 
@@ -51,6 +52,7 @@ static void check(Tensor *t, const char *fn)
 
 Tensor *nn_init_uniform(Tensor *t, double lo, double hi)
 {
+    CDL_ARG(t);
     check(t, "nn_init_uniform");
     nn_init_fill_uniform(t, lo, hi, NULL);
     return t;
@@ -58,6 +60,7 @@ Tensor *nn_init_uniform(Tensor *t, double lo, double hi)
 
 Tensor *nn_init_normal(Tensor *t, double mean, double std)
 {
+    CDL_ARG(t);
     check(t, "nn_init_normal");
     WITHOUT_GRAD(tensor_normal_(t, mean, std, NULL));
     return t;
@@ -65,13 +68,14 @@ Tensor *nn_init_normal(Tensor *t, double mean, double std)
 
 Tensor *nn_init_constant(Tensor *t, double value)
 {
+    CDL_ARG(t);
     check(t, "nn_init_constant");
     WITHOUT_GRAD(tensor_fill_(t, value));
     return t;
 }
 
-Tensor *nn_init_zeros(Tensor *t) { return nn_init_constant(t, 0); }
-Tensor *nn_init_ones(Tensor *t) { return nn_init_constant(t, 1); }
+Tensor *nn_init_zeros(Tensor *t) { CDL_ARG(t); return nn_init_constant(t, 0); }
+Tensor *nn_init_ones(Tensor *t) { CDL_ARG(t); return nn_init_constant(t, 1); }
 
 static const InitOptions *opts(const InitOptions *o)
 {
@@ -81,6 +85,7 @@ static const InitOptions *opts(const InitOptions *o)
 
 Tensor *nn_init_xavier_uniform_(Tensor *t, const InitOptions *o)
 {
+    CDL_ARG_NAMED("nn_init_xavier_uniform", t, "t");
     const char *fn = "nn_init_xavier_uniform";
     check(t, fn);
     o = opts(o);
@@ -93,6 +98,7 @@ Tensor *nn_init_xavier_uniform_(Tensor *t, const InitOptions *o)
 
 Tensor *nn_init_xavier_normal_(Tensor *t, const InitOptions *o)
 {
+    CDL_ARG_NAMED("nn_init_xavier_normal", t, "t");
     const char *fn = "nn_init_xavier_normal";
     check(t, fn);
     o = opts(o);
@@ -116,6 +122,7 @@ static double kaiming_std(Tensor *t, const InitOptions *o, const char *fn)
 
 Tensor *nn_init_kaiming_uniform_(Tensor *t, const InitOptions *o)
 {
+    CDL_ARG_NAMED("nn_init_kaiming_uniform", t, "t");
     const char *fn = "nn_init_kaiming_uniform";
     check(t, fn);
     o = opts(o);
@@ -126,6 +133,7 @@ Tensor *nn_init_kaiming_uniform_(Tensor *t, const InitOptions *o)
 
 Tensor *nn_init_kaiming_normal_(Tensor *t, const InitOptions *o)
 {
+    CDL_ARG_NAMED("nn_init_kaiming_normal", t, "t");
     const char *fn = "nn_init_kaiming_normal";
     check(t, fn);
     o = opts(o);

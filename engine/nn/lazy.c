@@ -5,6 +5,7 @@
  * before the first forward keeps working. Also Keras's Input layer, which
  * fixes the input shape (so a Sequential starting with one is built at once). */
 #include "nn_internal.h"
+#include "../core/args.h"
 
 void nn_lazy_adopt(Tensor *placeholder, Tensor *value)
 {
@@ -41,8 +42,7 @@ static bool any_uninitialized(Module *m, int depth)
 
 bool nn_has_uninitialized_params(Module *m)
 {
-    if (!m)
-        error_raise(ERR_VALUE, "nn_has_uninitialized_params: the module is NULL");
+    CDL_ARG(m);
     return any_uninitialized(m, 0);
 }
 
@@ -105,8 +105,7 @@ bool nn_is_input(const Module *m) { return m && m->fwd == input_fwd; }
 
 void nn_build_shape(Module *m, int ndim, const int64_t *dims)
 {
-    if (!m)
-        error_raise(ERR_VALUE, "nn_build: the module is NULL");
+    CDL_ARG(m);
     if (ndim < 1 || ndim >= TENSOR_MAX_DIMS)
         error_raise(ERR_VALUE, "nn_build: give the shape of one sample (without the batch), e.g. nn_build(model, 1, 28, 28)");
     /* A dry run on zeros, in eval mode and without grad (no dropout draw), modes restored. */

@@ -5,6 +5,7 @@
  * of the backward is wanted. */
 #include "nn_internal.h"
 #include "../device/backend.h"
+#include "../core/args.h"
 
 #include <math.h>
 
@@ -58,6 +59,8 @@ static const GradRule rule_Mse = { "MseLossBackward0", mse_bw, sizeof(MseParams)
 
 Tensor *nn_mse_(Tensor *x, Tensor *y, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_mse", x, "input");
+    CDL_ARG_NAMED("nn_mse", y, "target");
     o = opts(o);
     same_shape(x, y, "nn_mse");
     y = as_float_of(y, x);
@@ -77,6 +80,8 @@ Tensor *nn_mse_(Tensor *x, Tensor *y, const LossOptions *o)
 
 Tensor *nn_l1_(Tensor *x, Tensor *y, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_l1", x, "input");
+    CDL_ARG_NAMED("nn_l1", y, "target");
     o = opts(o);
     same_shape(x, y, "nn_l1");
     return reduce(tensor_abs(tensor_sub(x, as_float_of(y, x))), o);
@@ -84,6 +89,8 @@ Tensor *nn_l1_(Tensor *x, Tensor *y, const LossOptions *o)
 
 Tensor *nn_smooth_l1_(Tensor *x, Tensor *y, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_smooth_l1", x, "input");
+    CDL_ARG_NAMED("nn_smooth_l1", y, "target");
     o = opts(o);
     same_shape(x, y, "nn_smooth_l1");
     double beta = o->beta == 0 ? 1.0 : o->beta < 1e-200 ? 0 : o->beta;
@@ -97,6 +104,8 @@ Tensor *nn_smooth_l1_(Tensor *x, Tensor *y, const LossOptions *o)
 
 Tensor *nn_bce_(Tensor *x, Tensor *y, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_bce", x, "input");
+    CDL_ARG_NAMED("nn_bce", y, "target");
     o = opts(o);
     const char *fn = "nn_bce";
     same_shape(x, y, fn);
@@ -112,6 +121,8 @@ Tensor *nn_bce_(Tensor *x, Tensor *y, const LossOptions *o)
 
 Tensor *nn_bce_with_logits_(Tensor *z, Tensor *y, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_bce_with_logits", z, "logits");
+    CDL_ARG_NAMED("nn_bce_with_logits", y, "target");
     o = opts(o);
     const char *fn = "nn_bce_with_logits";
     same_shape(z, y, fn);
@@ -194,6 +205,8 @@ static const GradRule rule_Nll = { "NllLossBackward0", nll_bw, sizeof(NllParams)
 
 Tensor *nn_nll_(Tensor *lp, Tensor *t, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_nll", lp, "log_probs");
+    CDL_ARG_NAMED("nn_nll", t, "target");
     o = opts(o);
     const char *fn = "nn_nll";
     if (!lp || !t)
@@ -303,6 +316,8 @@ bool nn_node_is_fused_cross_entropy(const Node *n)
 
 Tensor *nn_cross_entropy_(Tensor *logits, Tensor *target, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_cross_entropy", logits, "logits");
+    CDL_ARG_NAMED("nn_cross_entropy", target, "target");
     o = opts(o);
     const char *fn = "nn_cross_entropy";
     if (!logits || !target)

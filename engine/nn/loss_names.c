@@ -3,6 +3,7 @@
  * them to [1e-7, 1 - 1e-7] like Keras; PyTorch's names keep PyTorch's
  * meaning (cross_entropy takes logits). Also the Huber loss. */
 #include "nn_internal.h"
+#include "../core/args.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -123,6 +124,8 @@ static Tensor *keras_log_probs(Tensor *p, int dim)
 
 Tensor *nn_categorical_crossentropy_(Tensor *x, Tensor *t, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_categorical_crossentropy", x, "probs");
+    CDL_ARG_NAMED("nn_categorical_crossentropy", t, "target");
     const char *fn = "nn_categorical_crossentropy";
     o = opts(o);
     check_pair(x, t, fn);
@@ -175,6 +178,8 @@ static Tensor *index_targets(Tensor *x, Tensor *t, const char *fn)
 
 Tensor *nn_sparse_categorical_crossentropy_(Tensor *x, Tensor *t, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_sparse_categorical_crossentropy", x, "probs");
+    CDL_ARG_NAMED("nn_sparse_categorical_crossentropy", t, "target");
     const char *fn = "nn_sparse_categorical_crossentropy";
     o = opts(o);
     check_pair(x, t, fn);
@@ -192,6 +197,8 @@ Tensor *nn_sparse_categorical_crossentropy_(Tensor *x, Tensor *t, const LossOpti
 
 Tensor *nn_binary_crossentropy_(Tensor *x, Tensor *t, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_binary_crossentropy", x, "probs");
+    CDL_ARG_NAMED("nn_binary_crossentropy", t, "target");
     const char *fn = "nn_binary_crossentropy";
     o = opts(o);
     check_pair(x, t, fn);
@@ -213,6 +220,8 @@ Tensor *nn_binary_crossentropy_(Tensor *x, Tensor *t, const LossOptions *o)
 
 Tensor *nn_huber_(Tensor *x, Tensor *y, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_huber", x, "input");
+    CDL_ARG_NAMED("nn_huber", y, "target");
     const char *fn = "nn_huber";
     o = opts(o);
     check_pair(x, y, fn);
@@ -232,6 +241,8 @@ Tensor *nn_huber_(Tensor *x, Tensor *y, const LossOptions *o)
 
 Tensor *nn_loss_(const char *name, Tensor *x, Tensor *t, const LossOptions *o)
 {
+    CDL_ARG_NAMED("nn_loss", x, "input");
+    CDL_ARG_NAMED("nn_loss", t, "target");
     o = opts(o);
     Kind k = kind_of(name, "nn_loss");
     if (o->from_logits && (k == K_NLL || k >= K_MSE))

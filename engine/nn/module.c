@@ -1,6 +1,7 @@
 /* The Module object: registration of parameters, buffers and sub-modules,
  * forward, recursive listings, train/eval, device and dtype moves. */
 #include "nn_internal.h"
+#include "../core/args.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -108,11 +109,11 @@ static void nt_put(NamedTensors *l, const char *name, Tensor *t)
 
 Tensor *nn_register_parameter(Module *m, const char *name, Tensor *t)
 {
+    CDL_ARG(m);
+    CDL_ARG(t);
     const char *fn = "nn_register_parameter";
     check_module(m, fn);
     check_name(name, fn);
-    if (!t)
-        error_raise(ERR_VALUE, "%s: the tensor for \"%s\" is NULL", fn, name);
     if (!dtype_is_float(t->dtype))
         error_raise(ERR_TYPE, "%s: parameter \"%s\" must be a floating tensor, not %s (use tensor_float)",
                     fn, name, dtype_name(t->dtype));
@@ -126,22 +127,22 @@ Tensor *nn_register_parameter(Module *m, const char *name, Tensor *t)
 
 Tensor *nn_register_buffer(Module *m, const char *name, Tensor *t)
 {
+    CDL_ARG(m);
+    CDL_ARG(t);
     const char *fn = "nn_register_buffer";
     check_module(m, fn);
     check_name(name, fn);
-    if (!t)
-        error_raise(ERR_VALUE, "%s: the tensor for \"%s\" is NULL", fn, name);
     nt_put(&m->buffers, name, t);
     return t;
 }
 
 Module *nn_register_module(Module *m, const char *name, Module *child)
 {
+    CDL_ARG(m);
+    CDL_ARG(child);
     const char *fn = "nn_register_module";
     check_module(m, fn);
     check_name(name, fn);
-    if (!child)
-        error_raise(ERR_VALUE, "%s: the sub-module \"%s\" is NULL", fn, name);
     if (child == m)
         error_raise(ERR_VALUE, "%s: a module cannot be its own sub-module (\"%s\")", fn, name);
     for (int i = 0; i < m->nc; i++)
@@ -166,12 +167,24 @@ Module *nn_register_module(Module *m, const char *name, Module *child)
     return child;
 }
 
+/* A layer whose weight went to tensor_free cannot run: say so before its
+ * forward reads the freed tensor. */
+static void check_tensors_live(const NamedTensors *l, const char *what, const char *type)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->tensors[i] && l->tensors[i]->head.freed)
+            error_raise(ERR_VALUE, "nn_forward: %s '%s' of %s was freed by tensor_free: the module cannot run "
+                        "any more (create it again)", what, l->names[i], type);
+}
+
 Tensor *nn_forward(Module *m, Tensor *x)
 {
+    CDL_ARG(m);
+    CDL_ARG(x);
     interrupt_check();
     check_module(m, "nn_forward");
-    if (!x)
-        error_raise(ERR_VALUE, "nn_forward: the input of %s is NULL", m->type);
+    check_tensors_live(&m->params, "parameter", m->type);
+    check_tensors_live(&m->buffers, "buffer", m->type);
     Tensor *y;
     if (m->user_fwd)
         y = m->user_fwd(m, x, m->ctx);
@@ -213,6 +226,7 @@ static Module *walk(Module *m, const char *path, const char **last)
 
 Tensor *nn_get_parameter(Module *m, const char *name)
 {
+    CDL_ARG(m);
     check_module(m, "nn_get_parameter");
     const char *last;
     Module *o = walk(m, name, &last);
@@ -224,6 +238,7 @@ Tensor *nn_get_parameter(Module *m, const char *name)
 
 Module *nn_get_module(Module *m, const char *name)
 {
+    CDL_ARG(m);
     check_module(m, "nn_get_module");
     const char *last;
     Module *o = walk(m, name, &last);
@@ -235,12 +250,13 @@ Module *nn_get_module(Module *m, const char *name)
     return NULL;
 }
 
-void *nn_ctx(Module *m) { check_module(m, "nn_ctx"); return m->ctx; }
-const char *nn_type(const Module *m) { check_module(m, "nn_type"); return m->type; }
-int nn_num_children(const Module *m) { check_module(m, "nn_num_children"); return m->nc; }
+void *nn_ctx(Module *m) { CDL_ARG(m); check_module(m, "nn_ctx"); return m->ctx; }
+const char *nn_type(const Module *m) { CDL_ARG(m); check_module(m, "nn_type"); return m->type; }
+int nn_num_children(const Module *m) { CDL_ARG(m); check_module(m, "nn_num_children"); return m->nc; }
 
 Module *nn_child(Module *m, int i)
 {
+    CDL_ARG(m);
     check_module(m, "nn_child");
     if (i < 0) i += m->nc;
     if (i < 0 || i >= m->nc)
@@ -250,6 +266,7 @@ Module *nn_child(Module *m, int i)
 
 const char *nn_child_name(const Module *m, int i)
 {
+    CDL_ARG(m);
     check_module(m, "nn_child_name");
     if (i < 0 || i >= m->nc)
         error_raise(ERR_INDEX, "nn_child_name: index %d out of range for %s with %d sub-modules", i, m->type, m->nc);
@@ -307,12 +324,13 @@ static ParamList *listing(Module *m, bool params, const char *fn)
     return L.out;
 }
 
-ParamList *nn_parameters(Module *m) { return listing(m, true, "nn_parameters"); }
-ParamList *nn_named_parameters(Module *m) { return listing(m, true, "nn_named_parameters"); }
-ParamList *nn_named_buffers(Module *m) { return listing(m, false, "nn_named_buffers"); }
+ParamList *nn_parameters(Module *m) { CDL_ARG(m); return listing(m, true, "nn_parameters"); }
+ParamList *nn_named_parameters(Module *m) { CDL_ARG(m); return listing(m, true, "nn_named_parameters"); }
+ParamList *nn_named_buffers(Module *m) { CDL_ARG(m); return listing(m, false, "nn_named_buffers"); }
 
 ParamList *nn_state(Module *m)
 {
+    CDL_ARG(m);
     ParamList *p = listing(m, true, "nn_state"), *b = listing(m, false, "nn_state");
     ParamList *o = cdl_alloc(sizeof(ParamList));
     o->n = p->n + b->n;
@@ -340,6 +358,7 @@ static void apply_rec(Module *m, void (*fn)(Module *, void *), void *ctx, int de
 
 void nn_apply(Module *m, void (*fn)(Module *, void *), void *ctx)
 {
+    CDL_ARG(m);
     check_module(m, "nn_apply");
     if (!fn)
         error_raise(ERR_VALUE, "nn_apply: the function is NULL");
@@ -350,16 +369,18 @@ static void set_mode(Module *m, void *ctx) { m->training = *(bool *)ctx; }
 
 Module *nn_train(Module *m, bool training)
 {
+    CDL_ARG(m);
     check_module(m, "nn_train");
     apply_rec(m, set_mode, &training, 0);
     return m;
 }
 
-Module *nn_eval(Module *m) { return nn_train(m, false); }
-bool nn_is_training(const Module *m) { check_module(m, "nn_is_training"); return m->training; }
+Module *nn_eval(Module *m) { CDL_ARG(m); return nn_train(m, false); }
+bool nn_is_training(const Module *m) { CDL_ARG(m); check_module(m, "nn_is_training"); return m->training; }
 
 void nn_zero_grad(Module *m)
 {
+    CDL_ARG(m);
     ParamList *p = nn_parameters(m);
     for (int i = 0; i < p->n; i++)
         p->tensors[i]->grad = NULL;
@@ -367,6 +388,7 @@ void nn_zero_grad(Module *m)
 
 int64_t nn_num_parameters(Module *m, bool trainable_only)
 {
+    CDL_ARG(m);
     ParamList *p = nn_parameters(m);
     int64_t n = 0;
     for (int i = 0; i < p->n; i++)
@@ -377,6 +399,7 @@ int64_t nn_num_parameters(Module *m, bool trainable_only)
 
 void nn_requires_grad_(Module *m, bool requires_grad)
 {
+    CDL_ARG(m);
     ParamList *p = nn_parameters(m);
     for (int i = 0; i < p->n; i++)
         p->tensors[i]->requires_grad = requires_grad;
@@ -414,15 +437,17 @@ static void move_list(ParamList *l, Device device /* NULL: keep */, int dtype /*
 
 Module *nn_to_device(Module *m, Device device)
 {
+    CDL_ARG(m);
     check_module(m, "nn_to");
     move_list(nn_state(m), device, -1);
     return m;
 }
 
-Module *nn_to_name(Module *m, const char *device) { return nn_to_device(m, device_parse(device)); }
+Module *nn_to_name(Module *m, const char *device) { CDL_ARG(m); return nn_to_device(m, device_parse(device)); }
 
 Module *nn_to_dtype(Module *m, DType dtype)
 {
+    CDL_ARG(m);
     check_module(m, "nn_to_dtype");
     if (!dtype_is_float(dtype))
         error_raise(ERR_TYPE, "nn_to_dtype: parameters must be floating, not %s (use DT_FLOAT32 or DT_FLOAT64)",

@@ -3,6 +3,7 @@
  * shapes from a forward pass, parameter counts and totals; nn_repr: the
  * module tree like print(model); nn_display_out: Out[n] for a Module *. */
 #include "nn_internal.h"
+#include "../core/args.h"
 
 #include <stdio.h>
 
@@ -85,8 +86,7 @@ static const char *with_commas(int64_t v)
 
 char *nn_summary_string_shape(Module *m, int ndim, const int64_t *dims)
 {
-    if (!m)
-        error_raise(ERR_VALUE, "nn_summary: the module is NULL");
+    CDL_ARG(m);
     bool ran = false;
     const int64_t *input_dims;
     int input_nd = nn_input_dims(m, &input_dims);
@@ -163,6 +163,7 @@ char *nn_summary_string_shape(Module *m, int ndim, const int64_t *dims)
 
 void nn_summary_shape(Module *m, int ndim, const int64_t *dims)
 {
+    CDL_ARG(m);
     char *s = nn_summary_string_shape(m, ndim, dims);
     fputs(s, stdout);
     fflush(stdout);
@@ -188,8 +189,7 @@ static void repr_rec(Buf *b, Module *m, const char *name, int depth)
 
 char *nn_repr(Module *m)
 {
-    if (!m)
-        error_raise(ERR_VALUE, "nn_repr: the module is NULL");
+    CDL_ARG(m);
     Buf b = { 0 };
     repr_rec(&b, m, NULL, 0);
     return b.s;
@@ -197,6 +197,7 @@ char *nn_repr(Module *m)
 
 void nn_display_out(Module *m)
 {
+    CDL_ARG_OPT(m);
     char *s = m ? nn_summary_string_shape(m, 0, NULL) : "NULL";
     DisplayItem item = { "text/plain", s, strlen(s) };
     display_result(&item, 1);

@@ -1,8 +1,10 @@
 /* Adagrad (PyTorch's rule; the update is the backend op adagrad_step). */
 #include "optim_internal.h"
+#include "../core/args.h"
 
 Optimizer *optim_adagrad_(ParamList *params, const AdagradOptions *opt)
 {
+    CDL_ARG_NAMED("optim_adagrad", params, "params");
     static const AdagradOptions none;
     if (!opt) opt = &none;
     if (opt->lr_decay < 0 || opt->weight_decay < 0 || opt->initial_accumulator_value < 0 || opt->eps < 0)

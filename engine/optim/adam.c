@@ -1,6 +1,7 @@
 /* Adam and AdamW (PyTorch's single-tensor rule; the update is the backend
  * op adam_step). */
 #include "optim_internal.h"
+#include "../core/args.h"
 
 static Optimizer *make(ParamList *params, const AdamOptions *opt, bool decoupled)
 {
@@ -25,5 +26,5 @@ static Optimizer *make(ParamList *params, const AdamOptions *opt, bool decoupled
     return o;
 }
 
-Optimizer *optim_adam_(ParamList *params, const AdamOptions *opt) { return make(params, opt, false); }
-Optimizer *optim_adamw_(ParamList *params, const AdamOptions *opt) { return make(params, opt, true); }
+Optimizer *optim_adam_(ParamList *params, const AdamOptions *opt) { CDL_ARG_NAMED("optim_adam", params, "params"); return make(params, opt, false); }
+Optimizer *optim_adamw_(ParamList *params, const AdamOptions *opt) { CDL_ARG_NAMED("optim_adamw", params, "params"); return make(params, opt, true); }

@@ -1,11 +1,13 @@
 /* Gradient clipping (torch.nn.utils.clip_grad_norm_ / clip_grad_value_),
  * in place on the gradients, without autograd. */
 #include "../tensor/internal.h"
+#include "../core/args.h"
 
 #include <math.h>
 
 double nn_clip_grad_norm(ParamList *ps, double max_norm, double norm_type)
 {
+    CDL_ARG_NAMED("nn_clip_grad_norm", ps, "params");
     if (!ps)
         error_raise(ERR_VALUE, "nn_clip_grad_norm: params is NULL; pass nn_parameters(model)");
     double p = norm_type == 0 ? 2 : norm_type;
@@ -35,6 +37,7 @@ double nn_clip_grad_norm(ParamList *ps, double max_norm, double norm_type)
 
 void nn_clip_grad_value(ParamList *ps, double clip)
 {
+    CDL_ARG_NAMED("nn_clip_grad_value", ps, "params");
     if (!ps)
         error_raise(ERR_VALUE, "nn_clip_grad_value: params is NULL; pass nn_parameters(model)");
     if (clip < 0)

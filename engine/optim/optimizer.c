@@ -2,6 +2,7 @@
  * (per-parameter step counts, gradients made contiguous, then the backend's
  * update over the list), lr access, and the state list used by checkpoints. */
 #include "optim_internal.h"
+#include "../core/args.h"
 
 #include <stdio.h>
 
@@ -55,6 +56,7 @@ static void check(const Optimizer *o, const char *fn)
 
 void optim_zero_grad(Optimizer *o)
 {
+    CDL_ARG_NAMED("optim_zero_grad", o, "opt");
     check(o, "optim_zero_grad");
     for (int i = 0; i < o->params->n; i++)
         o->params->tensors[i]->grad = NULL;
@@ -79,6 +81,7 @@ static void state_follows(Optimizer *o, int i)
 
 void optim_step(Optimizer *o)
 {
+    CDL_ARG_NAMED("optim_step", o, "opt");
     interrupt_check();
     check(o, "optim_step");
     int n = o->params->n, nb = o->nbuf;
@@ -91,6 +94,9 @@ void optim_step(Optimizer *o)
     int m = 0;
     for (int i = 0; i <= n; i++) {
         Tensor *p = i < n ? o->params->tensors[i] : NULL;
+        if (p && p->head.freed)
+            error_raise(ERR_VALUE, "optim_step: parameter %d was freed by tensor_free; the optimizer cannot update "
+                        "it (create the model and the optimizer again)", i);
         if (p && !p->grad)
             continue;
         if (m > 0 && (!p || p->device != ps[0]->device)) {
@@ -132,22 +138,24 @@ void optim_step(Optimizer *o)
     o->step_calls++;
 }
 
-double optim_get_lr(const Optimizer *o) { check(o, "optim_get_lr"); return optim_lr(o); }
+double optim_get_lr(const Optimizer *o) { CDL_ARG_NAMED("optim_get_lr", o, "opt"); check(o, "optim_get_lr"); return optim_lr(o); }
 
 void optim_set_lr(Optimizer *o, double lr)
 {
+    CDL_ARG_NAMED("optim_set_lr", o, "opt");
     check(o, "optim_set_lr");
     if (lr < 0)
         error_raise(ERR_VALUE, "optim_set_lr: invalid learning rate %g (must be >= 0)", lr);
     *(double *)t_ptr(o->lr) = lr;
 }
 
-int64_t optim_step_count(const Optimizer *o) { check(o, "optim_step_count"); return o->step_calls; }
-ParamList *optim_params(Optimizer *o) { check(o, "optim_params"); return o->params; }
-const char *optim_name(const Optimizer *o) { check(o, "optim_name"); return o->name; }
+int64_t optim_step_count(const Optimizer *o) { CDL_ARG_NAMED("optim_step_count", o, "opt"); check(o, "optim_step_count"); return o->step_calls; }
+ParamList *optim_params(Optimizer *o) { CDL_ARG_NAMED("optim_params", o, "opt"); check(o, "optim_params"); return o->params; }
+const char *optim_name(const Optimizer *o) { CDL_ARG_NAMED("optim_name", o, "opt"); check(o, "optim_name"); return o->name; }
 
 ParamList *optim_state(Optimizer *o)
 {
+    CDL_ARG_NAMED("optim_state", o, "opt");
     check(o, "optim_state");
     int n = 2 + o->params->n * o->nbuf;
     ParamList *l = cdl_alloc(sizeof(ParamList));

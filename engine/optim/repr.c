@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "optim_internal.h"
+#include "../core/args.h"
 
 static const char *py_bool(bool b) { return b ? "True" : "False"; }
 
 void optim_display_out(Optimizer *o)
 {
+    CDL_ARG_OPT(o);
     char buf[1024] = "NULL";
     if (o) {
         int k = 0;

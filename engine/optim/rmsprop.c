@@ -1,8 +1,10 @@
 /* RMSprop (PyTorch's rule; the update is the backend op rmsprop_step). */
 #include "optim_internal.h"
+#include "../core/args.h"
 
 Optimizer *optim_rmsprop_(ParamList *params, const RMSpropOptions *opt)
 {
+    CDL_ARG_NAMED("optim_rmsprop", params, "params");
     static const RMSpropOptions none;
     if (!opt) opt = &none;
     if (opt->alpha < 0 || opt->eps < 0 || opt->weight_decay < 0 || opt->momentum < 0)

@@ -1,6 +1,7 @@
 /* Learning-rate schedulers with PyTorch's recursive ("chainable") forms:
  * StepLR, ExponentialLR, CosineAnnealingLR, ReduceLROnPlateau. */
 #include "optim_internal.h"
+#include "../core/args.h"
 
 #include <math.h>
 
@@ -30,6 +31,7 @@ static Scheduler *sched_new(SchedKind kind, Optimizer *opt, const char *fn)
 
 Scheduler *optim_step_lr(Optimizer *opt, int step_size, double gamma)
 {
+    CDL_ARG(opt);
     if (step_size <= 0)
         error_raise(ERR_VALUE, "optim_step_lr: step_size must be > 0, got %d", step_size);
     Scheduler *s = sched_new(S_STEP, opt, "optim_step_lr");
@@ -40,6 +42,7 @@ Scheduler *optim_step_lr(Optimizer *opt, int step_size, double gamma)
 
 Scheduler *optim_exponential_lr(Optimizer *opt, double gamma)
 {
+    CDL_ARG(opt);
     if (gamma <= 0)
         error_raise(ERR_VALUE, "optim_exponential_lr: gamma must be > 0, got %g", gamma);
     Scheduler *s = sched_new(S_EXP, opt, "optim_exponential_lr");
@@ -49,6 +52,7 @@ Scheduler *optim_exponential_lr(Optimizer *opt, double gamma)
 
 Scheduler *optim_cosine_annealing_lr(Optimizer *opt, int t_max, double eta_min)
 {
+    CDL_ARG(opt);
     if (t_max <= 0)
         error_raise(ERR_VALUE, "optim_cosine_annealing_lr: t_max must be > 0, got %d", t_max);
     Scheduler *s = sched_new(S_COSINE, opt, "optim_cosine_annealing_lr");
@@ -59,6 +63,7 @@ Scheduler *optim_cosine_annealing_lr(Optimizer *opt, int t_max, double eta_min)
 
 Scheduler *optim_reduce_lr_on_plateau_(Optimizer *opt, const PlateauOptions *o)
 {
+    CDL_ARG_NAMED("optim_reduce_lr_on_plateau", opt, "opt");
     static const PlateauOptions none;
     if (!o) o = &none;
     Scheduler *s = sched_new(S_PLATEAU, opt, "optim_reduce_lr_on_plateau");
@@ -75,8 +80,7 @@ Scheduler *optim_reduce_lr_on_plateau_(Optimizer *opt, const PlateauOptions *o)
 
 void optim_scheduler_step(Scheduler *s)
 {
-    if (!s)
-        error_raise(ERR_VALUE, "optim_scheduler_step: the scheduler is NULL");
+    CDL_ARG(s);
     if (s->kind == S_PLATEAU)
         error_raise(ERR_VALUE, "optim_scheduler_step: ReduceLROnPlateau needs the metric: "
                     "optim_scheduler_step_metric(s, val_loss)");
@@ -105,8 +109,7 @@ void optim_scheduler_step(Scheduler *s)
 
 void optim_scheduler_step_metric(Scheduler *s, double metric)
 {
-    if (!s)
-        error_raise(ERR_VALUE, "optim_scheduler_step_metric: the scheduler is NULL");
+    CDL_ARG(s);
     if (s->kind != S_PLATEAU) {
         optim_scheduler_step(s);
         return;
@@ -137,14 +140,12 @@ void optim_scheduler_step_metric(Scheduler *s, double metric)
 
 double optim_scheduler_get_lr(const Scheduler *s)
 {
-    if (!s)
-        error_raise(ERR_VALUE, "optim_scheduler_get_lr: the scheduler is NULL");
+    CDL_ARG(s);
     return optim_lr(s->opt);
 }
 
 int64_t optim_scheduler_epoch(const Scheduler *s)
 {
-    if (!s)
-        error_raise(ERR_VALUE, "optim_scheduler_epoch: the scheduler is NULL");
+    CDL_ARG(s);
     return s->epoch;
 }

@@ -1,9 +1,11 @@
 /* SGD with momentum, dampening, Nesterov, weight decay (PyTorch's rule;
  * the update is the backend op sgd_step). */
 #include "optim_internal.h"
+#include "../core/args.h"
 
 Optimizer *optim_sgd_(ParamList *params, const SGDOptions *opt)
 {
+    CDL_ARG_NAMED("optim_sgd", params, "params");
     static const SGDOptions none;
     if (!opt) opt = &none;
     if (opt->momentum < 0 || opt->weight_decay < 0)

@@ -1,6 +1,7 @@
 /* Figures and axes: creation, selection, the list of open figures, show,
  * savefig and close. A figure is a model; nothing is drawn until shown. */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,8 +167,7 @@ Axes *plt_axes_for(Axes *ax)
 
 void plt_sca(Axes *ax)
 {
-    if (!ax)
-        error_raise(ERR_VALUE, "plt_sca: ax is NULL (give axes from plt_subplot or plt_gca)");
+    CDL_ARG(ax);
     for (Figure *f = g_open; f; f = f->next_open)
         if (f == ax->fig) {
             g_current = f;
@@ -208,8 +208,7 @@ void plt_close_all(void)
 
 unsigned char *plt_render_png(Figure *fig, size_t *size)
 {
-    if (!fig)
-        error_raise(ERR_VALUE, "plt_render_png: fig is NULL");
+    CDL_ARG(fig);
     unsigned char *png = NULL;
     plt_render(fig, FMT_PNG, NULL, fig->dpi, &png, size);
     return png;
@@ -240,6 +239,7 @@ void plt_show(void)
 
 void plt_display_out(Figure *fig)
 {
+    CDL_ARG_OPT(fig);
     /* The pointer may be stale (the figure shown and freed already): only
      * figures still open are rendered. */
     Figure *f = g_open;

@@ -1,6 +1,7 @@
 /* Progress bars (see coursdl/progress.h): tqdm's text layout, throttled
  * redraws, one display updated in place when a rich host is present. */
 #include "coursdl.h"
+#include "../core/args.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -154,6 +155,7 @@ static void check(const Progress *p, const char *fn)
 
 void progress_update(Progress *p, long n)
 {
+    CDL_ARG(p);
     check(p, "progress_update");
     p->n += n;
     /* A training loop's safe point: an interrupt stops it here. */
@@ -164,6 +166,7 @@ void progress_update(Progress *p, long n)
 
 void progress_set_postfix(Progress *p, const char *fmt, ...)
 {
+    CDL_ARG(p);
     check(p, "progress_set_postfix");
     if (!fmt) { p->postfix[0] = 0; return; }
     va_list ap;
@@ -174,18 +177,21 @@ void progress_set_postfix(Progress *p, const char *fmt, ...)
 
 void progress_set_description(Progress *p, const char *desc)
 {
+    CDL_ARG(p);
     check(p, "progress_set_description");
     snprintf(p->desc, sizeof p->desc, "%s", desc ? desc : "");
 }
 
 long progress_count(const Progress *p)
 {
+    CDL_ARG(p);
     check(p, "progress_count");
     return p->n;
 }
 
 void progress_close(Progress *p)
 {
+    CDL_ARG_OPT(p);
     if (!p)
         return;
     if (p->leave) {
@@ -202,6 +208,7 @@ void progress_close(Progress *p)
 
 void progress_finish(Progress *p, const char *text)
 {
+    CDL_ARG_OPT(p);
     if (!p)
         return;
     if (!text)

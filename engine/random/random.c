@@ -2,6 +2,7 @@
  * Box-Muller. Same seed, same numbers, on every run and machine. */
 #include "../tensor/internal.h"
 #include "../device/backend.h"
+#include "../core/args.h"
 
 #include <math.h>
 
@@ -24,6 +25,7 @@ static uint64_t splitmix64(uint64_t *x)
 
 void generator_manual_seed(Generator *g, uint64_t seed)
 {
+    CDL_ARG_OPT_NAMED("generator_manual_seed", g, "gen");
     if (!g)
         g = &g_default;
     uint64_t x = seed;
@@ -86,11 +88,12 @@ double cdl_rand_normal(Generator *g)
     return r * cos(th);
 }
 
-double random_uniform(Generator *g) { return cdl_rand_uniform(g); }
-double random_normal(Generator *g) { return cdl_rand_normal(g); }
+double random_uniform(Generator *g) { CDL_ARG_OPT_NAMED("random_uniform", g, "gen"); return cdl_rand_uniform(g); }
+double random_normal(Generator *g) { CDL_ARG_OPT_NAMED("random_normal", g, "gen"); return cdl_rand_normal(g); }
 
 int64_t random_int(Generator *g, int64_t low, int64_t high)
 {
+    CDL_ARG_OPT_NAMED("random_int", g, "gen");
     if (high <= low)
         error_raise(ERR_VALUE, "random_int: empty range [%lld, %lld) (high must be > low)",
                     (long long)low, (long long)high);
@@ -112,6 +115,8 @@ static Tensor *fill(Tensor *x, RandomDist dist, double a, double b, Generator *g
 
 Tensor *tensor_uniform_(Tensor *x, double lo, double hi, Generator *gen)
 {
+    CDL_ARG(x);
+    CDL_ARG_OPT(gen);
     interrupt_check();
     t_begin_inplace(x, "tensor_uniform_");
     return fill(x, RAND_UNIFORM, lo, hi, gen, "tensor_uniform_");
@@ -119,6 +124,8 @@ Tensor *tensor_uniform_(Tensor *x, double lo, double hi, Generator *gen)
 
 Tensor *tensor_normal_(Tensor *x, double mean, double std, Generator *gen)
 {
+    CDL_ARG(x);
+    CDL_ARG_OPT(gen);
     interrupt_check();
     t_begin_inplace(x, "tensor_normal_");
     return fill(x, RAND_NORMAL, mean, std, gen, "tensor_normal_");
@@ -133,16 +140,19 @@ static Tensor *random_tensor(Generator *gen, int ndim, const int64_t *dims, Rand
 
 Tensor *tensor_rand_shape(Generator *gen, int ndim, const int64_t *dims)
 {
+    CDL_ARG_OPT(gen);
     return random_tensor(gen, ndim, dims, RAND_UNIFORM, "tensor_rand");
 }
 
 Tensor *tensor_randn_shape(Generator *gen, int ndim, const int64_t *dims)
 {
+    CDL_ARG_OPT(gen);
     return random_tensor(gen, ndim, dims, RAND_NORMAL, "tensor_randn");
 }
 
 Tensor *tensor_randint_shape(Generator *gen, int64_t low, int64_t high, int ndim, const int64_t *dims)
 {
+    CDL_ARG_OPT(gen);
     interrupt_check();
     t_check_shape(ndim, dims, "tensor_randint");
     if (high <= low)
@@ -154,6 +164,7 @@ Tensor *tensor_randint_shape(Generator *gen, int64_t low, int64_t high, int ndim
 
 Tensor *tensor_randperm(int64_t n, Generator *gen)
 {
+    CDL_ARG_OPT(gen);
     interrupt_check();
     if (n < 0)
         error_raise(ERR_VALUE, "tensor_randperm: n = %lld must be >= 0", (long long)n);
@@ -171,12 +182,14 @@ Tensor *tensor_randperm(int64_t n, Generator *gen)
 
 Tensor *tensor_rand_like(const Tensor *x)
 {
+    CDL_ARG(x);
     Tensor *t = t_new(dtype_is_float(x->dtype) ? x->dtype : cdl_default_dtype, x->ndim, x->shape, x->device);
     return fill(t, RAND_UNIFORM, 0, 1, NULL, "tensor_rand_like");
 }
 
 Tensor *tensor_randn_like(const Tensor *x)
 {
+    CDL_ARG(x);
     Tensor *t = t_new(dtype_is_float(x->dtype) ? x->dtype : cdl_default_dtype, x->ndim, x->shape, x->device);
     return fill(t, RAND_NORMAL, 0, 1, NULL, "tensor_randn_like");
 }

@@ -21,6 +21,7 @@ static double read_elem(const Tensor *t, int64_t off)
 
 double tensor_item(const Tensor *t)
 {
+    CDL_ARG(t);
     interrupt_check();
     if (t->numel != 1)
         error_raise(ERR_VALUE, "tensor_item: a tensor with %lld elements (shape %s) cannot be converted "
@@ -47,12 +48,14 @@ static int64_t elem_offset(const Tensor *t, int n, const int64_t *idx, const cha
 
 double tensor_get_(const Tensor *t, int n, const int64_t *idx)
 {
+    CDL_ARG_NAMED("tensor_get", t, "t");
     interrupt_check();
     return read_elem(t, elem_offset(t, n, idx, "tensor_get"));
 }
 
 void tensor_set_(Tensor *t, double value, int n, const int64_t *idx)
 {
+    CDL_ARG_NAMED("tensor_set", t, "t");
     interrupt_check();
     int64_t off = elem_offset(t, n, idx, "tensor_set");
     t_begin_inplace(t, "tensor_set");
@@ -74,9 +77,9 @@ static void *typed(Tensor *t, DType want, const char *fn)
     return t_ptr(t);
 }
 
-float *tensor_data_f32(Tensor *t) { return typed(t, DT_FLOAT32, "tensor_data_f32"); }
-double *tensor_data_f64(Tensor *t) { return typed(t, DT_FLOAT64, "tensor_data_f64"); }
-int64_t *tensor_data_i64(Tensor *t) { return typed(t, DT_INT64, "tensor_data_i64"); }
-uint8_t *tensor_data_u8(Tensor *t) { return typed(t, DT_UINT8, "tensor_data_u8"); }
-bool *tensor_data_bool(Tensor *t) { return typed(t, DT_BOOL, "tensor_data_bool"); }
-void *tensor_data_ptr(Tensor *t) { return t_ptr(t); }
+float *tensor_data_f32(Tensor *t) { CDL_ARG(t); return typed(t, DT_FLOAT32, "tensor_data_f32"); }
+double *tensor_data_f64(Tensor *t) { CDL_ARG(t); return typed(t, DT_FLOAT64, "tensor_data_f64"); }
+int64_t *tensor_data_i64(Tensor *t) { CDL_ARG(t); return typed(t, DT_INT64, "tensor_data_i64"); }
+uint8_t *tensor_data_u8(Tensor *t) { CDL_ARG(t); return typed(t, DT_UINT8, "tensor_data_u8"); }
+bool *tensor_data_bool(Tensor *t) { CDL_ARG(t); return typed(t, DT_BOOL, "tensor_data_bool"); }
+void *tensor_data_ptr(Tensor *t) { CDL_ARG(t); return t_ptr(t); }

@@ -68,16 +68,19 @@ static Tensor *one_hot(Tensor *labels, int64_t num_classes, DType dt, bool squee
 
 Tensor *tensor_one_hot(Tensor *labels, int64_t num_classes)
 {
+    CDL_ARG(labels);
     return one_hot(labels, num_classes, DT_INT64, false, "tensor_one_hot");
 }
 
 Tensor *tensor_to_categorical(Tensor *labels, int64_t num_classes)
 {
+    CDL_ARG(labels);
     return one_hot(labels, num_classes, DT_FLOAT32, true, "tensor_to_categorical");
 }
 
 Tensor *tensor_bincount_(Tensor *x, const BincountOptions *o)
 {
+    CDL_ARG_NAMED("tensor_bincount", x, "x");
     const char *fn = "tensor_bincount";
     static const BincountOptions none;
     if (!o) o = &none;

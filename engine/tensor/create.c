@@ -55,10 +55,10 @@ static Tensor *like(const Tensor *x, double value, bool fill)
     return t;
 }
 
-Tensor *tensor_zeros_like(const Tensor *x) { return like(x, 0, true); }
-Tensor *tensor_ones_like(const Tensor *x) { return like(x, 1, true); }
-Tensor *tensor_full_like(const Tensor *x, double value) { return like(x, value, true); }
-Tensor *tensor_empty_like(const Tensor *x) { return like(x, 0, false); }
+Tensor *tensor_zeros_like(const Tensor *x) { CDL_ARG(x); return like(x, 0, true); }
+Tensor *tensor_ones_like(const Tensor *x) { CDL_ARG(x); return like(x, 1, true); }
+Tensor *tensor_full_like(const Tensor *x, double value) { CDL_ARG(x); return like(x, value, true); }
+Tensor *tensor_empty_like(const Tensor *x) { CDL_ARG(x); return like(x, 0, false); }
 
 /* Builds a CPU tensor with f(i) for each i, then moves it to the default device. */
 static Tensor *from_index(DType dtype, int64_t n, double start, double step)
@@ -152,12 +152,13 @@ static void to_array(const Tensor *t, void *out, int64_t n, DType dtype, const c
     memcpy(out, t_ptr(dst), (size_t)n * dtype_size(dtype));
 }
 
-void tensor_to_f32_array(const Tensor *t, float *out, int64_t n) { to_array(t, out, n, DT_FLOAT32, "tensor_to_f32_array"); }
-void tensor_to_f64_array(const Tensor *t, double *out, int64_t n) { to_array(t, out, n, DT_FLOAT64, "tensor_to_f64_array"); }
-void tensor_to_i64_array(const Tensor *t, int64_t *out, int64_t n) { to_array(t, out, n, DT_INT64, "tensor_to_i64_array"); }
+void tensor_to_f32_array(const Tensor *t, float *out, int64_t n) { CDL_ARG(t); to_array(t, out, n, DT_FLOAT32, "tensor_to_f32_array"); }
+void tensor_to_f64_array(const Tensor *t, double *out, int64_t n) { CDL_ARG(t); to_array(t, out, n, DT_FLOAT64, "tensor_to_f64_array"); }
+void tensor_to_i64_array(const Tensor *t, int64_t *out, int64_t n) { CDL_ARG(t); to_array(t, out, n, DT_INT64, "tensor_to_i64_array"); }
 
 Tensor *tensor_clone(Tensor *x)
 {
+    CDL_ARG(x);
     interrupt_check();
     Tensor *out = t_new(x->dtype, x->ndim, x->shape, x->device);
     dev_copy(&(CopyArgs){ .out = out, .in = x });
@@ -168,11 +169,13 @@ Tensor *tensor_clone(Tensor *x)
 
 Tensor *tensor_contiguous(Tensor *x)
 {
+    CDL_ARG(x);
     return x->contiguous ? x : tensor_clone(x);
 }
 
 Tensor *tensor_to_dtype(Tensor *x, DType dtype)
 {
+    CDL_ARG(x);
     interrupt_check();
     if ((unsigned)dtype > DT_BOOL)
         error_raise(ERR_TYPE, "tensor_to_dtype: invalid dtype %d", (int)dtype);
@@ -184,7 +187,7 @@ Tensor *tensor_to_dtype(Tensor *x, DType dtype)
     return out;
 }
 
-Tensor *tensor_float(Tensor *x) { return tensor_to_dtype(x, DT_FLOAT32); }
-Tensor *tensor_double(Tensor *x) { return tensor_to_dtype(x, DT_FLOAT64); }
-Tensor *tensor_long(Tensor *x) { return tensor_to_dtype(x, DT_INT64); }
-Tensor *tensor_bool(Tensor *x) { return tensor_to_dtype(x, DT_BOOL); }
+Tensor *tensor_float(Tensor *x) { CDL_ARG(x); return tensor_to_dtype(x, DT_FLOAT32); }
+Tensor *tensor_double(Tensor *x) { CDL_ARG(x); return tensor_to_dtype(x, DT_FLOAT64); }
+Tensor *tensor_long(Tensor *x) { CDL_ARG(x); return tensor_to_dtype(x, DT_INT64); }
+Tensor *tensor_bool(Tensor *x) { CDL_ARG(x); return tensor_to_dtype(x, DT_BOOL); }

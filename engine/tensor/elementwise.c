@@ -63,6 +63,8 @@ Tensor *t_binary(int op, Tensor *a, Tensor *b, const char *fn) { return binary((
 
 Tensor *tensor_add(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     Tensor *out = binary(B_ADD, a, b, "tensor_add");
     if (ag_needs2(a, b))
         AG_RECORD(out, rule_Add, a, b);
@@ -71,6 +73,8 @@ Tensor *tensor_add(Tensor *a, Tensor *b)
 
 Tensor *tensor_sub(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     Tensor *out = binary(B_SUB, a, b, "tensor_sub");
     if (ag_needs2(a, b))
         AG_RECORD(out, rule_Sub, a, b);
@@ -79,6 +83,8 @@ Tensor *tensor_sub(Tensor *a, Tensor *b)
 
 Tensor *tensor_mul(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     Tensor *out = binary(B_MUL, a, b, "tensor_mul");
     if (ag_needs2(a, b)) {
         Node *n = AG_RECORD(out, rule_Mul, a, b);
@@ -90,6 +96,8 @@ Tensor *tensor_mul(Tensor *a, Tensor *b)
 
 Tensor *tensor_div(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     Tensor *out = binary(B_DIV, a, b, "tensor_div");
     if (ag_needs2(a, b)) {
         Node *n = AG_RECORD(out, rule_Div, a, b);
@@ -101,6 +109,8 @@ Tensor *tensor_div(Tensor *a, Tensor *b)
 
 Tensor *tensor_pow(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     Tensor *out = binary(B_POW, a, b, "tensor_pow");
     if (ag_needs2(a, b)) {
         Node *n = AG_RECORD(out, rule_Pow, a, b);
@@ -122,17 +132,17 @@ static Tensor *maxmin(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
     return out;
 }
 
-Tensor *tensor_maximum(Tensor *a, Tensor *b) { return maxmin(B_MAX, a, b, "tensor_maximum"); }
-Tensor *tensor_minimum(Tensor *a, Tensor *b) { return maxmin(B_MIN, a, b, "tensor_minimum"); }
+Tensor *tensor_maximum(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return maxmin(B_MAX, a, b, "tensor_maximum"); }
+Tensor *tensor_minimum(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return maxmin(B_MIN, a, b, "tensor_minimum"); }
 
-Tensor *tensor_eq(Tensor *a, Tensor *b) { return binary(B_EQ, a, b, "tensor_eq"); }
-Tensor *tensor_ne(Tensor *a, Tensor *b) { return binary(B_NE, a, b, "tensor_ne"); }
-Tensor *tensor_lt(Tensor *a, Tensor *b) { return binary(B_LT, a, b, "tensor_lt"); }
-Tensor *tensor_le(Tensor *a, Tensor *b) { return binary(B_LE, a, b, "tensor_le"); }
-Tensor *tensor_gt(Tensor *a, Tensor *b) { return binary(B_GT, a, b, "tensor_gt"); }
-Tensor *tensor_ge(Tensor *a, Tensor *b) { return binary(B_GE, a, b, "tensor_ge"); }
-Tensor *tensor_logical_and(Tensor *a, Tensor *b) { return binary(B_AND, a, b, "tensor_logical_and"); }
-Tensor *tensor_logical_or(Tensor *a, Tensor *b) { return binary(B_OR, a, b, "tensor_logical_or"); }
+Tensor *tensor_eq(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return binary(B_EQ, a, b, "tensor_eq"); }
+Tensor *tensor_ne(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return binary(B_NE, a, b, "tensor_ne"); }
+Tensor *tensor_lt(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return binary(B_LT, a, b, "tensor_lt"); }
+Tensor *tensor_le(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return binary(B_LE, a, b, "tensor_le"); }
+Tensor *tensor_gt(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return binary(B_GT, a, b, "tensor_gt"); }
+Tensor *tensor_ge(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return binary(B_GE, a, b, "tensor_ge"); }
+Tensor *tensor_logical_and(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return binary(B_AND, a, b, "tensor_logical_and"); }
+Tensor *tensor_logical_or(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return binary(B_OR, a, b, "tensor_logical_or"); }
 
 /* ---- unary and tensor-scalar ops ---- */
 
@@ -181,61 +191,66 @@ static Tensor *unary_ag(int op, Tensor *x, double p0, double p1, const GradRule 
     return out;
 }
 
-Tensor *tensor_add_scalar(Tensor *a, double s) { return unary_ag(U_ADD_S, a, s, 0, &rule_AddScalar, 0, "tensor_add_scalar"); }
-Tensor *tensor_sub_scalar(Tensor *a, double s) { return unary_ag(U_ADD_S, a, -s, 0, &rule_AddScalar, 0, "tensor_sub_scalar"); }
-Tensor *tensor_rsub_scalar(Tensor *a, double s) { return unary_ag(U_RSUB_S, a, s, 0, &rule_RsubScalar, 0, "tensor_rsub_scalar"); }
-Tensor *tensor_mul_scalar(Tensor *a, double s) { return unary_ag(U_MUL_S, a, s, 0, &rule_MulScalar, 0, "tensor_mul_scalar"); }
-Tensor *tensor_rdiv_scalar(Tensor *a, double s) { return unary_ag(U_RDIV_S, a, s, 0, &rule_RdivScalar, SAVE_X, "tensor_rdiv_scalar"); }
-Tensor *tensor_pow_scalar(Tensor *a, double s) { return unary_ag(U_POW_S, a, s, 0, &rule_PowScalar, SAVE_X, "tensor_pow_scalar"); }
-Tensor *tensor_rpow_scalar(Tensor *a, double s) { return unary_ag(U_RPOW_S, a, s, 0, &rule_RpowScalar, SAVE_OUT, "tensor_rpow_scalar"); }
+Tensor *tensor_add_scalar(Tensor *a, double s) { CDL_ARG(a); return unary_ag(U_ADD_S, a, s, 0, &rule_AddScalar, 0, "tensor_add_scalar"); }
+Tensor *tensor_sub_scalar(Tensor *a, double s) { CDL_ARG(a); return unary_ag(U_ADD_S, a, -s, 0, &rule_AddScalar, 0, "tensor_sub_scalar"); }
+Tensor *tensor_rsub_scalar(Tensor *a, double s) { CDL_ARG(a); return unary_ag(U_RSUB_S, a, s, 0, &rule_RsubScalar, 0, "tensor_rsub_scalar"); }
+Tensor *tensor_mul_scalar(Tensor *a, double s) { CDL_ARG(a); return unary_ag(U_MUL_S, a, s, 0, &rule_MulScalar, 0, "tensor_mul_scalar"); }
+Tensor *tensor_rdiv_scalar(Tensor *a, double s) { CDL_ARG(a); return unary_ag(U_RDIV_S, a, s, 0, &rule_RdivScalar, SAVE_X, "tensor_rdiv_scalar"); }
+Tensor *tensor_pow_scalar(Tensor *a, double s) { CDL_ARG(a); return unary_ag(U_POW_S, a, s, 0, &rule_PowScalar, SAVE_X, "tensor_pow_scalar"); }
+Tensor *tensor_rpow_scalar(Tensor *a, double s) { CDL_ARG(a); return unary_ag(U_RPOW_S, a, s, 0, &rule_RpowScalar, SAVE_OUT, "tensor_rpow_scalar"); }
 
 Tensor *tensor_div_scalar(Tensor *a, double s)
 {
+    CDL_ARG(a);
     if (!dtype_is_float(a->dtype))
         a = t_convert(a, cdl_default_dtype);
     return unary_ag(U_MUL_S, a, 1.0 / s, 0, &rule_MulScalar, 0, "tensor_div_scalar");
 }
 
-Tensor *tensor_neg(Tensor *x) { return unary_ag(U_NEG, x, 0, 0, &rule_Neg, 0, "tensor_neg"); }
-Tensor *tensor_abs(Tensor *x) { return unary_ag(U_ABS, x, 0, 0, &rule_Abs, SAVE_X, "tensor_abs"); }
-Tensor *tensor_sign(Tensor *x) { return unary_ag(U_SIGN, x, 0, 0, &rule_Zero, 0, "tensor_sign"); }
-Tensor *tensor_exp(Tensor *x) { return unary_ag(U_EXP, x, 0, 0, &rule_Exp, SAVE_OUT, "tensor_exp"); }
-Tensor *tensor_log(Tensor *x) { return unary_ag(U_LOG, x, 0, 0, &rule_Log, SAVE_X, "tensor_log"); }
-Tensor *tensor_log1p(Tensor *x) { return unary_ag(U_LOG1P, x, 0, 0, &rule_Log1p, SAVE_X, "tensor_log1p"); }
-Tensor *tensor_sqrt(Tensor *x) { return unary_ag(U_SQRT, x, 0, 0, &rule_Sqrt, SAVE_OUT, "tensor_sqrt"); }
-Tensor *tensor_square(Tensor *x) { return unary_ag(U_SQUARE, x, 2, 0, &rule_PowScalar, SAVE_X, "tensor_square"); }
-Tensor *tensor_reciprocal(Tensor *x) { return unary_ag(U_RDIV_S, x, 1, 0, &rule_RdivScalar, SAVE_X, "tensor_reciprocal"); }
-Tensor *tensor_sin(Tensor *x) { return unary_ag(U_SIN, x, 0, 0, &rule_Sin, SAVE_X, "tensor_sin"); }
-Tensor *tensor_cos(Tensor *x) { return unary_ag(U_COS, x, 0, 0, &rule_Cos, SAVE_X, "tensor_cos"); }
-Tensor *tensor_tanh(Tensor *x) { return unary_ag(U_TANH, x, 0, 0, &rule_Tanh, SAVE_OUT, "tensor_tanh"); }
-Tensor *tensor_erf(Tensor *x) { return unary_ag(U_ERF, x, 0, 0, &rule_Erf, SAVE_X, "tensor_erf"); }
-Tensor *tensor_floor(Tensor *x) { return unary_ag(U_FLOOR, x, 0, 0, &rule_Zero, 0, "tensor_floor"); }
-Tensor *tensor_ceil(Tensor *x) { return unary_ag(U_CEIL, x, 0, 0, &rule_Zero, 0, "tensor_ceil"); }
-Tensor *tensor_round(Tensor *x) { return unary_ag(U_ROUND, x, 0, 0, &rule_Zero, 0, "tensor_round"); }
-Tensor *tensor_sigmoid(Tensor *x) { return unary_ag(U_SIGMOID, x, 0, 0, &rule_Sigmoid, SAVE_OUT, "tensor_sigmoid"); }
-Tensor *tensor_relu(Tensor *x) { return unary_ag(U_RELU, x, 0, 0, &rule_Relu, SAVE_OUT, "tensor_relu"); }
-Tensor *tensor_leaky_relu(Tensor *x, double slope) { return unary_ag(U_LEAKY_RELU, x, slope, 0, &rule_LeakyRelu, SAVE_X, "tensor_leaky_relu"); }
-Tensor *tensor_elu(Tensor *x, double alpha) { return unary_ag(U_ELU, x, alpha, 0, &rule_Elu, SAVE_X | SAVE_OUT, "tensor_elu"); }
-Tensor *tensor_gelu(Tensor *x) { return unary_ag(U_GELU, x, 0, 0, &rule_Gelu, SAVE_X, "tensor_gelu"); }
-Tensor *tensor_softplus(Tensor *x) { return unary_ag(U_SOFTPLUS, x, 0, 0, &rule_Softplus, SAVE_X, "tensor_softplus"); }
+Tensor *tensor_neg(Tensor *x) { CDL_ARG(x); return unary_ag(U_NEG, x, 0, 0, &rule_Neg, 0, "tensor_neg"); }
+Tensor *tensor_abs(Tensor *x) { CDL_ARG(x); return unary_ag(U_ABS, x, 0, 0, &rule_Abs, SAVE_X, "tensor_abs"); }
+Tensor *tensor_sign(Tensor *x) { CDL_ARG(x); return unary_ag(U_SIGN, x, 0, 0, &rule_Zero, 0, "tensor_sign"); }
+Tensor *tensor_exp(Tensor *x) { CDL_ARG(x); return unary_ag(U_EXP, x, 0, 0, &rule_Exp, SAVE_OUT, "tensor_exp"); }
+Tensor *tensor_log(Tensor *x) { CDL_ARG(x); return unary_ag(U_LOG, x, 0, 0, &rule_Log, SAVE_X, "tensor_log"); }
+Tensor *tensor_log1p(Tensor *x) { CDL_ARG(x); return unary_ag(U_LOG1P, x, 0, 0, &rule_Log1p, SAVE_X, "tensor_log1p"); }
+Tensor *tensor_sqrt(Tensor *x) { CDL_ARG(x); return unary_ag(U_SQRT, x, 0, 0, &rule_Sqrt, SAVE_OUT, "tensor_sqrt"); }
+Tensor *tensor_square(Tensor *x) { CDL_ARG(x); return unary_ag(U_SQUARE, x, 2, 0, &rule_PowScalar, SAVE_X, "tensor_square"); }
+Tensor *tensor_reciprocal(Tensor *x) { CDL_ARG(x); return unary_ag(U_RDIV_S, x, 1, 0, &rule_RdivScalar, SAVE_X, "tensor_reciprocal"); }
+Tensor *tensor_sin(Tensor *x) { CDL_ARG(x); return unary_ag(U_SIN, x, 0, 0, &rule_Sin, SAVE_X, "tensor_sin"); }
+Tensor *tensor_cos(Tensor *x) { CDL_ARG(x); return unary_ag(U_COS, x, 0, 0, &rule_Cos, SAVE_X, "tensor_cos"); }
+Tensor *tensor_tanh(Tensor *x) { CDL_ARG(x); return unary_ag(U_TANH, x, 0, 0, &rule_Tanh, SAVE_OUT, "tensor_tanh"); }
+Tensor *tensor_erf(Tensor *x) { CDL_ARG(x); return unary_ag(U_ERF, x, 0, 0, &rule_Erf, SAVE_X, "tensor_erf"); }
+Tensor *tensor_floor(Tensor *x) { CDL_ARG(x); return unary_ag(U_FLOOR, x, 0, 0, &rule_Zero, 0, "tensor_floor"); }
+Tensor *tensor_ceil(Tensor *x) { CDL_ARG(x); return unary_ag(U_CEIL, x, 0, 0, &rule_Zero, 0, "tensor_ceil"); }
+Tensor *tensor_round(Tensor *x) { CDL_ARG(x); return unary_ag(U_ROUND, x, 0, 0, &rule_Zero, 0, "tensor_round"); }
+Tensor *tensor_sigmoid(Tensor *x) { CDL_ARG(x); return unary_ag(U_SIGMOID, x, 0, 0, &rule_Sigmoid, SAVE_OUT, "tensor_sigmoid"); }
+Tensor *tensor_relu(Tensor *x) { CDL_ARG(x); return unary_ag(U_RELU, x, 0, 0, &rule_Relu, SAVE_OUT, "tensor_relu"); }
+Tensor *tensor_leaky_relu(Tensor *x, double slope) { CDL_ARG(x); return unary_ag(U_LEAKY_RELU, x, slope, 0, &rule_LeakyRelu, SAVE_X, "tensor_leaky_relu"); }
+Tensor *tensor_elu(Tensor *x, double alpha) { CDL_ARG(x); return unary_ag(U_ELU, x, alpha, 0, &rule_Elu, SAVE_X | SAVE_OUT, "tensor_elu"); }
+Tensor *tensor_gelu(Tensor *x) { CDL_ARG(x); return unary_ag(U_GELU, x, 0, 0, &rule_Gelu, SAVE_X, "tensor_gelu"); }
+Tensor *tensor_softplus(Tensor *x) { CDL_ARG(x); return unary_ag(U_SOFTPLUS, x, 0, 0, &rule_Softplus, SAVE_X, "tensor_softplus"); }
 
 Tensor *tensor_clamp(Tensor *x, double lo, double hi)
 {
+    CDL_ARG(x);
     if (lo > hi)
         error_raise(ERR_VALUE, "tensor_clamp: lo = %g is above hi = %g", lo, hi);
     return unary_ag(U_CLAMP, x, lo, hi, &rule_Clamp, SAVE_X, "tensor_clamp");
 }
 
-Tensor *tensor_eq_scalar(Tensor *a, double s) { return t_unary(U_EQ_S, a, s, 0, "tensor_eq_scalar"); }
-Tensor *tensor_ne_scalar(Tensor *a, double s) { return t_unary(U_NE_S, a, s, 0, "tensor_ne_scalar"); }
-Tensor *tensor_lt_scalar(Tensor *a, double s) { return t_unary(U_LT_S, a, s, 0, "tensor_lt_scalar"); }
-Tensor *tensor_le_scalar(Tensor *a, double s) { return t_unary(U_LE_S, a, s, 0, "tensor_le_scalar"); }
-Tensor *tensor_gt_scalar(Tensor *a, double s) { return t_unary(U_GT_S, a, s, 0, "tensor_gt_scalar"); }
-Tensor *tensor_ge_scalar(Tensor *a, double s) { return t_unary(U_GE_S, a, s, 0, "tensor_ge_scalar"); }
-Tensor *tensor_logical_not(Tensor *a) { return t_unary(U_NOT, a, 0, 0, "tensor_logical_not"); }
+Tensor *tensor_eq_scalar(Tensor *a, double s) { CDL_ARG(a); return t_unary(U_EQ_S, a, s, 0, "tensor_eq_scalar"); }
+Tensor *tensor_ne_scalar(Tensor *a, double s) { CDL_ARG(a); return t_unary(U_NE_S, a, s, 0, "tensor_ne_scalar"); }
+Tensor *tensor_lt_scalar(Tensor *a, double s) { CDL_ARG(a); return t_unary(U_LT_S, a, s, 0, "tensor_lt_scalar"); }
+Tensor *tensor_le_scalar(Tensor *a, double s) { CDL_ARG(a); return t_unary(U_LE_S, a, s, 0, "tensor_le_scalar"); }
+Tensor *tensor_gt_scalar(Tensor *a, double s) { CDL_ARG(a); return t_unary(U_GT_S, a, s, 0, "tensor_gt_scalar"); }
+Tensor *tensor_ge_scalar(Tensor *a, double s) { CDL_ARG(a); return t_unary(U_GE_S, a, s, 0, "tensor_ge_scalar"); }
+Tensor *tensor_logical_not(Tensor *a) { CDL_ARG(a); return t_unary(U_NOT, a, 0, 0, "tensor_logical_not"); }
 
 Tensor *tensor_where(Tensor *cond, Tensor *a, Tensor *b)
 {
+    CDL_ARG(cond);
+    CDL_ARG(a);
+    CDL_ARG(b);
     interrupt_check();
     t_same_device(cond, a, "tensor_where");
     t_same_device(a, b, "tensor_where");
@@ -286,13 +301,15 @@ static Tensor *inplace_binary(BinaryOp op, Tensor *a, Tensor *b, const char *fn)
     return a;
 }
 
-Tensor *tensor_add_(Tensor *a, Tensor *b) { return inplace_binary(B_ADD, a, b, "tensor_add_"); }
-Tensor *tensor_sub_(Tensor *a, Tensor *b) { return inplace_binary(B_SUB, a, b, "tensor_sub_"); }
-Tensor *tensor_mul_(Tensor *a, Tensor *b) { return inplace_binary(B_MUL, a, b, "tensor_mul_"); }
-Tensor *tensor_div_(Tensor *a, Tensor *b) { return inplace_binary(B_DIV, a, b, "tensor_div_"); }
+Tensor *tensor_add_(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return inplace_binary(B_ADD, a, b, "tensor_add_"); }
+Tensor *tensor_sub_(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return inplace_binary(B_SUB, a, b, "tensor_sub_"); }
+Tensor *tensor_mul_(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return inplace_binary(B_MUL, a, b, "tensor_mul_"); }
+Tensor *tensor_div_(Tensor *a, Tensor *b) { CDL_ARG(a); CDL_ARG(b); return inplace_binary(B_DIV, a, b, "tensor_div_"); }
 
 Tensor *tensor_add_scaled_(Tensor *a, Tensor *b, double alpha)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     if (alpha == 1)
         return inplace_binary(B_ADD, a, b, "tensor_add_scaled_");
     interrupt_check();
@@ -323,11 +340,12 @@ static Tensor *inplace_unary(int op, Tensor *a, double p0, double p1, const char
     return a;
 }
 
-Tensor *tensor_add_scalar_(Tensor *a, double s) { return inplace_unary(U_ADD_S, a, s, 0, "tensor_add_scalar_"); }
-Tensor *tensor_mul_scalar_(Tensor *a, double s) { return inplace_unary(U_MUL_S, a, s, 0, "tensor_mul_scalar_"); }
+Tensor *tensor_add_scalar_(Tensor *a, double s) { CDL_ARG(a); return inplace_unary(U_ADD_S, a, s, 0, "tensor_add_scalar_"); }
+Tensor *tensor_mul_scalar_(Tensor *a, double s) { CDL_ARG(a); return inplace_unary(U_MUL_S, a, s, 0, "tensor_mul_scalar_"); }
 
 Tensor *tensor_clamp_(Tensor *a, double lo, double hi)
 {
+    CDL_ARG(a);
     if (!dtype_is_float(a->dtype)) {
         lo = lo < -9e18 ? -9e18 : ceil(lo);
         hi = hi > 9e18 ? 9e18 : floor(hi);
@@ -337,16 +355,19 @@ Tensor *tensor_clamp_(Tensor *a, double lo, double hi)
 
 Tensor *tensor_fill_(Tensor *a, double value)
 {
+    CDL_ARG(a);
     interrupt_check();
     t_begin_inplace(a, "tensor_fill_");
     dev_fill(&(FillArgs){ .out = a, .value = value });
     return a;
 }
 
-Tensor *tensor_zero_(Tensor *a) { return tensor_fill_(a, 0); }
+Tensor *tensor_zero_(Tensor *a) { CDL_ARG(a); return tensor_fill_(a, 0); }
 
 Tensor *tensor_copy_(Tensor *a, Tensor *src)
 {
+    CDL_ARG(a);
+    CDL_ARG(src);
     interrupt_check();
     int64_t shape[TENSOR_MAX_DIMS];
     int nd = t_broadcast_shape(a, src, shape, "tensor_copy_");
@@ -363,6 +384,8 @@ Tensor *tensor_copy_(Tensor *a, Tensor *src)
 
 bool tensor_allclose(Tensor *a, Tensor *b, double rtol, double atol)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     interrupt_check();
     if (!same_shape(a, b))
         return false;
@@ -380,5 +403,7 @@ bool tensor_allclose(Tensor *a, Tensor *b, double rtol, double atol)
 
 bool tensor_equal(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     return tensor_allclose(a, b, 0, 0);
 }

@@ -15,9 +15,8 @@ static const GradRule rule_Flip = { "FlipBackward0", flip_bw, sizeof(FlipParams)
 
 Tensor *tensor_flip_(Tensor *x, int n, const int64_t *dims)
 {
+    CDL_ARG_NAMED("tensor_flip", x, "x");
     const char *fn = "tensor_flip";
-    if (!x)
-        error_raise(ERR_VALUE, "%s: the tensor is NULL", fn);
     if (n < 1)
         error_raise(ERR_VALUE, "%s: give the dims to flip, e.g. tensor_flip(x, -1) to mirror the last dim", fn);
     if (n > x->ndim || n > TENSOR_MAX_DIMS)

@@ -34,6 +34,8 @@ static Tensor *check_index(const Tensor *x, Tensor *index, int64_t size, const c
 
 Tensor *tensor_index_select(Tensor *x, int dim, Tensor *index)
 {
+    CDL_ARG(x);
+    CDL_ARG(index);
     interrupt_check();
     if (index->ndim > 1)
         error_raise(ERR_SHAPE, "tensor_index_select: index must be 1-D, got shape %s", tensor_shape_str(index));
@@ -53,6 +55,9 @@ Tensor *tensor_index_select(Tensor *x, int dim, Tensor *index)
 
 Tensor *tensor_index_add(Tensor *x, int dim, Tensor *index, Tensor *src)
 {
+    CDL_ARG(x);
+    CDL_ARG(index);
+    CDL_ARG(src);
     interrupt_check();
     if (index->ndim > 1)
         error_raise(ERR_SHAPE, "tensor_index_add: index must be 1-D, got shape %s", tensor_shape_str(index));
@@ -96,6 +101,8 @@ static void check_gather_shapes(const Tensor *x, const Tensor *index, const Tens
 
 Tensor *tensor_gather(Tensor *x, int dim, Tensor *index)
 {
+    CDL_ARG(x);
+    CDL_ARG(index);
     interrupt_check();
     int d = x->ndim ? t_wrap_dim(dim, x->ndim, "tensor_gather") : 0;
     check_gather_shapes(x, index, NULL, d, "tensor_gather");
@@ -129,16 +136,24 @@ static Tensor *scatter_impl(Tensor *x, int dim, Tensor *index, Tensor *src, bool
 
 Tensor *tensor_scatter(Tensor *x, int dim, Tensor *index, Tensor *src)
 {
+    CDL_ARG(x);
+    CDL_ARG(index);
+    CDL_ARG(src);
     return scatter_impl(x, dim, index, src, false, "tensor_scatter");
 }
 
 Tensor *tensor_scatter_add(Tensor *x, int dim, Tensor *index, Tensor *src)
 {
+    CDL_ARG(x);
+    CDL_ARG(index);
+    CDL_ARG(src);
     return scatter_impl(x, dim, index, src, true, "tensor_scatter_add");
 }
 
 Tensor *tensor_scatter_value(Tensor *x, int dim, Tensor *index, double value)
 {
+    CDL_ARG(x);
+    CDL_ARG(index);
     Tensor *src = t_new(x->dtype, index->ndim, index->shape, x->device);
     dev_fill(&(FillArgs){ .out = src, .value = value });
     return scatter_impl(x, dim, index, src, false, "tensor_scatter_value");
@@ -146,6 +161,7 @@ Tensor *tensor_scatter_value(Tensor *x, int dim, Tensor *index, double value)
 
 Tensor *tensor_nonzero(Tensor *x)
 {
+    CDL_ARG(x);
     interrupt_check();
     Tensor *h = t_contig(t_convert(tensor_to_device(x, DEVICE_CPU), DT_BOOL));
     const uint8_t *m = t_ptr(h);
@@ -171,6 +187,8 @@ Tensor *tensor_nonzero(Tensor *x)
 
 Tensor *tensor_masked_select(Tensor *x, Tensor *mask)
 {
+    CDL_ARG(x);
+    CDL_ARG(mask);
     interrupt_check();
     if (mask->dtype != DT_BOOL)
         error_raise(ERR_TYPE, "tensor_masked_select: mask must be bool, not %s (make it with a comparison)",
@@ -187,6 +205,8 @@ Tensor *tensor_masked_select(Tensor *x, Tensor *mask)
 
 Tensor *tensor_masked_fill(Tensor *x, Tensor *mask, double value)
 {
+    CDL_ARG(x);
+    CDL_ARG(mask);
     interrupt_check();
     if (mask->dtype != DT_BOOL)
         error_raise(ERR_TYPE, "tensor_masked_fill: mask must be bool, not %s", dtype_name(mask->dtype));

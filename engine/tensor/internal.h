@@ -5,6 +5,7 @@
 #define COURSDL_TENSOR_INTERNAL_H
 
 #include "coursdl.h"
+#include "../core/args.h"
 #include <string.h>
 
 /* Storage: one GC allocation holding this header and the data (CPU), or a
@@ -21,11 +22,12 @@ typedef struct Storage {
 typedef struct Node Node;
 
 struct Tensor {
+    TensorHead head;   /* first: the argument checks read it (core/args.h) */
+    bool requires_grad;
+    bool contiguous;   /* (beside the head: no bytes added) */
     DType dtype;
     int ndim;
     Device device;
-    bool requires_grad;
-    bool contiguous;
     int64_t numel;
     int64_t offset;    /* in elements, into storage */
     int64_t shape[TENSOR_MAX_DIMS];
@@ -34,6 +36,7 @@ struct Tensor {
     Tensor *grad;
     Node *grad_fn;
 };
+_Static_assert(offsetof(struct Tensor, head) == 0, "the argument checks read a tensor's head at its address");
 
 /* ---- autograd nodes ---- */
 typedef void (*BackwardFn)(Node *n, Tensor *g, Tensor **gi, const bool *need);
@@ -115,6 +118,10 @@ Tensor *t_view_tmp(Tensor *dst, const Tensor *base, int ndim, const int64_t *sha
 Tensor *t_broadcast_tmp(Tensor *dst, const Tensor *x, int ndim, const int64_t *shape);
 /* Sets numel and contiguous from shape/strides. */
 void t_refresh(Tensor *t);
+/* Frees a tensor the engine made for itself and nobody else points to (a
+ * scratch gradient of backward) at once, header included: the hot path's
+ * tensor_free, without the marks that make a user's misuse an error. */
+void t_free_scratch(Tensor *x);
 /* dim wrapped into [0, ndim) (IndexError naming fn otherwise). */
 int t_wrap_dim(int dim, int ndim, const char *fn);
 /* "(2, 3)" in a rotating static buffer. */

@@ -49,11 +49,10 @@ static Tensor *weights(int64_t in, int64_t out, double scale, Mode mode, bool al
 
 Tensor *tensor_interpolate_(Tensor *x, const InterpolateOptions *o)
 {
+    CDL_ARG_NAMED("tensor_interpolate", x, "x");
     const char *fn = "tensor_interpolate";
     static const InterpolateOptions none;
     if (!o) o = &none;
-    if (!x)
-        error_raise(ERR_VALUE, "%s: the tensor is NULL", fn);
     if (x->ndim < 2)
         error_raise(ERR_SHAPE, "%s: expects images (..., H, W) such as (N, C, H, W), got shape %s", fn,
                     tensor_shape_str(x));
@@ -100,9 +99,8 @@ Tensor *tensor_interpolate_(Tensor *x, const InterpolateOptions *o)
 
 Tensor *tensor_resize(Tensor *x, int64_t height, int64_t width)
 {
+    CDL_ARG(x);
     const char *fn = "tensor_resize";
-    if (!x)
-        error_raise(ERR_VALUE, "%s: the tensor is NULL", fn);
     if (x->dtype == DT_BOOL)
         error_raise(ERR_TYPE, "%s: cannot resize a bool tensor (convert it with tensor_float first)", fn);
     if (height < 1 || width < 1)

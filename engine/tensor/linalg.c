@@ -45,6 +45,8 @@ static Tensor *matmul_same_batch(Tensor *a, Tensor *b, const char *fn)
 
 Tensor *tensor_matmul(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     interrupt_check();
     const char *fn = "tensor_matmul";
     t_same_device(a, b, fn);
@@ -91,6 +93,8 @@ Tensor *tensor_matmul(Tensor *a, Tensor *b)
 
 Tensor *tensor_mm(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     if (a->ndim != 2 || b->ndim != 2)
         error_raise(ERR_SHAPE, "tensor_mm: expects two matrices, got shapes %s and %s (use tensor_matmul)",
                     tensor_shape_str(a), tensor_shape_str(b));
@@ -99,6 +103,8 @@ Tensor *tensor_mm(Tensor *a, Tensor *b)
 
 Tensor *tensor_bmm(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     if (a->ndim != 3 || b->ndim != 3 || a->shape[0] != b->shape[0])
         error_raise(ERR_SHAPE, "tensor_bmm: expects (b, n, m) and (b, m, p), got shapes %s and %s",
                     tensor_shape_str(a), tensor_shape_str(b));
@@ -112,6 +118,8 @@ Tensor *t_bmm(Tensor *a, Tensor *b, const char *fn)
 
 Tensor *tensor_mv(Tensor *a, Tensor *v)
 {
+    CDL_ARG(a);
+    CDL_ARG(v);
     if (a->ndim != 2 || v->ndim != 1)
         error_raise(ERR_SHAPE, "tensor_mv: expects a matrix and a vector, got shapes %s and %s",
                     tensor_shape_str(a), tensor_shape_str(v));
@@ -120,6 +128,8 @@ Tensor *tensor_mv(Tensor *a, Tensor *v)
 
 Tensor *tensor_dot(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     if (a->ndim != 1 || b->ndim != 1 || a->shape[0] != b->shape[0])
         error_raise(ERR_SHAPE, "tensor_dot: expects two 1-D tensors of the same size, got shapes %s and %s",
                     tensor_shape_str(a), tensor_shape_str(b));
@@ -128,6 +138,8 @@ Tensor *tensor_dot(Tensor *a, Tensor *b)
 
 Tensor *tensor_outer(Tensor *a, Tensor *b)
 {
+    CDL_ARG(a);
+    CDL_ARG(b);
     if (a->ndim != 1 || b->ndim != 1)
         error_raise(ERR_SHAPE, "tensor_outer: expects two 1-D tensors, got shapes %s and %s",
                     tensor_shape_str(a), tensor_shape_str(b));

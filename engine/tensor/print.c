@@ -212,6 +212,10 @@ char *tensor_to_string(const Tensor *t)
         puts_(&b, "None");
         return b.s;
     }
+    if (t->head.freed) {  /* shown, not an error: Out[n] of a kept pointer */
+        puts_(&b, "<tensor freed by tensor_free>");
+        return b.s;
+    }
     Tensor *c = t_contig(tensor_to_device((Tensor *)t, DEVICE_CPU));
     puts_(&b, "tensor(");
     char suffix[96];
@@ -259,6 +263,7 @@ char *tensor_to_string(const Tensor *t)
 
 void tensor_print(const Tensor *t)
 {
+    CDL_ARG(t);
     interrupt_check();
     char *s = tensor_to_string(t);
     fputs(s, stdout);

@@ -89,10 +89,11 @@ Tensor *t_sum_dims_impl(Tensor *x, int n, const int *dims, bool keepdim, const c
     return out;
 }
 
-Tensor *tensor_sum(Tensor *x) { return t_sum_dims_impl(x, 0, NULL, false, "tensor_sum"); }
-Tensor *tensor_sum_dim(Tensor *x, int dim, bool keepdim) { return t_sum_dims_impl(x, 1, &dim, keepdim, "tensor_sum_dim"); }
+Tensor *tensor_sum(Tensor *x) { CDL_ARG(x); return t_sum_dims_impl(x, 0, NULL, false, "tensor_sum"); }
+Tensor *tensor_sum_dim(Tensor *x, int dim, bool keepdim) { CDL_ARG(x); return t_sum_dims_impl(x, 1, &dim, keepdim, "tensor_sum_dim"); }
 Tensor *tensor_sum_dims(Tensor *x, int n, const int *dims, bool keepdim)
 {
+    CDL_ARG(x);
     return t_sum_dims_impl(x, n, dims, keepdim, "tensor_sum_dims");
 }
 
@@ -106,6 +107,7 @@ static int64_t reduced_count(const Tensor *x, unsigned mask)
 
 Tensor *tensor_mean_dims(Tensor *x, int n, const int *dims, bool keepdim)
 {
+    CDL_ARG(x);
     if (!dtype_is_float(x->dtype))
         error_raise(ERR_TYPE, "tensor_mean: needs a floating point tensor, not %s (use tensor_float(x))",
                     dtype_name(x->dtype));
@@ -118,8 +120,8 @@ Tensor *tensor_mean_dims(Tensor *x, int n, const int *dims, bool keepdim)
     return m;
 }
 
-Tensor *tensor_mean(Tensor *x) { return tensor_mean_dims(x, 0, NULL, false); }
-Tensor *tensor_mean_dim(Tensor *x, int dim, bool keepdim) { return tensor_mean_dims(x, 1, &dim, keepdim); }
+Tensor *tensor_mean(Tensor *x) { CDL_ARG(x); return tensor_mean_dims(x, 0, NULL, false); }
+Tensor *tensor_mean_dim(Tensor *x, int dim, bool keepdim) { CDL_ARG(x); return tensor_mean_dims(x, 1, &dim, keepdim); }
 
 static Tensor *maxmin_impl(Tensor *x, bool is_max, int n, const int *dims, bool keepdim, Tensor **indices, const char *fn)
 {
@@ -143,16 +145,18 @@ static Tensor *maxmin_impl(Tensor *x, bool is_max, int n, const int *dims, bool 
     return out;
 }
 
-Tensor *tensor_max(Tensor *x) { return maxmin_impl(x, true, 0, NULL, false, NULL, "tensor_max"); }
-Tensor *tensor_min(Tensor *x) { return maxmin_impl(x, false, 0, NULL, false, NULL, "tensor_min"); }
+Tensor *tensor_max(Tensor *x) { CDL_ARG(x); return maxmin_impl(x, true, 0, NULL, false, NULL, "tensor_max"); }
+Tensor *tensor_min(Tensor *x) { CDL_ARG(x); return maxmin_impl(x, false, 0, NULL, false, NULL, "tensor_min"); }
 
 Tensor *tensor_max_dim(Tensor *x, int dim, bool keepdim, Tensor **indices)
 {
+    CDL_ARG(x);
     return maxmin_impl(x, true, 1, &dim, keepdim, indices, "tensor_max_dim");
 }
 
 Tensor *tensor_min_dim(Tensor *x, int dim, bool keepdim, Tensor **indices)
 {
+    CDL_ARG(x);
     return maxmin_impl(x, false, 1, &dim, keepdim, indices, "tensor_min_dim");
 }
 
@@ -167,13 +171,14 @@ static Tensor *arg_impl(Tensor *x, bool is_max, int dim, bool all, bool keepdim,
     return reduce_core(is_max ? R_ARGMAX : R_ARGMIN, x, mask, keepdim, DT_INT64);
 }
 
-Tensor *tensor_argmax(Tensor *x) { return arg_impl(x, true, 0, true, false, "tensor_argmax"); }
-Tensor *tensor_argmin(Tensor *x) { return arg_impl(x, false, 0, true, false, "tensor_argmin"); }
-Tensor *tensor_argmax_dim(Tensor *x, int dim, bool keepdim) { return arg_impl(x, true, dim, false, keepdim, "tensor_argmax_dim"); }
-Tensor *tensor_argmin_dim(Tensor *x, int dim, bool keepdim) { return arg_impl(x, false, dim, false, keepdim, "tensor_argmin_dim"); }
+Tensor *tensor_argmax(Tensor *x) { CDL_ARG(x); return arg_impl(x, true, 0, true, false, "tensor_argmax"); }
+Tensor *tensor_argmin(Tensor *x) { CDL_ARG(x); return arg_impl(x, false, 0, true, false, "tensor_argmin"); }
+Tensor *tensor_argmax_dim(Tensor *x, int dim, bool keepdim) { CDL_ARG(x); return arg_impl(x, true, dim, false, keepdim, "tensor_argmax_dim"); }
+Tensor *tensor_argmin_dim(Tensor *x, int dim, bool keepdim) { CDL_ARG(x); return arg_impl(x, false, dim, false, keepdim, "tensor_argmin_dim"); }
 
 Tensor *tensor_prod(Tensor *x)
 {
+    CDL_ARG(x);
     interrupt_check();
     Tensor *out = reduce_core(R_PROD, x, (1u << x->ndim) - 1, false, dtype_is_float(x->dtype) ? x->dtype : DT_INT64);
     if (ag_needs(x)) {
@@ -186,6 +191,7 @@ Tensor *tensor_prod(Tensor *x)
 
 Tensor *tensor_var_dims(Tensor *x, int n, const int *dims, int correction, bool keepdim)
 {
+    CDL_ARG(x);
     if (!dtype_is_float(x->dtype))
         error_raise(ERR_TYPE, "tensor_var: needs a floating point tensor, not %s", dtype_name(x->dtype));
     unsigned mask = dims_mask(x, n, dims, "tensor_var");
@@ -197,10 +203,10 @@ Tensor *tensor_var_dims(Tensor *x, int n, const int *dims, int correction, bool 
     return tensor_mul_scalar(s, denom > 0 ? 1.0 / denom : NAN);
 }
 
-Tensor *tensor_var(Tensor *x) { return tensor_var_dims(x, 0, NULL, 1, false); }
-Tensor *tensor_var_dim(Tensor *x, int dim, bool keepdim) { return tensor_var_dims(x, 1, &dim, 1, keepdim); }
-Tensor *tensor_std(Tensor *x) { return tensor_sqrt(tensor_var(x)); }
-Tensor *tensor_std_dim(Tensor *x, int dim, bool keepdim) { return tensor_sqrt(tensor_var_dim(x, dim, keepdim)); }
+Tensor *tensor_var(Tensor *x) { CDL_ARG(x); return tensor_var_dims(x, 0, NULL, 1, false); }
+Tensor *tensor_var_dim(Tensor *x, int dim, bool keepdim) { CDL_ARG(x); return tensor_var_dims(x, 1, &dim, 1, keepdim); }
+Tensor *tensor_std(Tensor *x) { CDL_ARG(x); return tensor_sqrt(tensor_var(x)); }
+Tensor *tensor_std_dim(Tensor *x, int dim, bool keepdim) { CDL_ARG(x); return tensor_sqrt(tensor_var_dim(x, dim, keepdim)); }
 
 static Tensor *norm_impl(Tensor *x, double p, int n, const int *dims, bool keepdim)
 {
@@ -217,11 +223,12 @@ static Tensor *norm_impl(Tensor *x, double p, int n, const int *dims, bool keepd
     return tensor_pow_scalar(tensor_sum_dims(tensor_pow_scalar(tensor_abs(x), p), n, dims, keepdim), 1.0 / p);
 }
 
-Tensor *tensor_norm(Tensor *x, double p) { return norm_impl(x, p, 0, NULL, false); }
-Tensor *tensor_norm_dim(Tensor *x, double p, int dim, bool keepdim) { return norm_impl(x, p, 1, &dim, keepdim); }
+Tensor *tensor_norm(Tensor *x, double p) { CDL_ARG(x); return norm_impl(x, p, 0, NULL, false); }
+Tensor *tensor_norm_dim(Tensor *x, double p, int dim, bool keepdim) { CDL_ARG(x); return norm_impl(x, p, 1, &dim, keepdim); }
 
 Tensor *tensor_logsumexp(Tensor *x, int dim, bool keepdim)
 {
+    CDL_ARG(x);
     if (!dtype_is_float(x->dtype))
         x = tensor_to_dtype(x, cdl_default_dtype);
     Tensor *m;
@@ -263,8 +270,8 @@ static Tensor *softmax_impl(Tensor *x, int dim, bool log, const char *fn)
     return out;
 }
 
-Tensor *tensor_log_softmax(Tensor *x, int dim) { return softmax_impl(x, dim, true, "tensor_log_softmax"); }
-Tensor *tensor_softmax(Tensor *x, int dim) { return softmax_impl(x, dim, false, "tensor_softmax"); }
+Tensor *tensor_log_softmax(Tensor *x, int dim) { CDL_ARG(x); return softmax_impl(x, dim, true, "tensor_log_softmax"); }
+Tensor *tensor_softmax(Tensor *x, int dim) { CDL_ARG(x); return softmax_impl(x, dim, false, "tensor_softmax"); }
 
 /* The backward of (log_)softmax: fused when no graph is recorded; with
  * create_graph, differentiable ops of g and y. */
@@ -284,6 +291,7 @@ Tensor *t_softmax_backward(Tensor *g, Tensor *y, int d, bool log)
 
 bool tensor_any(Tensor *x)
 {
+    CDL_ARG(x);
     interrupt_check();
     Tensor *b = t_contig(t_convert(tensor_to_device(x, DEVICE_CPU), DT_BOOL));
     const uint8_t *p = t_ptr(b);
@@ -294,6 +302,7 @@ bool tensor_any(Tensor *x)
 
 bool tensor_all(Tensor *x)
 {
+    CDL_ARG(x);
     interrupt_check();
     Tensor *b = t_contig(t_convert(tensor_to_device(x, DEVICE_CPU), DT_BOOL));
     const uint8_t *p = t_ptr(b);

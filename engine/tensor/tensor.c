@@ -140,6 +140,7 @@ Tensor *t_new(DType dtype, int ndim, const int64_t *shape, Device device)
     void *head;
     Storage *st = backend_alloc(device, nbytes, sizeof(Tensor), &head);
     Tensor *t = head ? head : cdl_alloc(sizeof(Tensor));
+    t->head.freed = false;  /* a backend's head may come unzeroed */
     t->dtype = dtype;
     t->ndim = ndim;
     t->device = device;
@@ -175,6 +176,7 @@ Tensor *t_view(const Tensor *base, int ndim, const int64_t *shape, const int64_t
 Tensor *t_view_tmp(Tensor *dst, const Tensor *base, int ndim, const int64_t *shape, const int64_t *strides,
                    int64_t offset)
 {
+    dst->head.freed = false;
     dst->dtype = base->dtype;
     dst->ndim = ndim;
     dst->device = base->device;
@@ -222,7 +224,7 @@ const char *t_shape_str(int ndim, const int64_t *shape)
     return b;
 }
 
-const char *tensor_shape_str(const Tensor *t) { return t_shape_str(t->ndim, t->shape); }
+const char *tensor_shape_str(const Tensor *t) { CDL_ARG(t); return t_shape_str(t->ndim, t->shape); }
 
 void t_same_device(const Tensor *a, const Tensor *b, const char *fn)
 {
@@ -287,14 +289,15 @@ void t_begin_inplace(Tensor *t, const char *fn)
 
 /* ---- public metadata ---- */
 
-int tensor_ndim(const Tensor *t) { return t->ndim; }
-int64_t tensor_numel(const Tensor *t) { return t->numel; }
-DType tensor_dtype(const Tensor *t) { return t->dtype; }
-const int64_t *tensor_shape(const Tensor *t) { return t->shape; }
-bool tensor_is_contiguous(const Tensor *t) { return t->contiguous; }
+int tensor_ndim(const Tensor *t) { CDL_ARG(t); return t->ndim; }
+int64_t tensor_numel(const Tensor *t) { CDL_ARG(t); return t->numel; }
+DType tensor_dtype(const Tensor *t) { CDL_ARG(t); return t->dtype; }
+const int64_t *tensor_shape(const Tensor *t) { CDL_ARG(t); return t->shape; }
+bool tensor_is_contiguous(const Tensor *t) { CDL_ARG(t); return t->contiguous; }
 
 int64_t tensor_size(const Tensor *t, int dim)
 {
+    CDL_ARG(t);
     if (t->ndim == 0)
         error_raise(ERR_INDEX, "tensor_size: a 0-dim tensor has no dim %d", dim);
     return t->shape[t_wrap_dim(dim, t->ndim, "tensor_size")];
@@ -302,17 +305,34 @@ int64_t tensor_size(const Tensor *t, int dim)
 
 int64_t tensor_stride(const Tensor *t, int dim)
 {
+    CDL_ARG(t);
     if (t->ndim == 0)
         error_raise(ERR_INDEX, "tensor_stride: a 0-dim tensor has no dim %d", dim);
     return t->strides[t_wrap_dim(dim, t->ndim, "tensor_stride")];
 }
 
+/* The storage goes back at once (unless views still use it); the header
+ * stays, marked freed, until nothing points to it: a pointer kept to a
+ * freed tensor gets a ValueError from every function (core/args.h), and
+ * the collector never hands its address to a new object while it is kept. */
 void tensor_free(Tensor *x)
 {
     if (!x)
-        return;
+        return;  /* as free(NULL) */
+    if (x->head.freed)
+        error_raise(ERR_VALUE, "tensor_free: argument 'x' was already freed by tensor_free (free a tensor once)");
     Storage *s = x->storage;
     bool embedded = s == (Storage *)(x + 1);  /* t_new's small tensors: header and data in one block */
+    if (s && --s->refs == 0 && !embedded)
+        t_backend(x)->release(s);
+    memset(x, 0, sizeof *x);
+    x->head.freed = true;
+}
+
+void t_free_scratch(Tensor *x)
+{
+    Storage *s = x->storage;
+    bool embedded = s == (Storage *)(x + 1);
     if (s && --s->refs > 0 && embedded)
         return;  /* views still use the data inside this block */
     if (s && s->refs == 0 && !embedded)
@@ -323,6 +343,7 @@ void tensor_free(Tensor *x)
 
 Tensor *tensor_requires_grad_(Tensor *x, bool requires_grad)
 {
+    CDL_ARG(x);
     if (x->grad_fn && !requires_grad)
         error_raise(ERR_RUNTIME, "tensor_requires_grad_: x was made by %s; only leaves can stop "
                     "requiring grad (use tensor_detach(x))", x->grad_fn->rule->name);
@@ -333,14 +354,16 @@ Tensor *tensor_requires_grad_(Tensor *x, bool requires_grad)
     return x;
 }
 
-bool tensor_requires_grad(const Tensor *x) { return x->requires_grad; }
-Tensor *tensor_grad(const Tensor *x) { return x->grad; }
-void tensor_zero_grad(Tensor *x) { x->grad = NULL; }
-bool tensor_is_leaf(const Tensor *x) { return x->grad_fn == NULL; }
-const char *tensor_grad_fn_name(const Tensor *x) { return x->grad_fn ? x->grad_fn->rule->name : NULL; }
+bool tensor_requires_grad(const Tensor *x) { CDL_ARG(x); return x->requires_grad; }
+Tensor *tensor_grad(const Tensor *x) { CDL_ARG(x); return x->grad; }
+void tensor_zero_grad(Tensor *x) { CDL_ARG(x); x->grad = NULL; }
+bool tensor_is_leaf(const Tensor *x) { CDL_ARG(x); return x->grad_fn == NULL; }
+const char *tensor_grad_fn_name(const Tensor *x) { CDL_ARG(x); return x->grad_fn ? x->grad_fn->rule->name : NULL; }
 
 void tensor_set_grad(Tensor *x, Tensor *grad)
 {
+    CDL_ARG(x);
+    CDL_ARG_OPT(grad);
     if (grad && (grad->ndim != x->ndim || memcmp(grad->shape, x->shape, sizeof(int64_t) * x->ndim)))
         error_raise(ERR_SHAPE, "tensor_set_grad: grad of shape %s for a tensor of shape %s",
                     tensor_shape_str(grad), tensor_shape_str(x));
@@ -349,6 +372,7 @@ void tensor_set_grad(Tensor *x, Tensor *grad)
 
 Tensor *tensor_detach(Tensor *x)
 {
+    CDL_ARG(x);
     interrupt_check();
     return t_view(x, x->ndim, x->shape, x->strides, x->offset);
 }

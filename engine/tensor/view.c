@@ -103,16 +103,19 @@ static Tensor *reshape_impl(Tensor *x, int nd, const int64_t *dims, bool must_vi
 
 Tensor *tensor_reshape_shape(Tensor *x, int ndim, const int64_t *dims)
 {
+    CDL_ARG(x);
     return reshape_impl(x, ndim, dims, false, "tensor_reshape");
 }
 
 Tensor *tensor_view_shape(Tensor *x, int ndim, const int64_t *dims)
 {
+    CDL_ARG(x);
     return reshape_impl(x, ndim, dims, true, "tensor_view");
 }
 
 Tensor *tensor_flatten(Tensor *x, int start, int end)
 {
+    CDL_ARG(x);
     if (x->ndim == 0)
         return reshape_impl(x, 1, (int64_t[]){ 1 }, false, "tensor_flatten");
     start = t_wrap_dim(start, x->ndim, "tensor_flatten");
@@ -131,6 +134,7 @@ Tensor *tensor_flatten(Tensor *x, int start, int end)
 
 Tensor *tensor_squeeze(Tensor *x)
 {
+    CDL_ARG(x);
     int64_t shape[TENSOR_MAX_DIMS];
     int nd = 0;
     for (int d = 0; d < x->ndim; d++)
@@ -140,6 +144,7 @@ Tensor *tensor_squeeze(Tensor *x)
 
 Tensor *tensor_squeeze_dim(Tensor *x, int dim)
 {
+    CDL_ARG(x);
     if (x->ndim == 0)
         return x;
     dim = t_wrap_dim(dim, x->ndim, "tensor_squeeze_dim");
@@ -154,6 +159,7 @@ Tensor *tensor_squeeze_dim(Tensor *x, int dim)
 
 Tensor *tensor_unsqueeze(Tensor *x, int dim)
 {
+    CDL_ARG(x);
     if (x->ndim >= TENSOR_MAX_DIMS)
         error_raise(ERR_SHAPE, "tensor_unsqueeze: x already has %d dims (the most)", x->ndim);
     dim = t_wrap_dim(dim, x->ndim + 1, "tensor_unsqueeze");
@@ -168,6 +174,7 @@ Tensor *tensor_unsqueeze(Tensor *x, int dim)
 
 Tensor *tensor_permute_(Tensor *x, int n, const int64_t *dims)
 {
+    CDL_ARG_NAMED("tensor_permute", x, "x");
     interrupt_check();
     if (n != x->ndim)
         error_raise(ERR_SHAPE, "tensor_permute: %d dims given for a tensor with %d dims (shape %s)",
@@ -196,6 +203,7 @@ Tensor *tensor_permute_(Tensor *x, int n, const int64_t *dims)
 
 Tensor *tensor_transpose(Tensor *x, int d0, int d1)
 {
+    CDL_ARG(x);
     if (x->ndim < 2 && (d0 == 0 || d0 == -1) && (d1 == 0 || d1 == -1))
         return x;
     d0 = t_wrap_dim(d0, x->ndim, "tensor_transpose");
@@ -213,6 +221,7 @@ Tensor *tensor_transpose(Tensor *x, int d0, int d1)
 
 Tensor *tensor_t(Tensor *x)
 {
+    CDL_ARG(x);
     if (x->ndim > 2)
         error_raise(ERR_SHAPE, "tensor_t: expects a tensor with <= 2 dims, got shape %s (use tensor_transpose)",
                     tensor_shape_str(x));
@@ -221,6 +230,7 @@ Tensor *tensor_t(Tensor *x)
 
 Tensor *tensor_slice(Tensor *x, int dim, int64_t start, int64_t end, int64_t step)
 {
+    CDL_ARG(x);
     interrupt_check();
     if (x->ndim == 0)
         error_raise(ERR_INDEX, "tensor_slice: a 0-dim tensor cannot be sliced");
@@ -260,6 +270,7 @@ Tensor *t_slice_backward(Tensor *g, const Tensor *like, int dim, int64_t start, 
 
 Tensor *tensor_narrow(Tensor *x, int dim, int64_t start, int64_t length)
 {
+    CDL_ARG(x);
     if (x->ndim == 0)
         error_raise(ERR_INDEX, "tensor_narrow: a 0-dim tensor cannot be narrowed");
     int d = t_wrap_dim(dim, x->ndim, "tensor_narrow");
@@ -273,6 +284,7 @@ Tensor *tensor_narrow(Tensor *x, int dim, int64_t start, int64_t length)
 
 Tensor *tensor_select(Tensor *x, int dim, int64_t index)
 {
+    CDL_ARG(x);
     if (x->ndim == 0)
         error_raise(ERR_INDEX, "tensor_select: a 0-dim tensor has no dims to select from");
     int d = t_wrap_dim(dim, x->ndim, "tensor_select");
@@ -286,6 +298,7 @@ Tensor *tensor_select(Tensor *x, int dim, int64_t index)
 
 Tensor *tensor_expand_shape(Tensor *x, int nd, const int64_t *dims)
 {
+    CDL_ARG(x);
     interrupt_check();
     if (nd < x->ndim || nd > TENSOR_MAX_DIMS)
         error_raise(ERR_SHAPE, "tensor_expand: cannot expand shape %s to %s (fewer dims)",
@@ -319,6 +332,8 @@ Tensor *tensor_expand_shape(Tensor *x, int nd, const int64_t *dims)
 
 Tensor *tensor_expand_as(Tensor *x, const Tensor *other)
 {
+    CDL_ARG(x);
+    CDL_ARG(other);
     return tensor_expand_shape(x, other->ndim, other->shape);
 }
 
@@ -389,6 +404,7 @@ Tensor *tensor_stack(Tensor **ts, int n, int dim)
 
 Tensor **tensor_split(Tensor *x, int64_t size, int dim, int *n_out)
 {
+    CDL_ARG(x);
     if (x->ndim == 0)
         error_raise(ERR_SHAPE, "tensor_split: a 0-dim tensor cannot be split");
     int d = t_wrap_dim(dim, x->ndim, "tensor_split");
@@ -408,6 +424,7 @@ Tensor **tensor_split(Tensor *x, int64_t size, int dim, int *n_out)
 
 Tensor **tensor_chunk(Tensor *x, int chunks, int dim, int *n_out)
 {
+    CDL_ARG(x);
     if (chunks <= 0)
         error_raise(ERR_VALUE, "tensor_chunk: chunks must be positive, got %d", chunks);
     if (x->ndim == 0)
@@ -419,6 +436,7 @@ Tensor **tensor_chunk(Tensor *x, int chunks, int dim, int *n_out)
 
 Tensor *tensor_repeat_(Tensor *x, int n, const int64_t *reps)
 {
+    CDL_ARG_NAMED("tensor_repeat", x, "x");
     interrupt_check();
     if (n < x->ndim)
         error_raise(ERR_SHAPE, "tensor_repeat: %d repeats given for a tensor with %d dims; give at least %d",

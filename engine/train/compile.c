@@ -1,12 +1,13 @@
 /* nn_compile: Keras's model.compile, settings kept on the model for
  * nn_fit and nn_evaluate. */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <gc.h>
 
 void nn_compile_(Module *model, const CompileOptions *o)
 {
-    if (!model) error_raise(ERR_VALUE, "nn_compile: the model is NULL");
+    CDL_ARG_NAMED("nn_compile", model, "model");
     Compiled *c = GC_MALLOC(sizeof *c);
     if (o->optimizer) {
         /* Checked now, made at the first nn_fit (lazy layers have no size yet). */

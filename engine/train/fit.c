@@ -4,6 +4,7 @@
  * dtype (like Keras); lazy layers get their sizes from the first batch
  * before an optimizer given by name is made. */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <gc.h>
 #include <math.h>
@@ -171,8 +172,8 @@ static void build_from(Module *model, DataLoader *dl, Setup *s)
 
 History *nn_fit_(Module *model, const FitOptions *o)
 {
+    CDL_ARG_NAMED("nn_fit", model, "model");
     const char *fn = "nn_fit";
-    if (!model) error_raise(ERR_VALUE, "nn_fit: the model is NULL");
     check_verbose(o->verbose, fn);
     int epochs = o->epochs ? o->epochs : 1;
     int64_t bs = o->batch_size ? o->batch_size : 32;
@@ -256,8 +257,8 @@ History *nn_fit_(Module *model, const FitOptions *o)
 
 Evaluation *nn_evaluate_(Module *model, const FitOptions *o)
 {
+    CDL_ARG_NAMED("nn_evaluate", model, "model");
     const char *fn = "nn_evaluate";
-    if (!model) error_raise(ERR_VALUE, "nn_evaluate: the model is NULL");
     check_verbose(o->verbose, fn);
     int64_t bs = o->batch_size ? o->batch_size : 32;
     DataLoader *dl = o->loader;
@@ -294,6 +295,8 @@ Evaluation *nn_evaluate_(Module *model, const FitOptions *o)
 
 Tensor *nn_predict_(Module *model, Tensor *x, const PredictOptions *o)
 {
+    CDL_ARG_NAMED("nn_predict", model, "model");
+    CDL_ARG_NAMED("nn_predict", x, "x");
     if (!model || !x) error_raise(ERR_VALUE, "nn_predict: the model and x must not be NULL");
     if (tensor_ndim(x) < 1) error_raise(ERR_SHAPE, "nn_predict: x is 0-dim; samples must lie along dim 0");
     int64_t bs = o->batch_size ? o->batch_size : 32, n = tensor_size(x, 0);

@@ -1,5 +1,6 @@
 /* History: per-epoch values by name, readable as plain double arrays. */
 #include "internal.h"
+#include "../core/args.h"
 
 #include <gc.h>
 #include <math.h>
@@ -47,12 +48,13 @@ void history_put(History *h, int epoch, const char *key, double value)
 
 int history_epochs(const History *h)
 {
-    if (!h) error_raise(ERR_VALUE, "history_epochs: the history is NULL");
+    CDL_ARG(h);
     return h->epochs;
 }
 
 const double *history_get(const History *h, const char *name)
 {
+    CDL_ARG(h);
     if (!h || !name) error_raise(ERR_VALUE, "history_get: the history or the name is NULL");
     int k = key_index(h, name);
     return k < 0 ? NULL : h->values[k];
@@ -60,25 +62,27 @@ const double *history_get(const History *h, const char *name)
 
 double history_last(const History *h, const char *name)
 {
+    CDL_ARG(h);
     const double *v = history_get(h, name);
     return v && h->epochs ? v[h->epochs - 1] : NAN;
 }
 
 int history_num_keys(const History *h)
 {
-    if (!h) error_raise(ERR_VALUE, "history_num_keys: the history is NULL");
+    CDL_ARG(h);
     return h->n_keys;
 }
 
 const char *history_key(const History *h, int i)
 {
+    CDL_ARG(h);
     if (!h || i < 0 || i >= h->n_keys) error_raise(ERR_INDEX, "history_key: index %d out of range", i);
     return h->keys[i];
 }
 
 int history_stopped_epoch(const History *h)
 {
-    if (!h) error_raise(ERR_VALUE, "history_stopped_epoch: the history is NULL");
+    CDL_ARG(h);
     return h->stopped_epoch;
 }
 
@@ -106,6 +110,7 @@ static bool wanted(const char *list, const char *key)
 
 void plt_history_of_(const History *h, const HistoryPlotOptions *o)
 {
+    CDL_ARG_NAMED("plt_history_of", h, "h");
     if (!h || !h->epochs) error_raise(ERR_VALUE, "plt_history_of: the history is empty; train with nn_fit first");
     const char *panels[HISTORY_MAX_KEYS];
     int np = 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "coursdl.h"
+#include "../core/args.h"
 
 typedef struct Text { char *s; size_t n, cap; } Text;
 
@@ -37,6 +38,7 @@ static int shown(int i, int n) { return n <= 20 || i < 5 || i >= n - 5; }
 
 void history_display_out(History *h)
 {
+    CDL_ARG_OPT(h);
     if (!h) {
         DisplayItem item = { "text/plain", "NULL", 4 };
         display_result(&item, 1);
@@ -80,6 +82,7 @@ void history_display_out(History *h)
 
 void evaluation_display_out(Evaluation *e)
 {
+    CDL_ARG_OPT(e);
     Text t = { 0 };
     if (!e) {
         put(&t, "NULL");

@@ -84,7 +84,7 @@ int main(void)
     EXPECT_ERROR(display_update(9999, "text/plain", "x", 0), "no display with id 9999");
     EXPECT_ERROR(display_update(a, NULL, "x", 0), "mime is NULL");
     EXPECT_ERROR(display_png("nope", 4), "not a PNG");
-    EXPECT_ERROR(display_tensor(NULL), "display_tensor: the tensor is NULL");
+    EXPECT_ERROR(display_tensor(NULL), "display_tensor: argument 't' is NULL");
     error_set_handler(NULL, NULL);
 
     Tensor *t = tensor_zeros(2, 3);

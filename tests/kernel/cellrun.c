@@ -61,7 +61,7 @@ int main(void)
         fprintf(stderr, "cellrun: %s\n", err);
         return 1;
     }
-    guard_init(session_pc_in_cell);
+    guard_init(session_pc_in_cell, session_pc_in_cell);
     runtime_init();
     session_init(CDL_ROOT "/engine/include", CDL_ROOT "/kernel/include");
     DisplaySink sink = { NULL, sink_show, sink_clear };

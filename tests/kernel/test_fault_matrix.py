@@ -8,7 +8,6 @@ Each case names the error it must end with: a cell error whose ename names
 the problem (or "ok" when the cell is legal C that must just work)."""
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -16,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from kernel_helpers import REPO, errors, execute_results, run, stderr_of, stdout_of, summarize
+from kernel_helpers import (REPO, collect_iopub, errors, execute_results, get_reply, run, stderr_of, stdout_of,
+                            summarize)
 
 REPORT = REPO / "build" / "test-reports" / "fault_matrix.txt"
-TMP = Path("/tmp")
+TMP_MARK = "@TMP@"  # the test's own temporary folder (pytest's tmp_path), set when it runs
 
 PRELUDE = r"""
 #include <signal.h>
@@ -30,6 +30,8 @@ PRELUDE = r"""
 #include <fcntl.h>
 #include <limits.h>
 #include <assert.h>
+#include <sys/resource.h>
+#include <semaphore.h>
 FILE *popen(const char *command, const char *type);
 int pclose(FILE *stream);
 FILE *freopen(const char *path, const char *mode, FILE *stream);
@@ -54,11 +56,30 @@ class Case:
     after_out: str = ""  # ...and print this
     no_children: bool = False
     timeout: float = 20.0
+    interrupt_after: float = 0.0  # the stop button, this many seconds after the cell started
+    allow_stdin: bool = False
+    files: dict = field(default_factory=dict)  # written into the test's folder first: name -> bytes
+    rss_max_mb: float = 0.0  # the kernel's resident memory may grow at most this much
+    max_stream_bytes: int = 0  # what the cell's output may total on IOPub
     extra: dict = field(default_factory=dict)
 
 
 def tmpfile(name: str) -> str:
-    return str(TMP / f"coursdl-fm-{os.getpid()}-{name}")
+    return f"{TMP_MARK}/{name}"
+
+
+def npy_bytes(header: str) -> bytes:
+    h = header.encode()
+    return b"\x93NUMPY\x01\x00" + len(h).to_bytes(2, "little") + h
+
+
+def safetensors_bytes(header: str, data_len: int) -> bytes:
+    h = header.encode()
+    return len(h).to_bytes(8, "little") + h + bytes(data_len)
+
+
+IDX_IMAGES = bytes([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2]) + bytes(range(1, 9))
+IDX_LABELS = bytes([0, 0, 8, 1, 0, 0, 0, 2, 3, 200])  # 200: not a digit
 
 
 CASES = [
@@ -143,6 +164,9 @@ CASES = [
          "ok", stdout_has="got 1", after="signal(SIGALRM, SIG_DFL);"),
     Case("3 signals", "signal(SIGINT, SIG_IGN)", "signal(SIGINT, SIG_IGN);", "ok",
          after="signal(SIGINT, SIG_DFL);"),
+    Case("3 signals", "raise(SIGPWR): the collector's signal", "raise(SIGPWR);", ("Signal",), "garbage collector"),
+    Case("3 signals", "kill(getpid(), SIGXCPU): the collector's", "kill(getpid(), SIGXCPU);", ("Signal",),
+         "garbage collector"),
     Case("3 signals", "execl", 'execl("/bin/ls", "ls", (char *)0);', ("ExecError",), "execl"),
     Case("3 signals", "execvp", 'char *fm_av[] = {"ls", 0};\nexecvp("ls", fm_av);', ("ExecError",)),
     Case("3 signals", "daemon", "daemon(0, 0);", ("ExecError",)),
@@ -187,15 +211,102 @@ CASES = [
     Case("6 allocator", "use after free: never two live blocks at one address",
          'char *fm_u = malloc(16); strcpy(fm_u, "abc"); free(fm_u);\nchar *fm_v = malloc(16);\n'
          'printf("same %d %s\\n", fm_u == fm_v, fm_u);', "ok", stdout_has="same 0 abc"),
+    Case("6 allocator", "tensor_free twice", "Tensor *fm_tf = tensor_ones(3);\ntensor_free(fm_tf);\ntensor_free(fm_tf);",
+         ("ValueError",), "tensor_free: argument 'x' was already freed"),
+    Case("6 allocator", "use after tensor_free", "Tensor *fm_tu = tensor_ones(3);\ntensor_free(fm_tu);\n"
+         "tensor_sum(fm_tu);", ("ValueError",), "tensor_sum: argument 'x' is a tensor freed by tensor_free"),
+    Case("6 allocator", "tensor_free: never two live tensors at one address",
+         "Tensor *fm_tk = tensor_ones(2);\ntensor_free(fm_tk);\nint fm_al = 0;\n"
+         "for (int i = 0; i < 20000; i++) fm_al += tensor_ones(2) == fm_tk;\n"
+         'printf("aliased %d\\n", fm_al);', "ok", stdout_has="aliased 0"),
+    Case("6 allocator", "NULL Tensor * argument", "Tensor *fm_tn = NULL;\ntensor_matmul(fm_tensor, fm_tn);",
+         ("ValueError",), "tensor_matmul: argument 'b' is NULL"),
+    Case("6 allocator", "NULL Module * argument", "Module *fm_mn = NULL;\nnn_forward(fm_mn, fm_tensor);",
+         ("ValueError",), "nn_forward: argument 'm' is NULL"),
+    Case("6 allocator", "NULL Optimizer * argument", "Optimizer *fm_on = NULL;\noptim_step(fm_on);",
+         ("ValueError",), "optim_step: argument 'opt' is NULL"),
+    Case("6 allocator", "NULL Dataset * argument", "Dataset *fm_dn = NULL;\ndata_len(fm_dn);",
+         ("ValueError",), "data_len: argument 'ds' is NULL"),
+    Case("6 allocator", "NULL Tensor * from a failed earlier cell",
+         "fm_tf2 = tensor_mean(fm_tf2);", ("ValueError",), "tensor_mean: argument 'x' is NULL",
+         setup="Tensor *fm_tf2 = NULL;"),
+    Case("6 allocator", "a model whose weight went to tensor_free",
+         'Module *fm_lin = nn_linear(2, 1);\ntensor_free(nn_get_parameter(fm_lin, "weight"));\n'
+         "nn_forward(fm_lin, tensor_ones(1, 2));", ("ValueError",), "parameter 'weight' of Linear was freed"),
+    # 7. blocking calls: the stop button ends them within 1 s (20 times each: test_interrupt.py)
+    Case("7 blocking", "read on an empty pipe", "{ int p[2]; pipe(p); char c; read(p[0], &c, 1); }",
+         ("KeyboardInterrupt",), interrupt_after=0.5),
+    Case("7 blocking", "sem_wait", "{ sem_t s; sem_init(&s, 0, 0); sem_wait(&s); }", ("KeyboardInterrupt",),
+         interrupt_after=0.5),
+    Case("7 blocking", "pause", "pause();", ("KeyboardInterrupt",), interrupt_after=0.5),
+    Case("7 blocking", "getchar waiting on stdin", "int fm_ch = getchar();", ("KeyboardInterrupt",),
+         interrupt_after=0.5, allow_stdin=True),
+    Case("7 blocking", 'system("sleep 30")', 'system("sleep 30");', ("KeyboardInterrupt",), interrupt_after=0.5,
+         no_children=True),
+    Case("7 blocking", "16 MB memcpy loop", "for (;;) memcpy(fm_ma, fm_mb, 16 << 20);", ("KeyboardInterrupt",),
+         interrupt_after=0.5, setup="char *fm_ma = malloc(16 << 20), *fm_mb = malloc(16 << 20);"),
+    Case("7 blocking", "busy loop with SIGINT ignored", "for (;;) {}", ("KeyboardInterrupt",),
+         interrupt_after=0.5, setup="signal(SIGINT, SIG_IGN);", after="signal(SIGINT, SIG_DFL);"),
+    # 8. output floods: capped at 1 MB, and the stop button still answers within 1 s
+    Case("8 flood", "for (;;) printf", 'long fm_fl = 0;\nfor (;;) printf("%ld\\n", fm_fl++);',
+         ("KeyboardInterrupt",), interrupt_after=1.5, max_stream_bytes=(1 << 20) + 1024),
     # 9. bytes that are not UTF-8
     Case("9 utf-8", "printf of invalid bytes", 'printf("bad \\xff\\xfe bytes\\n");', "ok", stdout_has="\ufffd"),
     Case("9 utf-8", "error message with invalid bytes", 'error_raise(ERR_IO, "cannot open caf\\xe9.npy");',
          ("IOError",), "\ufffd"),
     Case("9 utf-8", "exit message of a failed assert with invalid bytes", 'assert(!"caf\\xe9");', ("Aborted",)),
+    # 11. sizes
+    Case("11 sizes", "tensor shape whose product overflows int64",
+         "tensor_zeros((int64_t)1 << 32, (int64_t)1 << 32);", ("ValueError",), "int64"),
+    Case("11 sizes", ".npy header whose shape overflows int64", f'tensor_load("{tmpfile("huge.npy")}");',
+         ("ValueError",), "huge.npy",
+         files={"huge.npy": npy_bytes("{'descr': '<f4', 'fortran_order': False, "
+                                      "'shape': (4294967296, 4294967296, 4), }")}),
+    Case("11 sizes", "safetensors shape that overflows int64", f'safetensors_load("{tmpfile("big.safetensors")}");',
+         ("ValueError",), "big.safetensors",
+         files={"big.safetensors": safetensors_bytes(
+             '{"a":{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,16]}}', 16)}),
+    Case("11 sizes", "safetensors offsets that overlap", f'safetensors_load("{tmpfile("overlap.safetensors")}");',
+         ("IOError",), "overlap.safetensors",
+         files={"overlap.safetensors": safetensors_bytes(
+             '{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},'
+             '"b":{"dtype":"F32","shape":[4],"data_offsets":[8,24]}}', 24)}),
+    Case("11 sizes", "IDX label out of range", f'datasets_mnist("{tmpfile("idx")}", false);',
+         ("IOError",), "t10k-labels-idx1-ubyte",
+         files={"idx/t10k-images-idx3-ubyte": IDX_IMAGES, "idx/t10k-labels-idx1-ubyte": IDX_LABELS}),
+    # 12. checkpoints
+    Case("12 checkpoint", "save cut short (file size limit): old file kept, no litter",
+         "getrlimit(RLIMIT_FSIZE, &fm_rl);\nstruct rlimit fm_small = { 4096, fm_rl.rlim_max };\n"
+         f'setrlimit(RLIMIT_FSIZE, &fm_small);\ntensor_save(tensor_full(7.0, 1000, 100), "{tmpfile("ck.npy")}");',
+         ("Signal",), "SIGXFSZ",
+         setup=f'struct rlimit fm_rl;\ntensor_save(tensor_full(1.0, 3), "{tmpfile("ck.npy")}");',
+         after=f'setrlimit(RLIMIT_FSIZE, &fm_rl);\n'
+               f'printf("kept %g\\n", tensor_item(tensor_sum(tensor_load("{tmpfile("ck.npy")}"))));',
+         after_out="kept 3", extra={"no_litter": True}),
     # 13. memory
-    Case("13 memory", "malloc of 2^50 bytes", "malloc((size_t)1 << 50);", ("MemoryError",), "bytes"),
+    Case("13 memory", "malloc of 2^50 bytes", "malloc((size_t)1 << 50);", ("MemoryError",),
+         "1125899906842624 bytes"),
+    Case("13 memory", "malloc(1 GB), a byte written at each end: not resident",
+         "char *fm_big = malloc((size_t)1 << 30);\nfm_big[0] = 1; fm_big[((size_t)1 << 30) - 1] = 2;\n"
+         'printf("ends %d\\n", fm_big[0] + fm_big[((size_t)1 << 30) - 1]);', "ok", stdout_has="ends 3",
+         rss_max_mb=64, after="fm_big = NULL;"),
+    Case("13 memory", "a tensor bigger than memory", "tensor_zeros((int64_t)1 << 26, (int64_t)1 << 22);",
+         ("MemoryError",), "bytes"),
     Case("13 memory", "calloc whose size overflows", "calloc((size_t)1 << 40, (size_t)1 << 40);",
          ("MemoryError",), "overflow"),
+    # resource limits a cell sets last for the cell (kernel/celllimit.h)
+    Case("limits", "setrlimit(RLIMIT_AS) low: malloc fails in the cell, not after",
+         'long fm_vsz = 0; FILE *fm_sf = fopen("/proc/self/statm", "r"); fscanf(fm_sf, "%ld", &fm_vsz); fclose(fm_sf);\n'
+         "struct rlimit fm_as = { (rlim_t)fm_vsz * 4096 + (64 << 20), RLIM_INFINITY };\nsetrlimit(RLIMIT_AS, &fm_as);\n"
+         "malloc((size_t)256 << 20);", ("MemoryError",), "268435456 bytes",
+         after='char *fm_after = malloc((size_t)512 << 20); fm_after[0] = 1; printf("big ok\\n"); fm_after = NULL;',
+         after_out="big ok"),
+    Case("limits", "setrlimit(RLIMIT_NOFILE) to 16", "struct rlimit fm_nf = {16, 16};\nsetrlimit(RLIMIT_NOFILE, &fm_nf);",
+         "ok", after='FILE *fm_fs[64]; int fm_no = 0;\nfor (int i = 0; i < 64; i++) if ((fm_fs[i] = fopen("/dev/null", "r"))) fm_no++;\n'
+                     'for (int i = 0; i < fm_no; i++) fclose(fm_fs[i]);\nprintf("opened %d\\n", fm_no);',
+         after_out="opened 64"),
+    Case("limits", "setrlimit(RLIMIT_CPU): refused", "struct rlimit fm_cpu = {1, 2};\nsetrlimit(RLIMIT_CPU, &fm_cpu);\n"
+         "for (;;) {}", ("ResourceLimit",), "alarm"),
     # the faults the kernel already survived
     Case("faults", "NULL dereference", "volatile int *fm_n = 0;\n*fm_n = 1;", SEGV, "NULL"),
     Case("faults", "wild pointer", "volatile char *fm_w = (char *)0x10;\nfm_w[0] = 'x';", SEGV),
@@ -235,14 +346,54 @@ def children_of(pid: int) -> list[str]:
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
-def check_case(kc, pid: int, case: Case) -> list[str]:
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_interrupted(km, kc, code: str, after: float, allow_stdin: bool):
+    """Starts the cell, presses the stop button `after` seconds later; returns
+    the reply, the IOPub messages and the seconds from the interrupt to the reply."""
+    msg_id = kc.execute(code, allow_stdin=allow_stdin)
+    time.sleep(after)
+    t0 = time.monotonic()
+    km.interrupt_kernel()
+    reply = get_reply(kc, msg_id, timeout=10)
+    latency = time.monotonic() - t0
+    return reply, collect_iopub(kc, msg_id, timeout=10), latency
+
+
+def check_case(km, kc, pid: int, case: Case, tmp: Path) -> list[str]:
     """Runs one case; returns the problems found (empty: it survived and behaved)."""
+    def at(text: str) -> str:
+        return text.replace(TMP_MARK, str(tmp))
+
     problems = []
+    for name, data in case.files.items():
+        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / name).write_bytes(data)
     if case.setup:
-        reply, msgs = run(kc, case.setup)
+        reply, msgs = run(kc, at(case.setup))
         if reply["content"].get("status") != "ok":
             return [f"setup failed: {summarize(msgs)}"]
-    reply, msgs = run(kc, case.code, timeout=case.timeout)
+    rss0 = rss_mb(pid)
+    if case.interrupt_after:
+        reply, msgs, latency = run_interrupted(km, kc, at(case.code), case.interrupt_after, case.allow_stdin)
+        case.extra["latency"] = latency
+        if latency >= 1.0:
+            problems.append(f"the interrupt took {latency:.2f} s")
+    else:
+        reply, msgs = run(kc, at(case.code), timeout=case.timeout, allow_stdin=case.allow_stdin)
+    if case.rss_max_mb and rss_mb(pid) - rss0 > case.rss_max_mb:
+        problems.append(f"resident memory grew by {rss_mb(pid) - rss0:.0f} MB")
+    if case.max_stream_bytes:
+        sent = sum(len(m["content"]["text"].encode()) for m in msgs if m["msg_type"] == "stream")
+        case.extra["stream_bytes"] = sent
+        if sent > case.max_stream_bytes:
+            problems.append(f"{sent} bytes of output sent")
     c = reply["content"]
     got = c.get("status", "no status") if c.get("status") != "error" else c.get("ename")
     case.extra["got"] = got
@@ -262,7 +413,7 @@ def check_case(kc, pid: int, case: Case) -> list[str]:
     if case.stdout_has and case.stdout_has not in stdout_of(msgs):
         problems.append(f"{case.stdout_has!r} not in stdout {stdout_of(msgs)[:200]!r}")
     if case.after:
-        reply2, msgs2 = run(kc, case.after)
+        reply2, msgs2 = run(kc, at(case.after))
         if reply2["content"].get("status") != "ok":
             problems.append(f"after-cell failed: {summarize(msgs2)}")
         if case.after_out and case.after_out not in stdout_of(msgs2) + stderr_of(msgs2):
@@ -277,11 +428,18 @@ def check_case(kc, pid: int, case: Case) -> list[str]:
     if stdout_of(msgs3) != "fresh\n":
         problems.append(f"fresh cell printed {stdout_of(msgs3)!r}")
     if "file" in case.extra:
-        text = Path(case.extra["file"]).read_text(errors="replace") if Path(case.extra["file"]).exists() else ""
+        path = Path(at(case.extra["file"]))
+        if path.exists() and path.stat().st_size > 1 << 20:
+            problems.append(f"the cell's own file grew to {path.stat().st_size} bytes")
+        text = path.read_text(errors="replace")[:4096] if path.exists() else ""
         if case.extra["file_has"] not in text:
             problems.append(f"the cell's own file got {text!r}")
         if "fresh" in text:
             problems.append("later output landed in the cell's file")
+    if case.extra.get("no_litter"):
+        litter = [p.name for p in tmp.iterdir() if ".tmp-" in p.name]
+        if litter:
+            problems.append(f"temporary files left: {litter}")
     if case.no_children:
         time.sleep(0.1)
         kids = children_of(pid)
@@ -291,7 +449,7 @@ def check_case(kc, pid: int, case: Case) -> list[str]:
 
 
 @pytest.mark.timeout(600)
-def test_fault_matrix(fresh_kernel, capsys):
+def test_fault_matrix(fresh_kernel, capsys, tmp_path):
     km, kc = fresh_kernel.km, fresh_kernel.kc
     pid = km.provisioner.process.pid
     reply, msgs = run(kc, PRELUDE)
@@ -299,14 +457,19 @@ def test_fault_matrix(fresh_kernel, capsys):
     rows, failures = [], []
     for case in CASES:
         try:
-            problems = check_case(kc, pid, case)
+            problems = check_case(km, kc, pid, case, tmp_path)
         except AssertionError as e:  # timeouts, a dead kernel
             problems = [f"{type(e).__name__}: {e}"]
         alive = km.is_alive() and km.provisioner.process.pid == pid
         if not alive:
             problems.append("the kernel died")
         survived = alive and not any(p.startswith("fresh cell") for p in problems)
-        rows.append((case.item, case.name, case.extra.get("got", "?"), survived, not problems))
+        notes = []
+        if "latency" in case.extra:
+            notes.append(f"interrupt {1000 * case.extra['latency']:.0f} ms")
+        if "stream_bytes" in case.extra:
+            notes.append(f"{case.extra['stream_bytes']} bytes sent")
+        rows.append((case.item, case.name, case.extra.get("got", "?"), survived, not problems, ", ".join(notes)))
         if problems:
             failures.append(f"{case.item} / {case.name}: " + "; ".join(problems))
         if not alive:
@@ -320,7 +483,6 @@ def test_fault_matrix(fresh_kernel, capsys):
     time.sleep(0.3)
     t0 = time.monotonic()
     km.interrupt_kernel()
-    from kernel_helpers import get_reply
     r = get_reply(kc, msg_id, timeout=10)
     interrupt_ok = r["content"].get("ename") == "KeyboardInterrupt" and time.monotonic() - t0 < 1.0
     survived = sum(1 for r in rows if r[3])
@@ -328,9 +490,9 @@ def test_fault_matrix(fresh_kernel, capsys):
     lines = [f"Fault matrix: {len(rows)} cases in one kernel (pid {pid}); {survived} survived "
              f"(same process, state kept, next cell ran); {clean} ended exactly as expected",
              f"{'item':<12} {'case':<58} {'ended with':<20} survived"]
-    for item, name, got, surv, ok in rows:
-        lines.append(f"{item:<12} {name[:58]:<58} {str(got):<20} {'yes' if surv else 'NO'}"
-                     f"{'' if ok else '  (unexpected)'}")
+    for item, name, got, surv, ok, notes in rows:
+        lines.append(f"{item:<12} {name[:58]:<58} {str(got):<20} {'yes' if surv else 'NO '}"
+                     f"{'' if ok else '  (unexpected)'}{'  ' + notes if notes else ''}")
     lines.append(f"after all cases: tensor sentinel {'kept' if tensor_ok else 'LOST'}, fault recovery "
                  f"{'works' if recovery_ok else 'BROKEN'}, interrupt {'works' if interrupt_ok else 'BROKEN'}")
     REPORT.parent.mkdir(parents=True, exist_ok=True)

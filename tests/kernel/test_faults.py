@@ -323,3 +323,21 @@ def test_bounds_adjacent_heap_blocks(km, kc):
         "ab_pairs > 0"
     )
     assert out(kc, code) == "1"
+
+
+def test_fault_location_ignores_pointers_to_cell_data(km, kc):
+    """A fault inside a library call is placed by the return address into
+    the cell found on the stack; a pointer to a cell's variable there (printf
+    keeps its arguments on its stack) is not a frame, even when the bytes
+    before the variable look like a call instruction. The fault was once
+    reported "in function fl_r", a variable of an earlier cell."""
+    run_ok(kc, "unsigned char fl_pad[16] = {0xe8, 0xe8, 0xe8, 0xe8, 0xe8, 0xe8, 0xe8, 0xe8,\n"
+               "                           0xe8, 0xe8, 0xe8, 0xe8, 0xe8, 0xe8, 0xe8, 0xe8};\n"
+               "int fl_r[4] = {1, 2, 3, 4};")
+    _, err, _ = run_error(kc, 'int fl_k = 1;\nprintf("%p %s\\n", (void *)fl_r, (char *)1);')
+    assert err["ename"] == "SegmentationFault"
+    assert "fl_r" not in err["evalue"] and "in the statements of cell" in err["evalue"], err["evalue"]
+    assert "cell line 2" in err["evalue"], err["evalue"]
+    _, err, _ = run_error(kc, 'void fl_show(int *p) { printf("%p %s", (void *)p, (char *)1); }\nfl_show(fl_r);')
+    assert "in function fl_show" in err["evalue"] and "fl_r" not in err["evalue"], err["evalue"]
+    assert out(kc, "fl_r[3] + fl_k") == "5"

@@ -163,8 +163,9 @@ void tensor_to_f64_array(const Tensor *t, double *out, int64_t n);
 void tensor_to_i64_array(const Tensor *t, int64_t *out, int64_t n);
 /* A copy with its own storage (differentiable). */
 Tensor *tensor_clone(Tensor *x);
-/* Frees x and, if no view shares it, its storage. Optional: tensors are
- * garbage collected. Never use x (or its views) afterwards. */
+/* Frees x's storage unless a view still shares it (its views stay valid).
+ * Optional: tensors are garbage collected. Using x afterwards, or freeing
+ * it again, is a ValueError; tensor_free(NULL) does nothing. */
 void tensor_free(Tensor *x);
 /* The dtype new tensors get (DT_FLOAT32 unless changed). */
 void tensor_set_default_dtype(DType dtype);
