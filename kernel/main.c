@@ -24,6 +24,7 @@
 #include "jit.h"
 #include "kernel.h"
 #include "options.h"
+#include "parent.h"
 #include "runtime.h"
 #include "session.h"
 
@@ -255,6 +256,7 @@ int main(int argc, char **argv)
         return 1;
     }
     start_thread(control_thread);
+    parent_watch_start();
     /* Cells must not close the kernel's sockets, pipes or event fds. */
     int ports[] = { ci.shell_port, ci.iopub_port, ci.stdin_port, ci.control_port, ci.hb_port };
     cellfd_set_kernel_ports(ports, 5);
