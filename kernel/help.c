@@ -82,7 +82,8 @@ static void comment_text(StrBuf *b, const char *s, const CToken *t)
             p++;
             if (p < e && *p == ' ') p++;
         }
-        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        /* p <= e here; said so for gcc 13, which otherwise fears a negative bound. */
+        const char *nl = p < e ? memchr(p, '\n', (size_t)(e - p)) : NULL;
         const char *end = nl ? nl : e;
         const char *q = end;
         while (q > p && isspace((unsigned char)q[-1])) q--;
