@@ -11,13 +11,13 @@
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
-static const LossOptions *opts(const LossOptions *o)
+const LossOptions *loss_opts(const LossOptions *o)
 {
     static const LossOptions none;
     return o ? o : &none;
 }
 
-static Tensor *reduce(Tensor *l, const LossOptions *o)
+Tensor *loss_reduce(Tensor *l, const LossOptions *o)
 {
     switch (o->reduction) {
     case REDUCTION_SUM: return tensor_sum(l);
@@ -61,13 +61,13 @@ Tensor *nn_mse_(Tensor *x, Tensor *y, const LossOptions *o)
 {
     CDL_ARG_NAMED("nn_mse", x, "input");
     CDL_ARG_NAMED("nn_mse", y, "target");
-    o = opts(o);
+    o = loss_opts(o);
     same_shape(x, y, "nn_mse");
     y = as_float_of(y, x);
     bool node = ag_needs2(x, y) && dtype_is_float(x->dtype);
     if (node) no_grad_enter();
     Tensor *d = tensor_sub(x, y);
-    Tensor *out = reduce(tensor_mul(d, d), o);
+    Tensor *out = loss_reduce(tensor_mul(d, d), o);
     if (node) {
         no_grad_exit();
         MseParams P = { o->reduction, (double)(x->numel ? x->numel : 1) };
@@ -82,31 +82,31 @@ Tensor *nn_l1_(Tensor *x, Tensor *y, const LossOptions *o)
 {
     CDL_ARG_NAMED("nn_l1", x, "input");
     CDL_ARG_NAMED("nn_l1", y, "target");
-    o = opts(o);
+    o = loss_opts(o);
     same_shape(x, y, "nn_l1");
-    return reduce(tensor_abs(tensor_sub(x, as_float_of(y, x))), o);
+    return loss_reduce(tensor_abs(tensor_sub(x, as_float_of(y, x))), o);
 }
 
 Tensor *nn_smooth_l1_(Tensor *x, Tensor *y, const LossOptions *o)
 {
     CDL_ARG_NAMED("nn_smooth_l1", x, "input");
     CDL_ARG_NAMED("nn_smooth_l1", y, "target");
-    o = opts(o);
+    o = loss_opts(o);
     same_shape(x, y, "nn_smooth_l1");
     double beta = o->beta == 0 ? 1.0 : o->beta < 1e-200 ? 0 : o->beta;
     Tensor *d = tensor_sub(x, as_float_of(y, x)), *ad = tensor_abs(d);
     if (beta == 0)
-        return reduce(ad, o);
+        return loss_reduce(ad, o);
     Tensor *quad = tensor_mul_scalar(tensor_mul(d, d), 0.5 / beta);
     Tensor *lin = tensor_sub_scalar(ad, 0.5 * beta);
-    return reduce(tensor_where(tensor_lt_scalar(ad, beta), quad, lin), o);
+    return loss_reduce(tensor_where(tensor_lt_scalar(ad, beta), quad, lin), o);
 }
 
 Tensor *nn_bce_(Tensor *x, Tensor *y, const LossOptions *o)
 {
     CDL_ARG_NAMED("nn_bce", x, "input");
     CDL_ARG_NAMED("nn_bce", y, "target");
-    o = opts(o);
+    o = loss_opts(o);
     const char *fn = "nn_bce";
     same_shape(x, y, fn);
     y = as_float_of(y, x);
@@ -116,14 +116,14 @@ Tensor *nn_bce_(Tensor *x, Tensor *y, const LossOptions *o)
     Tensor *l = tensor_neg(tensor_add(tensor_mul(y, lx), tensor_mul(tensor_rsub_scalar(y, 1), l1x)));
     if (o->weight)
         l = tensor_mul(l, as_float_of(o->weight, x));
-    return reduce(l, o);
+    return loss_reduce(l, o);
 }
 
 Tensor *nn_bce_with_logits_(Tensor *z, Tensor *y, const LossOptions *o)
 {
     CDL_ARG_NAMED("nn_bce_with_logits", z, "logits");
     CDL_ARG_NAMED("nn_bce_with_logits", y, "target");
-    o = opts(o);
+    o = loss_opts(o);
     const char *fn = "nn_bce_with_logits";
     same_shape(z, y, fn);
     y = as_float_of(y, z);
@@ -136,7 +136,7 @@ Tensor *nn_bce_with_logits_(Tensor *z, Tensor *y, const LossOptions *o)
     Tensor *l = tensor_add(tensor_mul(tensor_rsub_scalar(y, 1), z), sp);
     if (o->weight)
         l = tensor_mul(l, as_float_of(o->weight, z));
-    return reduce(l, o);
+    return loss_reduce(l, o);
 }
 
 /* ---- nll ---- */
@@ -207,7 +207,7 @@ Tensor *nn_nll_(Tensor *lp, Tensor *t, const LossOptions *o)
 {
     CDL_ARG_NAMED("nn_nll", lp, "log_probs");
     CDL_ARG_NAMED("nn_nll", t, "target");
-    o = opts(o);
+    o = loss_opts(o);
     const char *fn = "nn_nll";
     if (!lp || !t)
         error_raise(ERR_VALUE, "%s: input or target is NULL", fn);
@@ -318,7 +318,7 @@ Tensor *nn_cross_entropy_(Tensor *logits, Tensor *target, const LossOptions *o)
 {
     CDL_ARG_NAMED("nn_cross_entropy", logits, "logits");
     CDL_ARG_NAMED("nn_cross_entropy", target, "target");
-    o = opts(o);
+    o = loss_opts(o);
     const char *fn = "nn_cross_entropy";
     if (!logits || !target)
         error_raise(ERR_VALUE, "%s: logits or target is NULL", fn);

@@ -86,21 +86,6 @@ const LossInfo *nn_loss_info(const char *name, bool from_logits)
     return li;
 }
 
-static const LossOptions *opts(const LossOptions *o)
-{
-    static const LossOptions none;
-    return o ? o : &none;
-}
-
-static Tensor *reduce(Tensor *l, const LossOptions *o)
-{
-    switch (o->reduction) {
-    case REDUCTION_SUM: return tensor_sum(l);
-    case REDUCTION_NONE: return l;
-    default: return tensor_mean(l);
-    }
-}
-
 static void check_pair(Tensor *x, Tensor *t, const char *fn)
 {
     if (!x || !t)
@@ -127,7 +112,7 @@ Tensor *nn_categorical_crossentropy_(Tensor *x, Tensor *t, const LossOptions *o)
     CDL_ARG_NAMED("nn_categorical_crossentropy", x, "probs");
     CDL_ARG_NAMED("nn_categorical_crossentropy", t, "target");
     const char *fn = "nn_categorical_crossentropy";
-    o = opts(o);
+    o = loss_opts(o);
     check_pair(x, t, fn);
     if (x->ndim < 1 || t->ndim != x->ndim || memcmp(t->shape, x->shape, sizeof(int64_t) * (size_t)x->ndim))
         error_raise(ERR_SHAPE, "%s: the targets must be one-hot rows of the predictions' shape %s, got %s; "
@@ -146,7 +131,7 @@ Tensor *nn_categorical_crossentropy_(Tensor *x, Tensor *t, const LossOptions *o)
         t = tensor_add_scalar(tensor_mul_scalar(t, 1 - o->label_smoothing), o->label_smoothing / C);
     }
     Tensor *l = tensor_neg(tensor_sum_dim(tensor_mul(t, keras_log_probs(x, cd)), cd, false));
-    return reduce(l, o);
+    return loss_reduce(l, o);
 }
 
 /* Class-index targets as int64 of shape (N, d...) for predictions (N, C, d...). */
@@ -181,7 +166,7 @@ Tensor *nn_sparse_categorical_crossentropy_(Tensor *x, Tensor *t, const LossOpti
     CDL_ARG_NAMED("nn_sparse_categorical_crossentropy", x, "probs");
     CDL_ARG_NAMED("nn_sparse_categorical_crossentropy", t, "target");
     const char *fn = "nn_sparse_categorical_crossentropy";
-    o = opts(o);
+    o = loss_opts(o);
     check_pair(x, t, fn);
     if (x->ndim == 1) {  /* one sample of C probabilities */
         Tensor *l = nn_sparse_categorical_crossentropy_(tensor_unsqueeze(x, 0), tensor_reshape(t, 1), o);
@@ -192,7 +177,7 @@ Tensor *nn_sparse_categorical_crossentropy_(Tensor *x, Tensor *t, const LossOpti
         return nn_cross_entropy_(x, t, &(LossOptions){ .reduction = o->reduction });
     Tensor *lp = keras_log_probs(x, 1);
     Tensor *l = tensor_neg(tensor_squeeze_dim(tensor_gather(lp, 1, tensor_unsqueeze(t, 1)), 1));
-    return reduce(l, o);
+    return loss_reduce(l, o);
 }
 
 Tensor *nn_binary_crossentropy_(Tensor *x, Tensor *t, const LossOptions *o)
@@ -200,7 +185,7 @@ Tensor *nn_binary_crossentropy_(Tensor *x, Tensor *t, const LossOptions *o)
     CDL_ARG_NAMED("nn_binary_crossentropy", x, "probs");
     CDL_ARG_NAMED("nn_binary_crossentropy", t, "target");
     const char *fn = "nn_binary_crossentropy";
-    o = opts(o);
+    o = loss_opts(o);
     check_pair(x, t, fn);
     if (t->numel == x->numel && t->ndim != x->ndim)  /* (N) labels for an (N, 1) output */
         t = tensor_reshape_shape(t, x->ndim, x->shape);
@@ -215,7 +200,7 @@ Tensor *nn_binary_crossentropy_(Tensor *x, Tensor *t, const LossOptions *o)
     Tensor *p = tensor_clamp(x, KERAS_EPS, 1 - KERAS_EPS);
     Tensor *l = tensor_neg(tensor_add(tensor_mul(t, tensor_log(p)),
                                       tensor_mul(tensor_rsub_scalar(t, 1), tensor_log(tensor_rsub_scalar(p, 1)))));
-    return reduce(l, o);
+    return loss_reduce(l, o);
 }
 
 Tensor *nn_huber_(Tensor *x, Tensor *y, const LossOptions *o)
@@ -223,7 +208,7 @@ Tensor *nn_huber_(Tensor *x, Tensor *y, const LossOptions *o)
     CDL_ARG_NAMED("nn_huber", x, "input");
     CDL_ARG_NAMED("nn_huber", y, "target");
     const char *fn = "nn_huber";
-    o = opts(o);
+    o = loss_opts(o);
     check_pair(x, y, fn);
     if (y->numel == x->numel && y->ndim != x->ndim)
         y = tensor_reshape_shape(y, x->ndim, x->shape);
@@ -236,14 +221,14 @@ Tensor *nn_huber_(Tensor *x, Tensor *y, const LossOptions *o)
     Tensor *d = tensor_sub(x, as_float_of(y, x)), *ad = tensor_abs(d);
     Tensor *quad = tensor_mul_scalar(tensor_mul(d, d), 0.5);
     Tensor *lin = tensor_mul_scalar(tensor_sub_scalar(ad, 0.5 * delta), delta);
-    return reduce(tensor_where(tensor_le_scalar(ad, delta), quad, lin), o);
+    return loss_reduce(tensor_where(tensor_le_scalar(ad, delta), quad, lin), o);
 }
 
 Tensor *nn_loss_(const char *name, Tensor *x, Tensor *t, const LossOptions *o)
 {
     CDL_ARG_NAMED("nn_loss", x, "input");
     CDL_ARG_NAMED("nn_loss", t, "target");
-    o = opts(o);
+    o = loss_opts(o);
     Kind k = kind_of(name, "nn_loss");
     if (o->from_logits && (k == K_NLL || k >= K_MSE))
         error_raise(ERR_VALUE, "nn_loss: from_logits does not apply to \"%s\" %s", name,

@@ -86,6 +86,10 @@ bool nn_is_input(const Module *m);
 /* A forward in eval mode without grad, every module's mode restored after. */
 Tensor *nn_dry_run(Module *m, Tensor *x);
 
+/* Losses (loss.c, loss_names.c): the options, NULL meaning the defaults; the reduction applied. */
+const LossOptions *loss_opts(const LossOptions *o);
+Tensor *loss_reduce(Tensor *l, const LossOptions *o);
+
 /* The options' "zero means default" rule. */
 static inline double nn_or(double v, double dflt) { return v == 0 ? dflt : v; }
 
