@@ -7,6 +7,7 @@
  * through TBackward0 into AddmmBackward0, as in PyTorch. */
 #include "../tensor/internal.h"
 #include "../nn/nn_internal.h"
+#include "../core/text.h"
 
 #include <graphviz/gvc.h>
 #include <stdio.h>
@@ -19,31 +20,8 @@ struct Digraph {
     int nodes;
 };
 
-typedef struct Text { char *s; size_t n, cap; } Text;
-
-static void put(Text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#include <stdarg.h>
-static void put(Text *t, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (t->n + (size_t)k + 1 > t->cap) {
-        size_t cap = (t->cap + (size_t)k + 1) * 2;
-        char *s = cdl_alloc_atomic(cap);
-        if (t->n) memcpy(s, t->s, t->n);
-        t->s = s;
-        t->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(t->s + t->n, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    t->n += (size_t)k;
-}
-
 typedef struct Walk {
-    Text dot;
+    CdlText dot;
     const void **seen;
     int n_seen, cap_seen, nodes;
     const ParamList *params;
@@ -67,10 +45,10 @@ static bool seen(Walk *w, const void *p)
 /* torchviz's size_to_str: "(128, 784)", "(10)", "()". */
 static const char *size_str(const Tensor *t)
 {
-    Text s = { 0 };
-    put(&s, "(");
-    for (int d = 0; d < t->ndim; d++) put(&s, "%s%lld", d ? ", " : "", (long long)t->shape[d]);
-    put(&s, ")");
+    CdlText s = { 0 };
+    cdl_text_put(&s, "(");
+    for (int d = 0; d < t->ndim; d++) cdl_text_put(&s, "%s%lld", d ? ", " : "", (long long)t->shape[d]);
+    cdl_text_put(&s, ")");
     return s.s;
 }
 
@@ -84,12 +62,12 @@ static const char *name_of(Walk *w, const Tensor *t)
 /* A DOT string literal's inside (quotes and backslashes escaped). */
 static const char *esc(const char *s)
 {
-    Text t = { 0 };
-    put(&t, "%s", "");
+    CdlText t = { 0 };
+    cdl_text_put(&t, "%s", "");
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\') put(&t, "\\%c", *s);
-        else if (*s == '\n') put(&t, "\\n");  /* DOT's line break inside a label */
-        else put(&t, "%c", *s);
+        if (*s == '"' || *s == '\\') cdl_text_put(&t, "\\%c", *s);
+        else if (*s == '\n') cdl_text_put(&t, "\\n");  /* DOT's line break inside a label */
+        else cdl_text_put(&t, "%c", *s);
     }
     return t.s;
 }
@@ -99,11 +77,11 @@ static void add_box(Walk *w, const char *id, const char *label, const char *fill
     if (++w->nodes > GRAPH_MAX_NODES)
         error_raise(ERR_VALUE, "autograd_graph: the graph has more than %d operations; draw a smaller one (a "
                     "single batch, fewer steps)", GRAPH_MAX_NODES);
-    if (fill) put(&w->dot, "\t%s [label=\"%s\" fillcolor=%s]\n", id, label, fill);
-    else put(&w->dot, "\t%s [label=%s]\n", id, label);
+    if (fill) cdl_text_put(&w->dot, "\t%s [label=\"%s\" fillcolor=%s]\n", id, label, fill);
+    else cdl_text_put(&w->dot, "\t%s [label=%s]\n", id, label);
 }
 
-static void edge(Walk *w, const char *from, const char *to) { put(&w->dot, "\t%s -> %s\n", from, to); }
+static void edge(Walk *w, const char *from, const char *to) { cdl_text_put(&w->dot, "\t%s -> %s\n", from, to); }
 
 static const char *id_of(const void *p, const char *tag) { return nn_strf("%s%llx", tag, (unsigned long long)(uintptr_t)p); }
 
@@ -177,15 +155,15 @@ Digraph *autograd_graph_(Tensor *t, const GraphOptions *o)
         error_raise(ERR_VALUE, "autograd_graph: rankdir \"%s\"; give \"TB\", \"LR\", \"BT\" or \"RL\"", o->rankdir);
     Walk w = { 0 };
     w.params = o->params;
-    put(&w.dot, "digraph {\n\tgraph [size=\"12,12\"%s%s]\n", o->rankdir ? " rankdir=" : "", o->rankdir ? o->rankdir : "");
-    put(&w.dot, "\tnode [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box style=filled]\n");
+    cdl_text_put(&w.dot, "digraph {\n\tgraph [size=\"12,12\"%s%s]\n", o->rankdir ? " rankdir=" : "", o->rankdir ? o->rankdir : "");
+    cdl_text_put(&w.dot, "\tnode [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box style=filled]\n");
     const char *root = id_of(t, "r");
     if (t->grad_fn) {
         add_fn(&w, t->grad_fn, 0);
         edge(&w, id_of(t->grad_fn, "f"), root);
     }
     add_box(&w, root, esc(nn_strf("%s\n %s", name_of(&w, t), size_str(t))), "darkolivegreen1");
-    put(&w.dot, "}\n");
+    cdl_text_put(&w.dot, "}\n");
     Digraph *g = cdl_alloc(sizeof *g);
     g->source = w.dot.s;
     g->nodes = w.nodes;

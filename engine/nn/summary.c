@@ -4,31 +4,9 @@
  * module tree like print(model); nn_display_out: Out[n] for a Module *. */
 #include "nn_internal.h"
 #include "../core/args.h"
+#include "../core/text.h"
 
 #include <stdio.h>
-
-typedef struct Buf { char *s; size_t n, cap; } Buf;
-
-static void put(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#include <stdarg.h>
-static void put(Buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (b->n + (size_t)k + 1 > b->cap) {
-        size_t cap = (b->cap + (size_t)k + 1) * 2;
-        char *s = cdl_alloc_atomic(cap);
-        if (b->n) memcpy(s, b->s, b->n);
-        b->s = s;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-}
 
 typedef struct Row { Module *m; const char *name; } Row;
 typedef struct Rows { Row *r; int n, cap; } Rows;
@@ -64,11 +42,11 @@ static const char *shape_text(Module *m, bool batch_unknown)
 {
     if (!m->call_seq)
         return "?";
-    Buf b = { 0 };
-    put(&b, "[");
+    CdlText b = { 0 };
+    cdl_text_put(&b, "[");
     for (int d = 0; d < m->out_ndim; d++)
-        put(&b, "%s%lld", d ? ", " : "", d == 0 && batch_unknown ? -1LL : (long long)m->out_shape[d]);
-    put(&b, "]");
+        cdl_text_put(&b, "%s%lld", d ? ", " : "", d == 0 && batch_unknown ? -1LL : (long long)m->out_shape[d]);
+    cdl_text_put(&b, "]");
     return b.s;
 }
 
@@ -137,26 +115,26 @@ char *nn_summary_string_shape(Module *m, int ndim, const int64_t *dims)
         }
         R.r[j + 1] = r;
     }
-    Buf b = { 0 };
+    CdlText b = { 0 };
     const char *line = "----------------------------------------------------------------------";
     const char *dline = "======================================================================";
-    put(&b, "Model: \"%s\"\n%s\n", m->type, line);
-    put(&b, "%-32s %-24s %12s\n%s\n", "Layer (type)", "Output Shape", "Param #", dline);
+    cdl_text_put(&b, "Model: \"%s\"\n%s\n", m->type, line);
+    cdl_text_put(&b, "%-32s %-24s %12s\n%s\n", "Layer (type)", "Output Shape", "Param #", dline);
     for (int i = 0; i < R.n; i++) {
         Module *l = R.r[i].m;
         const char *label = *R.r[i].name ? nn_strf("%s (%s)", R.r[i].name, l->type) : nn_strf("(%s)", l->type);
-        put(&b, "%-32s %-24s %12s\n", label, shape_text(l, ran), with_commas(own_params(l)));
+        cdl_text_put(&b, "%-32s %-24s %12s\n", label, shape_text(l, ran), with_commas(own_params(l)));
     }
     int64_t total = nn_num_parameters(m, false), train = nn_num_parameters(m, true);
-    put(&b, "%s\nTotal params: %s\nTrainable params: %s\nNon-trainable params: %s\n", dline,
+    cdl_text_put(&b, "%s\nTotal params: %s\nTrainable params: %s\nNon-trainable params: %s\n", dline,
         with_commas(total), with_commas(train), with_commas(total - train));
     ParamList *p = nn_parameters(m);
     size_t bytes = 0;
     for (int i = 0; i < p->n; i++)
         bytes += (size_t)p->tensors[i]->numel * dtype_size(p->tensors[i]->dtype);
-    put(&b, "Params size (MB): %.2f\n%s\n", bytes / (1024.0 * 1024.0), line);
+    cdl_text_put(&b, "Params size (MB): %.2f\n%s\n", bytes / (1024.0 * 1024.0), line);
     if (nn_has_uninitialized_params(m))
-        put(&b, "Some layers take their input size from the first forward (lazy): give the input shape, e.g.\n"
+        cdl_text_put(&b, "Some layers take their input size from the first forward (lazy): give the input shape, e.g.\n"
                 "nn_summary(model, 1, 28, 28), or start the model with nn_input(1, 28, 28).\n");
     return b.s;
 }
@@ -169,28 +147,28 @@ void nn_summary_shape(Module *m, int ndim, const int64_t *dims)
     fflush(stdout);
 }
 
-static void repr_rec(Buf *b, Module *m, const char *name, int depth)
+static void repr_rec(CdlText *b, Module *m, const char *name, int depth)
 {
     for (int i = 0; i < depth; i++)
-        put(b, "  ");
+        cdl_text_put(b, "  ");
     if (name)
-        put(b, "(%s): ", name);
+        cdl_text_put(b, "(%s): ", name);
     if (m->nc == 0) {
-        put(b, "%s(%s)\n", m->type, m->extra ? m->extra : "");
+        cdl_text_put(b, "%s(%s)\n", m->type, m->extra ? m->extra : "");
         return;
     }
-    put(b, "%s(\n", m->type);
+    cdl_text_put(b, "%s(\n", m->type);
     for (int i = 0; i < m->nc && depth < 64; i++)
         repr_rec(b, m->children[i], m->cnames[i], depth + 1);
     for (int i = 0; i < depth; i++)
-        put(b, "  ");
-    put(b, ")\n");
+        cdl_text_put(b, "  ");
+    cdl_text_put(b, ")\n");
 }
 
 char *nn_repr(Module *m)
 {
     CDL_ARG(m);
-    Buf b = { 0 };
+    CdlText b = { 0 };
     repr_rec(&b, m, NULL, 0);
     return b.s;
 }
