@@ -32,7 +32,19 @@ typedef const struct CdlDevice *Device;
 
 /* ---- creation ------------------------------------------------------------ */
 
-/* Uninitialized tensor of the given dims (default dtype): tensor_empty(2, 3). */
+/* A tensor of the given dims whose values are not set (whatever the memory
+ * held), like torch.empty(2, 3): fill it before reading it.
+ * Arguments: the sizes of the dimensions (0 to 8 of them), each >= 0.
+ * Returns a new tensor of the default dtype (float32 unless changed) on the
+ * default device, with arbitrary values.
+ * Errors: ShapeError for a negative size or more than 8 dimensions;
+ * ValueError when the product of the sizes overflows an int64.
+ * Example:
+ *   Tensor *grille = tensor_empty(G * G, 2);   // filled by tensor_set below
+ *   for (int k = 0; k < G * G; k++) {
+ *       tensor_set(grille, gx[k % G], k, 0);
+ *       tensor_set(grille, gy[k / G], k, 1);
+ *   } */
 #define tensor_empty(...) tensor_empty_shape(CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_empty_shape(int ndim, const int64_t *dims);
 /* Zeros: tensor_zeros(2, 3).
@@ -481,7 +493,16 @@ Tensor *tensor_erf(Tensor *x);
 Tensor *tensor_floor(Tensor *x);
 Tensor *tensor_ceil(Tensor *x);
 Tensor *tensor_round(Tensor *x);
-/* Activations. */
+/* Activations, elementwise: sigmoid 1 / (1 + e^-x) (torch.sigmoid) and
+ * relu max(x, 0) (torch.relu); nn_relu / nn_sigmoid are the layers.
+ * Arguments: the tensor.
+ * Returns a new tensor of x's shape, recorded for autograd. tensor_sigmoid
+ * of an integer or bool tensor gives the default float dtype;
+ * tensor_relu keeps x's dtype.
+ * Errors: none.
+ * Example:
+ *   Tensor *h = tensor_relu(tensor_add(tensor_matmul(X, W1), b1));   // (200, 16)
+ *   Tensor *p = tensor_sigmoid(tensor_add(tensor_matmul(h, W2), b2)); // P(class 1) */
 Tensor *tensor_sigmoid(Tensor *x);
 Tensor *tensor_relu(Tensor *x);
 /* x if x > 0 else slope * x (PyTorch default slope 0.01). */
@@ -496,7 +517,19 @@ Tensor *tensor_softplus(Tensor *x);
 Tensor *tensor_clamp(Tensor *x, double lo, double hi);
 /* cond ? a : b elementwise (cond is bool, all three broadcast). */
 Tensor *tensor_where(Tensor *cond, Tensor *a, Tensor *b);
-/* Comparisons, giving bool tensors. */
+/* Elementwise comparisons a == b, a != b, a < b, a <= b, a > b, a >= b,
+ * like PyTorch's a == b... (tensor_eq, _ne, _lt, _le, _gt, _ge), and the
+ * same against a number (tensor_eq_scalar ... tensor_ge_scalar).
+ * Arguments: two tensors whose shapes broadcast, on the same device; or a
+ * tensor and the number s. Any dtypes: values are compared as numbers.
+ * Returns a new bool tensor (DT_BOOL) of the broadcast shape (a's shape for
+ * the _scalar forms); not differentiable (tensor_float makes it 0. / 1.).
+ * Errors: ShapeError when the shapes do not broadcast; DeviceError for
+ * tensors on different devices (the _scalar forms raise none).
+ * Example:
+ *   Tensor *pred = tensor_gt_scalar(tensor_sigmoid(logits), 0.5);   // moons
+ *   Tensor *correct = tensor_eq(tensor_argmax_dim(scores, 1, false), y);
+ *   double acc = tensor_item(tensor_mean(tensor_float(correct))); */
 Tensor *tensor_eq(Tensor *a, Tensor *b);
 Tensor *tensor_ne(Tensor *a, Tensor *b);
 Tensor *tensor_lt(Tensor *a, Tensor *b);
@@ -513,7 +546,18 @@ Tensor *tensor_ge_scalar(Tensor *a, double s);
 Tensor *tensor_logical_and(Tensor *a, Tensor *b);
 Tensor *tensor_logical_or(Tensor *a, Tensor *b);
 Tensor *tensor_logical_not(Tensor *a);
-/* True when shapes match and all elements are within atol + rtol * |b|. */
+/* Whether a and b hold the same values up to a tolerance, like
+ * torch.allclose: true when the shapes are equal and every element has
+ * |a - b| <= atol + rtol * |b|.
+ * Arguments: the two tensors (any dtypes, any devices: compared as float64
+ * on the CPU), rtol (relative) and atol (absolute) tolerances, >= 0
+ * (PyTorch's defaults are rtol = 1e-5, atol = 1e-8).
+ * Returns true or false; different shapes (no broadcasting) or a NaN
+ * anywhere give false.
+ * Errors: none.
+ * Example:
+ *   Tensor *s1 = nn_forward(net, X), *s2 = nn_forward(net, X);
+ *   assert_true(tensor_allclose(s1, s2, 0, 0), "eval mode: dropout is off"); */
 bool tensor_allclose(Tensor *a, Tensor *b, double rtol, double atol);
 /* True when shapes and all values are equal. */
 bool tensor_equal(Tensor *a, Tensor *b);
@@ -613,7 +657,18 @@ Tensor *tensor_norm(Tensor *x, double p);
 Tensor *tensor_norm_dim(Tensor *x, double p, int dim, bool keepdim);
 /* log(sum(exp(x))) over dim, computed stably. */
 Tensor *tensor_logsumexp(Tensor *x, int dim, bool keepdim);
-/* Softmax / log-softmax over dim. */
+/* Softmax over dim, exp(x) / sum(exp(x)), like torch.softmax(x, dim), and
+ * its log, computed stably (tensor_log_softmax, F.log_softmax).
+ * Arguments: the tensor (an integer or bool one is converted to the
+ * default float dtype) and the dim (negative counts from the end): 1 for
+ * the class scores of logits (N, C).
+ * Returns a new tensor of x's shape whose entries along dim are
+ * probabilities summing to 1 (their logs for tensor_log_softmax),
+ * recorded for autograd.
+ * Errors: IndexError for a dim out of range.
+ * Example:
+ *   Tensor *probs = tensor_softmax(nn_forward(net, X), 1);   // (N, 10), rows sum to 1
+ *   Tensor *conf = tensor_max_dim(probs, 1, false, NULL);    // confidence of each */
 Tensor *tensor_softmax(Tensor *x, int dim);
 Tensor *tensor_log_softmax(Tensor *x, int dim);
 /* Product of all elements. */
