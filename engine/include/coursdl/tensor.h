@@ -23,10 +23,24 @@ typedef const struct CdlDevice *Device;
 
 #define TENSOR_MAX_DIMS 8
 
-/* Internal helpers for the variadic-dims macros: SHAPE(2, 3) -> 2, dims. */
+/* Internal helper of the variadic-dims macros (tensor_zeros(2, 3) ...):
+ * turns a list of sizes into the two arguments of the _shape functions.
+ * Arguments: 0 to 8 sizes (int64 values).
+ * Returns the expression pair "count, array": CDL_SHAPE(2, 3) is 2 and a
+ * compound literal array { 2, 3 } (valid in the enclosing block).
+ * Errors: none (the function called checks the sizes).
+ * Example:
+ *   Tensor *z = tensor_zeros_shape(CDL_SHAPE(64, 784));   // as tensor_zeros(64, 784) */
 #define CDL_SHAPE(...) (int)(sizeof((int64_t[]){0, ##__VA_ARGS__}) / sizeof(int64_t)) - 1, \
     (int64_t[]){0, ##__VA_ARGS__} + 1
-/* A list of tensors for tensor_cat/stack: TENSORS(a, b) -> array, count. */
+/* A list of tensors for tensor_cat / tensor_stack, like the Python list
+ * [a, b] of torch.cat([a, b]).
+ * Arguments: the tensors, one or more.
+ * Returns the expression pair "array, count" (a compound literal array
+ * valid in the enclosing block, and its length).
+ * Errors: none (the function called checks the tensors).
+ * Example:
+ *   Tensor *X = tensor_cat(TENSORS(X_class0, X_class1), 0);   // (100 + 100, 2) */
 #define TENSORS(...) (Tensor *[]){__VA_ARGS__}, \
     (int)(sizeof((Tensor *[]){__VA_ARGS__}) / sizeof(Tensor *))
 
@@ -65,10 +79,26 @@ Tensor *tensor_zeros_shape(int ndim, const int64_t *dims);
  *   Tensor *w = tensor_ones(3);   // [1., 1., 1.] */
 #define tensor_ones(...) tensor_ones_shape(CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_ones_shape(int ndim, const int64_t *dims);
-/* Filled with value: tensor_full(3.5, 2, 3). */
+/* A tensor filled with value: tensor_full(3.5, 2, 3), like
+ * torch.full((2, 3), 3.5).
+ * Arguments: the value, then the sizes of the dimensions (0 to 8 of them),
+ * each >= 0.
+ * Returns a new tensor of the default dtype (float32 unless changed) on the
+ * default device, every element value.
+ * Errors: ShapeError for a negative size or more than 8 dimensions.
+ * Example:
+ *   Tensor *b = tensor_full(0.01, 128);   // a small positive bias for relu units */
 #define tensor_full(value, ...) tensor_full_shape(value, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_full_shape(double value, int ndim, const int64_t *dims);
-/* Filled with value, of a given dtype: tensor_full_dtype(0, DT_INT64, 4). */
+/* A tensor filled with value, of a given dtype: tensor_full_dtype(0,
+ * DT_INT64, 4), like torch.full((4,), 0, dtype=torch.int64).
+ * Arguments: the value (converted to the dtype), the dtype (DT_FLOAT32,
+ * DT_FLOAT64, DT_INT64, DT_UINT8, DT_BOOL), then the sizes (each >= 0).
+ * Returns a new tensor of that dtype on the default device.
+ * Errors: TypeError for an invalid dtype; ShapeError for a negative size or
+ * more than 8 dimensions.
+ * Example:
+ *   Tensor *y_fake = tensor_full_dtype(0, DT_INT64, 64);   // GAN: 0 = fake */
 #define tensor_full_dtype(value, dtype, ...) tensor_full_shape_dtype(value, dtype, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_full_shape_dtype(double value, DType dtype, int ndim, const int64_t *dims);
 /* Zeros of a given dtype: tensor_zeros_dtype(DT_FLOAT64, 2, 3).
@@ -79,9 +109,26 @@ Tensor *tensor_full_shape_dtype(double value, DType dtype, int ndim, const int64
  * Example:
  *   Tensor *counts = tensor_zeros_dtype(DT_INT64, 10);   // one per class */
 #define tensor_zeros_dtype(dtype, ...) tensor_full_shape_dtype(0, dtype, CDL_SHAPE(__VA_ARGS__))
-/* Ones of a given dtype: tensor_ones_dtype(DT_INT64, 5). */
+/* Ones of a given dtype: tensor_ones_dtype(DT_INT64, 5), like
+ * torch.ones(5, dtype=torch.int64).
+ * Arguments: the dtype (DT_FLOAT32, DT_FLOAT64, DT_INT64, DT_UINT8,
+ * DT_BOOL), then the sizes of the dimensions (each >= 0).
+ * Returns a new tensor of ones of that dtype on the default device.
+ * Errors: TypeError for an invalid dtype; ShapeError for a negative size or
+ * more than 8 dimensions.
+ * Example:
+ *   Tensor *y_real = tensor_ones_dtype(DT_INT64, 64);   // GAN: 1 = real */
 #define tensor_ones_dtype(dtype, ...) tensor_full_shape_dtype(1, dtype, CDL_SHAPE(__VA_ARGS__))
-/* Uninitialized tensor with a dtype and a shape array. */
+/* A tensor of a given dtype whose values are not set, with the shape as an
+ * array (the form behind tensor_empty), like torch.empty(shape, dtype=...).
+ * Arguments: the dtype, ndim (0 to 8) and an array of ndim sizes (>= 0).
+ * Returns a new tensor of that dtype on the default device, with arbitrary
+ * values: fill it before reading it.
+ * Errors: TypeError for an invalid dtype; ShapeError for a negative size or
+ * more than 8 dimensions.
+ * Example:
+ *   int64_t dims[2] = { n, 1 };
+ *   Tensor *labels = tensor_empty_shape_dtype(DT_INT64, 2, dims); */
 Tensor *tensor_empty_shape_dtype(DType dtype, int ndim, const int64_t *dims);
 /* A 0-dim tensor holding value (default dtype), like torch.tensor(3.5).
  * Arguments: the value.
@@ -91,12 +138,35 @@ Tensor *tensor_empty_shape_dtype(DType dtype, int ndim, const int64_t *dims);
  * Example:
  *   Tensor *lr = tensor_scalar(0.1);   // tensor_item(lr) is 0.1 */
 Tensor *tensor_scalar(double value);
-/* A 1-D float tensor of the values given: tensor_of(1.0, 2.5, 3.0). */
+/* A 1-D tensor of the values given: tensor_of(1.0, 2.5, 3.0), like
+ * torch.tensor([1.0, 2.5, 3.0]).
+ * Arguments: one or more numbers.
+ * Returns a new 1-D float32 tensor (whatever the default dtype) of those
+ * values on the default device.
+ * Errors: none.
+ * Example:
+ *   Tensor *w_true = tensor_of(2.0, -3.4);   // the weights a regression should find */
 #define tensor_of(...) tensor_from_f64_as((double[]){__VA_ARGS__}, DT_FLOAT32, 1, \
     (int64_t[]){(int64_t)(sizeof((double[]){__VA_ARGS__}) / sizeof(double))})
-/* Values from start (inclusive) to end (exclusive) by step, default dtype. */
+/* Values from start (included) to end (excluded) by step, like
+ * torch.arange(start, end, step).
+ * Arguments: start, end and step (nonzero, pointing from start to end: a
+ * negative step counts down); start and end finite.
+ * Returns a new 1-D tensor of ceil((end - start) / step) values, default
+ * dtype, on the default device (empty when start == end).
+ * Errors: ValueError for step 0, a step pointing away from end, or an
+ * infinite or NaN start or end.
+ * Example:
+ *   Tensor *t = tensor_arange(0, 1, 0.01);   // PINN: 100 times in [0, 1) */
 Tensor *tensor_arange(double start, double end, double step);
-/* Integers from start to end by step, as int64. */
+/* Integers from start (included) to end (excluded) by step, like
+ * torch.arange(start, end, step) with integer arguments.
+ * Arguments: start, end and step (nonzero, pointing from start to end).
+ * Returns a new 1-D int64 tensor on the default device (empty when
+ * start == end).
+ * Errors: ValueError for step 0 or a step pointing away from end.
+ * Example:
+ *   Tensor *classes = tensor_arange_int(0, 10, 1);   // 0, 1, ..., 9 */
 Tensor *tensor_arange_int(int64_t start, int64_t end, int64_t step);
 /* steps evenly spaced values from start to end (both included), like
  * torch.linspace.
@@ -106,9 +176,21 @@ Tensor *tensor_arange_int(int64_t start, int64_t end, int64_t step);
  * Example:
  *   Tensor *xs = tensor_linspace(-3, 3, 100);   // x axis of a plot */
 Tensor *tensor_linspace(double start, double end, int64_t steps);
-/* The n x n identity matrix. */
+/* The n x n identity matrix, like torch.eye(n).
+ * Arguments: n, the number of rows and columns (>= 0).
+ * Returns a new (n, n) tensor of the default dtype on the default device,
+ * ones on the diagonal and zeros elsewhere.
+ * Errors: ValueError for n < 0.
+ * Example:
+ *   Tensor *Y = tensor_index_select(tensor_eye(10), 0, y);   // one-hot rows (N, 10) */
 Tensor *tensor_eye(int64_t n);
-/* Uniform [0, 1) values: tensor_rand(2, 3). Uses the default generator. */
+/* Uniform values in [0, 1): tensor_rand(2, 3), like torch.rand(2, 3).
+ * Arguments: the sizes of the dimensions (0 to 8 of them), each >= 0.
+ * Returns a new tensor of the default dtype on the default device, drawn
+ * from the default generator (manual_seed(s) makes it repeatable).
+ * Errors: ShapeError for a negative size or more than 8 dimensions.
+ * Example:
+ *   Tensor *x_col = tensor_rand(1000, 1);   // PINN: collocation points in [0, 1) */
 #define tensor_rand(...) tensor_rand_shape(NULL, CDL_SHAPE(__VA_ARGS__))
 /* Standard normal values: tensor_randn(2, 3).
  * Arguments: the sizes of the dimensions (1 to 8 of them), each >= 0.
@@ -119,21 +201,79 @@ Tensor *tensor_eye(int64_t n);
  *   manual_seed(0);
  *   Tensor *X = tensor_randn(200, 2);   // 200 points in the plane */
 #define tensor_randn(...) tensor_randn_shape(NULL, CDL_SHAPE(__VA_ARGS__))
-/* Random int64 in [low, high): tensor_randint(0, 10, 2, 3). */
+/* Random integers in [low, high): tensor_randint(0, 10, 2, 3), like
+ * torch.randint(0, 10, (2, 3)).
+ * Arguments: low (included), high (excluded, > low), then the sizes of the
+ * dimensions (each >= 0).
+ * Returns a new int64 tensor on the default device, uniform over the
+ * range, drawn from the default generator.
+ * Errors: ValueError when high <= low; ShapeError for a negative size or
+ * more than 8 dimensions.
+ * Example:
+ *   Tensor *idx = tensor_randint(0, 60000, 64);   // a random batch of indices */
 #define tensor_randint(low, high, ...) tensor_randint_shape(NULL, low, high, CDL_SHAPE(__VA_ARGS__))
-/* The same with an explicit generator: tensor_rand_g(gen, 2, 3). */
+/* tensor_rand, tensor_randn and tensor_randint drawing from a generator of
+ * your own (torch.rand(2, 3, generator=g)): tensor_rand_g(gen, 2, 3).
+ * Arguments: the generator (from generator_new(seed); NULL is the default
+ * one), then the same arguments as tensor_rand / _randn / _randint.
+ * Returns a new tensor as tensor_rand / _randn / _randint do; the
+ * generator advances, the default one does not.
+ * Errors: as tensor_rand / _randn / _randint.
+ * Example:
+ *   Generator *g = generator_new(42);
+ *   Tensor *noise = tensor_randn_g(g, 64, 100);   // GAN: the same noise each run */
 #define tensor_rand_g(gen, ...) tensor_rand_shape(gen, CDL_SHAPE(__VA_ARGS__))
 #define tensor_randn_g(gen, ...) tensor_randn_shape(gen, CDL_SHAPE(__VA_ARGS__))
 #define tensor_randint_g(gen, low, high, ...) tensor_randint_shape(gen, low, high, CDL_SHAPE(__VA_ARGS__))
-/* Uniform [0,1) with a shape array; gen NULL = default generator. */
+/* Uniform values in [0, 1) with the shape as an array (the form behind
+ * tensor_rand and tensor_rand_g).
+ * Arguments: the generator (NULL: the default one), ndim (0 to 8) and an
+ * array of ndim sizes (>= 0).
+ * Returns a new tensor of the default dtype on the default device.
+ * Errors: ShapeError for a negative size or more than 8 dimensions.
+ * Example:
+ *   Tensor *u = tensor_rand_shape(NULL, tensor_ndim(X), tensor_shape(X)); */
 Tensor *tensor_rand_shape(Generator *gen, int ndim, const int64_t *dims);
-/* Standard normal with a shape array; gen NULL = default generator. */
+/* Standard normal values with the shape as an array (the form behind
+ * tensor_randn and tensor_randn_g).
+ * Arguments: the generator (NULL: the default one), ndim (0 to 8) and an
+ * array of ndim sizes (>= 0).
+ * Returns a new tensor of the default dtype on the default device.
+ * Errors: ShapeError for a negative size or more than 8 dimensions.
+ * Example:
+ *   Tensor *eps = tensor_randn_shape(NULL, tensor_ndim(mu), tensor_shape(mu)); */
 Tensor *tensor_randn_shape(Generator *gen, int ndim, const int64_t *dims);
-/* Random int64 in [low, high) with a shape array; gen NULL = default. */
+/* Random integers in [low, high) with the shape as an array (the form
+ * behind tensor_randint and tensor_randint_g).
+ * Arguments: the generator (NULL: the default one), low (included), high
+ * (excluded, > low), ndim (0 to 8) and an array of ndim sizes (>= 0).
+ * Returns a new int64 tensor on the default device.
+ * Errors: ValueError when high <= low; ShapeError for a negative size or
+ * more than 8 dimensions.
+ * Example:
+ *   Tensor *y = tensor_randint_shape(NULL, 0, 2, 1, (int64_t[]){ 200 }); */
 Tensor *tensor_randint_shape(Generator *gen, int64_t low, int64_t high, int ndim, const int64_t *dims);
-/* A random permutation of 0..n-1 (int64). */
+/* A random permutation of 0..n-1, like torch.randperm(n): to shuffle a
+ * data set.
+ * Arguments: n (>= 0) and the generator (NULL: the default one).
+ * Returns a new 1-D int64 tensor of n values, on the CPU.
+ * Errors: ValueError for n < 0.
+ * Example:
+ *   Tensor *perm = tensor_randperm(tensor_size(X, 0), NULL);
+ *   Tensor *X_shuf = tensor_index_select(X, 0, perm); */
 Tensor *tensor_randperm(int64_t n, Generator *gen);
-/* Zeros / ones / value / uniform / normal with the shape, dtype and device of x. */
+/* A new tensor with the shape, dtype and device of x: zeros, ones, value,
+ * not set, uniform [0, 1) or standard normal (tensor_zeros_like, _ones_,
+ * _full_, _empty_, _rand_, _randn_like), like torch.zeros_like(x).
+ * Arguments: the tensor (only its shape, dtype and device are used); for
+ * tensor_full_like the value.
+ * Returns a new tensor, not recorded for autograd; tensor_rand_like and
+ * tensor_randn_like of an integer or bool x give the default float dtype
+ * and draw from the default generator.
+ * Errors: none.
+ * Example:
+ *   Tensor *noise = tensor_randn_like(imgs);   // denoising autoencoder
+ *   Tensor *noisy = tensor_add(imgs, tensor_mul_scalar(noise, 0.3)); */
 Tensor *tensor_zeros_like(const Tensor *x);
 Tensor *tensor_ones_like(const Tensor *x);
 Tensor *tensor_full_like(const Tensor *x, double value);
@@ -156,9 +296,30 @@ Tensor *tensor_randn_like(const Tensor *x);
 #define tensor_from_f32(data, ...) tensor_from_data(data, DT_FLOAT32, CDL_SHAPE(__VA_ARGS__))
 #define tensor_from_f64(data, ...) tensor_from_data(data, DT_FLOAT64, CDL_SHAPE(__VA_ARGS__))
 #define tensor_from_i64(data, ...) tensor_from_data(data, DT_INT64, CDL_SHAPE(__VA_ARGS__))
-/* Copies ndim/dims worth of elements of type dtype from data. */
+/* Copies a C array of elements of type dtype into a new tensor (the form
+ * behind tensor_from_f32 / _f64 / _i64), like torch.tensor(data).
+ * Arguments: the array (row-major, elements of the C type of dtype: float,
+ * double, int64_t, uint8_t or bool), the dtype, ndim (0 to 8) and an array
+ * of ndim sizes (>= 0); data must hold at least their product.
+ * Returns a new tensor of that dtype on the default device with a copy of
+ * the data.
+ * Errors: ValueError for a NULL array; TypeError for an invalid dtype;
+ * ShapeError for a negative size or more than 8 dimensions.
+ * Example:
+ *   uint8_t pixels[28 * 28];   // read from a file
+ *   Tensor *img = tensor_from_data(pixels, DT_UINT8, 2, (int64_t[]){ 28, 28 }); */
 Tensor *tensor_from_data(const void *data, DType dtype, int ndim, const int64_t *dims);
-/* Copies doubles into a new tensor of dtype (converting). */
+/* Copies a C array of doubles into a new tensor of any dtype, converting
+ * each value (the form behind tensor_of).
+ * Arguments: the array of doubles (row-major), the dtype of the result
+ * (DT_FLOAT32, DT_FLOAT64, DT_INT64, DT_UINT8, DT_BOOL), ndim (0 to 8) and
+ * an array of ndim sizes (>= 0); data must hold at least their product.
+ * Returns a new tensor of that dtype on the default device.
+ * Errors: ValueError for a NULL array; ShapeError for a negative size or
+ * more than 8 dimensions.
+ * Example:
+ *   double lab[4] = { 0, 1, 1, 0 };   // XOR labels
+ *   Tensor *y = tensor_from_f64_as(lab, DT_INT64, 1, (int64_t[]){ 4 }); */
 Tensor *tensor_from_f64_as(const double *data, DType dtype, int ndim, const int64_t *dims);
 /* Copies the elements (row-major, converted) into a C array of n floats /
  * doubles / int64 (tensor_to_f32_array, _f64_array, _i64_array).
@@ -173,13 +334,35 @@ Tensor *tensor_from_f64_as(const double *data, DType dtype, int ndim, const int6
 void tensor_to_f32_array(const Tensor *t, float *out, int64_t n);
 void tensor_to_f64_array(const Tensor *t, double *out, int64_t n);
 void tensor_to_i64_array(const Tensor *t, int64_t *out, int64_t n);
-/* A copy with its own storage (differentiable). */
+/* A copy of x with its own storage, like x.clone(): changing one does not
+ * change the other.
+ * Arguments: the tensor.
+ * Returns a new contiguous tensor of x's shape, dtype and device, recorded
+ * for autograd (gradients flow back to x).
+ * Errors: none.
+ * Example:
+ *   Tensor *w_before = tensor_clone(tensor_detach(w));   // kept across optim_step */
 Tensor *tensor_clone(Tensor *x);
 /* Frees x's storage unless a view still shares it (its views stay valid).
- * Optional: tensors are garbage collected. Using x afterwards, or freeing
- * it again, is a ValueError; tensor_free(NULL) does nothing. */
+ * Optional: tensors are garbage collected; use it to give back a large
+ * tensor at once.
+ * Arguments: the tensor, or NULL (then it does nothing).
+ * Returns nothing; x can no longer be used.
+ * Errors: ValueError when x was already freed; any later use of x is a
+ * ValueError too.
+ * Example:
+ *   Tensor *big = tensor_randn(10000, 784);
+ *   double m = tensor_item(tensor_mean(big));
+ *   tensor_free(big); */
 void tensor_free(Tensor *x);
-/* The dtype new tensors get (DT_FLOAT32 unless changed). */
+/* Sets / gets the dtype new float tensors get (DT_FLOAT32 unless changed),
+ * like torch.set_default_dtype and torch.get_default_dtype.
+ * Arguments: for the setter, DT_FLOAT32 or DT_FLOAT64.
+ * Returns nothing (setter) / the current default dtype (getter).
+ * Errors: TypeError to set a dtype other than DT_FLOAT32 or DT_FLOAT64.
+ * Example:
+ *   tensor_set_default_dtype(DT_FLOAT64);   // PINN: derivatives in double precision
+ *   printf("%s\n", dtype_name(tensor_get_default_dtype())); */
 void tensor_set_default_dtype(DType dtype);
 DType tensor_get_default_dtype(void);
 
