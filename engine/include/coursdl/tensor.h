@@ -384,9 +384,24 @@ int tensor_ndim(const Tensor *t);
  *   Tensor *X = tensor_zeros(200, 2);
  *   int64_t n = tensor_size(X, 0);   // 200 samples; tensor_size(X, -1) is 2 */
 int64_t tensor_size(const Tensor *t, int dim);
-/* Pointer to the ndim sizes. */
+/* The sizes of x as an array, like x.shape.
+ * Arguments: the tensor.
+ * Returns a pointer to its tensor_ndim(x) sizes, owned by the tensor: read
+ * it, do not change or free it.
+ * Errors: none.
+ * Example:
+ *   const int64_t *s = tensor_shape(imgs);   // (64, 1, 28, 28)
+ *   printf("%lld images of %lld x %lld\n", (long long)s[0], (long long)s[2],
+ *          (long long)s[3]); */
 const int64_t *tensor_shape(const Tensor *t);
-/* Stride of dim, in elements. */
+/* The stride of dim, like x.stride(dim): how many elements apart in
+ * storage two neighbours along that dim are.
+ * Arguments: the tensor and a dim in [-ndim, ndim).
+ * Returns the stride in elements (0 along a dim made by tensor_expand).
+ * Errors: IndexError for a dim out of range or a 0-dim tensor.
+ * Example:
+ *   Tensor *Wt = tensor_t(tensor_randn(3, 4));
+ *   int64_t s = tensor_stride(Wt, 0);   // 1: a transpose is a view */
 int64_t tensor_stride(const Tensor *t, int dim);
 /* Number of elements (x.numel()): the product of the sizes.
  * Arguments: the tensor.
@@ -404,11 +419,32 @@ int64_t tensor_numel(const Tensor *t);
  *   if (tensor_dtype(y) != DT_INT64) y = tensor_long(y);
  *   printf("%s\n", dtype_name(tensor_dtype(y))); */
 DType tensor_dtype(const Tensor *t);
-/* Name of a dtype: "float32"... */
+/* The name of a dtype, as PyTorch writes it: "float32", "float64",
+ * "int64", "uint8" or "bool".
+ * Arguments: the dtype.
+ * Returns a constant string; "invalid" for a value that is no DType.
+ * Errors: none.
+ * Example:
+ *   printf("y is %s\n", dtype_name(tensor_dtype(y)));   // y is int64 */
 const char *dtype_name(DType dtype);
-/* Bytes per element of a dtype. */
+/* The size in bytes of one element of a dtype, like
+ * torch.tensor([], dtype=d).element_size().
+ * Arguments: the dtype.
+ * Returns 4 (float32), 8 (float64, int64) or 1 (uint8, bool); 0 for a
+ * value that is no DType.
+ * Errors: none.
+ * Example:
+ *   size_t bytes = tensor_numel(X) * dtype_size(tensor_dtype(X));   // memory of X */
 size_t dtype_size(DType dtype);
-/* True when the elements are laid out row-major without gaps. */
+/* Whether the elements lie in storage row-major without gaps, like
+ * x.is_contiguous(); views made by tensor_t, tensor_permute, tensor_slice
+ * or tensor_expand are often not.
+ * Arguments: the tensor.
+ * Returns true or false.
+ * Errors: none.
+ * Example:
+ *   Tensor *Wt = tensor_t(W);
+ *   if (!tensor_is_contiguous(Wt)) Wt = tensor_contiguous(Wt); */
 bool tensor_is_contiguous(const Tensor *t);
 /* The shape as text, "(2, 3)", for printing.
  * Arguments: the tensor.
@@ -468,7 +504,16 @@ double *tensor_data_f64(Tensor *t);
 int64_t *tensor_data_i64(Tensor *t);
 uint8_t *tensor_data_u8(Tensor *t);
 bool *tensor_data_bool(Tensor *t);
-/* Untyped pointer to the first element (any layout, any device). */
+/* Untyped pointer to the first element of x, like x.data_ptr(), whatever
+ * its dtype, layout or device (on a GPU it is a device address that C code
+ * cannot read).
+ * Arguments: the tensor.
+ * Returns a pointer into the tensor's storage; prefer the typed
+ * tensor_data_f32 ..., which check dtype, layout and device.
+ * Errors: none.
+ * Example:
+ *   Tensor *img = tensor_contiguous(tensor_to_dtype(batch, DT_UINT8));
+ *   fwrite(tensor_data_ptr(img), 1, (size_t)tensor_numel(img), f); */
 void *tensor_data_ptr(Tensor *t);
 
 /* ---- dtype conversion ------------------------------------------------------ */
@@ -510,7 +555,16 @@ Tensor *tensor_bool(Tensor *x);
  *   Tensor *flat = tensor_reshape(imgs, 64, -1);   // (64, 784) */
 #define tensor_reshape(x, ...) tensor_reshape_shape(x, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_reshape_shape(Tensor *x, int ndim, const int64_t *dims);
-/* Like reshape but x must be viewable without a copy: tensor_view(x, 6). */
+/* Same data, new shape, always without a copy: tensor_view(x, 64, -1), like
+ * x.view(64, -1).
+ * Arguments: the tensor, then the new sizes (their product must be x's
+ * number of elements; one of them -1 to infer it).
+ * Returns a view sharing x's data (writes show in x), recorded for autograd.
+ * Errors: ShapeError when the sizes do not fit x's number of elements, for
+ * more than one -1 or a negative size, or when x's strides cannot be viewed
+ * that way (use tensor_reshape, which copies, or tensor_contiguous first).
+ * Example:
+ *   Tensor *flat = tensor_view(imgs, tensor_size(imgs, 0), -1);   // (64, 784) */
 #define tensor_view(x, ...) tensor_view_shape(x, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_view_shape(Tensor *x, int ndim, const int64_t *dims);
 /* Dims start_dim..end_dim (inclusive, negative ok) merged into one, like
@@ -524,13 +578,38 @@ Tensor *tensor_view_shape(Tensor *x, int ndim, const int64_t *dims);
  *   Tensor *imgs = tensor_zeros(64, 1, 28, 28);
  *   Tensor *flat = tensor_flatten(imgs, 1, -1);   // (64, 784) */
 Tensor *tensor_flatten(Tensor *x, int start_dim, int end_dim);
-/* Removes every dim of size 1. */
+/* x without any of its dims of size 1, like x.squeeze().
+ * Arguments: the tensor.
+ * Returns a view sharing x's data, recorded for autograd ((N, 1) gives (N);
+ * a shape of all 1s gives a 0-dim tensor).
+ * Errors: none.
+ * Example:
+ *   Tensor *pred = tensor_squeeze(nn_forward(net, X));   // (200, 1) -> (200) */
 Tensor *tensor_squeeze(Tensor *x);
-/* Removes dim if its size is 1. */
+/* x without dim if its size is 1, like x.squeeze(dim); x itself otherwise
+ * (and for a 0-dim tensor).
+ * Arguments: the tensor and the dim (negative counts from the end).
+ * Returns a view sharing x's data, recorded for autograd.
+ * Errors: IndexError for a dim out of range.
+ * Example:
+ *   Tensor *y1 = tensor_squeeze_dim(y, 1);   // labels (N, 1) -> (N) */
 Tensor *tensor_squeeze_dim(Tensor *x, int dim);
-/* Inserts a dim of size 1 at dim (-1: at the end). */
+/* x with a new dim of size 1 at position dim, like x.unsqueeze(dim).
+ * Arguments: the tensor and the position in [-(ndim + 1), ndim]: 0 in
+ * front, -1 at the end.
+ * Returns a view sharing x's data, recorded for autograd.
+ * Errors: IndexError for a position out of range; ShapeError when x
+ * already has 8 dims.
+ * Example:
+ *   Tensor *img = tensor_unsqueeze(digit, 0);   // (1, 28, 28) -> (1, 1, 28, 28) */
 Tensor *tensor_unsqueeze(Tensor *x, int dim);
-/* Swaps two dims (a view). */
+/* x with two dims swapped, like x.transpose(dim0, dim1).
+ * Arguments: the tensor and the two dims (negative count from the end).
+ * Returns a view sharing x's data (not contiguous in general), recorded for
+ * autograd.
+ * Errors: IndexError for a dim out of range.
+ * Example:
+ *   Tensor *seq = tensor_transpose(feats, 1, 2);   // (N, C, L) -> (N, L, C) */
 Tensor *tensor_transpose(Tensor *x, int dim0, int dim1);
 /* Transpose of a matrix (dims <= 2), like x.t().
  * Arguments: a tensor of 0, 1 or 2 dims.
@@ -541,11 +620,28 @@ Tensor *tensor_transpose(Tensor *x, int dim0, int dim1);
  *   Tensor *W = tensor_randn(3, 4);
  *   Tensor *Wt = tensor_t(W);   // (4, 3) */
 Tensor *tensor_t(Tensor *x);
-/* Reorders dims: tensor_permute(x, 2, 0, 1). */
+/* x with its dims reordered: tensor_permute(x, 0, 2, 3, 1), like
+ * x.permute(0, 2, 3, 1); dim i of the result is dim dims[i] of x.
+ * Arguments: the tensor, then each of its dims once (negative count from
+ * the end).
+ * Returns a view sharing x's data, recorded for autograd.
+ * Errors: ShapeError when the number of dims given is not x's; IndexError
+ * for a dim out of range; ValueError for a dim given twice.
+ * Example:
+ *   Tensor *hwc = tensor_permute(imgs, 0, 2, 3, 1);   // (N, C, H, W) -> (N, H, W, C) */
 #define tensor_permute(x, ...) tensor_permute_(x, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_permute_(Tensor *x, int n, const int64_t *dims);
-/* x[start:end:step] along dim (a view). Negative start/end count from the
- * end; INT64_MAX as end means "to the end". step > 0. */
+/* x[start:end:step] along dim, like Python's slicing.
+ * Arguments: the tensor, the dim (negative counts from the end), start and
+ * end (negative count from the end; clamped to the dim's range as Python
+ * does; INT64_MAX as end means "to the end"), and step > 0.
+ * Returns a view sharing x's data (writes show in x), recorded for
+ * autograd; empty when end <= start.
+ * Errors: IndexError for a 0-dim tensor or a dim out of range; ValueError
+ * for step <= 0.
+ * Example:
+ *   Tensor *X_train = tensor_slice(X, 0, 0, 50000, 1);         // X[:50000]
+ *   Tensor *X_val = tensor_slice(X, 0, 50000, INT64_MAX, 1);   // X[50000:] */
 Tensor *tensor_slice(Tensor *x, int dim, int64_t start, int64_t end, int64_t step);
 /* length consecutive entries of x along dim from start, like
  * x.narrow(dim, start, length).
@@ -567,45 +663,221 @@ Tensor *tensor_narrow(Tensor *x, int dim, int64_t start, int64_t length);
  * Example:
  *   Tensor *img0 = tensor_select(imgs, 0, 0);   // (64, 1, 28, 28) -> (1, 28, 28) */
 Tensor *tensor_select(Tensor *x, int dim, int64_t index);
-/* Broadcasts size-1 dims to larger sizes without copying: tensor_expand(x, 4, 3). -1 keeps a size. */
+/* x with its size-1 dims repeated to larger sizes without copying:
+ * tensor_expand(x, 4, 3), like x.expand(4, 3).
+ * Arguments: the tensor, then the new sizes, at least as many as x's dims
+ * (new ones are added in front); -1 keeps x's size; only size-1 dims may
+ * change.
+ * Returns a view sharing x's data (stride 0 on the expanded dims: do not
+ * write to it), recorded for autograd.
+ * Errors: ShapeError for fewer sizes than x's dims or more than 8, for a
+ * size that differs from x's where x's is not 1, or -1 for a new dim.
+ * Example:
+ *   Tensor *B = tensor_expand(b, 64, 10);   // bias (10) -> (64, 10) */
 #define tensor_expand(x, ...) tensor_expand_shape(x, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_expand_shape(Tensor *x, int ndim, const int64_t *dims);
-/* Expands to the shape of other. */
+/* x expanded to the shape of other without copying, like x.expand_as(other).
+ * Arguments: the tensor and the tensor whose shape to take (only its shape
+ * is used).
+ * Returns a view sharing x's data (stride 0 on expanded dims), recorded
+ * for autograd.
+ * Errors: ShapeError when x's shape cannot expand to other's (as
+ * tensor_expand).
+ * Example:
+ *   Tensor *mu = tensor_expand_as(tensor_mean_dim(X, 0, true), X);   // (N, D) */
 Tensor *tensor_expand_as(Tensor *x, const Tensor *other);
-/* x itself if contiguous, else a contiguous copy. */
+/* x laid out row-major without gaps, like x.contiguous(): x itself if it
+ * already is, else a copy (tensor_clone).
+ * Arguments: the tensor.
+ * Returns x or a new contiguous tensor of x's shape, dtype and device,
+ * recorded for autograd.
+ * Errors: none.
+ * Example:
+ *   float *p = tensor_data_f32(tensor_contiguous(tensor_t(W))); */
 Tensor *tensor_contiguous(Tensor *x);
-/* Joins tensors along dim: tensor_cat(TENSORS(a, b), 0). */
+/* Joins tensors end to end along an existing dim: tensor_cat(TENSORS(a, b),
+ * 0), like torch.cat([a, b], 0).
+ * Arguments: an array of n tensors (TENSORS(...) makes both), with the same
+ * number of dims (>= 1), equal sizes except along dim, on one device; and
+ * the dim (negative counts from the end).
+ * Returns a new tensor (sizes along dim added), of the widest dtype,
+ * recorded for autograd.
+ * Errors: ValueError for n <= 0 or a NULL tensor; ShapeError for 0-dim
+ * tensors or sizes that differ outside dim; IndexError for a dim out of
+ * range; DeviceError for tensors on different devices.
+ * Example:
+ *   Tensor *batch = tensor_cat(TENSORS(real_imgs, fake_imgs), 0);   // GAN: (128, 784) */
 Tensor *tensor_cat(Tensor **tensors, int n, int dim);
-/* Stacks same-shape tensors along a new dim: tensor_stack(TENSORS(a, b), 0). */
+/* Stacks tensors of one shape along a new dim: tensor_stack(TENSORS(a, b),
+ * 0), like torch.stack([a, b], 0).
+ * Arguments: an array of n tensors of the same shape (TENSORS(...) makes
+ * both), on one device; and the position of the new dim in
+ * [-(ndim + 1), ndim].
+ * Returns a new tensor with a dim of size n at that position, recorded for
+ * autograd.
+ * Errors: ValueError for n <= 0 or a NULL tensor; ShapeError when the
+ * shapes differ; IndexError for a position out of range; DeviceError for
+ * tensors on different devices.
+ * Example:
+ *   Tensor *pts = tensor_stack(TENSORS(xs, ys), 1);   // two (N) -> (N, 2) */
 Tensor *tensor_stack(Tensor **tensors, int n, int dim);
-/* Pieces of split_size along dim (last may be smaller); *n_out gets the
- * count. Returns an array of views. */
+/* Cuts x along dim into pieces of split_size (the last may be smaller),
+ * like torch.split(x, split_size, dim).
+ * Arguments: the tensor (>= 1 dim), split_size > 0, the dim (negative
+ * counts from the end), and n_out, which receives the number of pieces
+ * (may be NULL).
+ * Returns a new array (garbage collected) of the pieces, views sharing x's
+ * data recorded for autograd, followed by a NULL.
+ * Errors: ShapeError for a 0-dim tensor; IndexError for a dim out of
+ * range; ValueError for split_size <= 0.
+ * Example:
+ *   int nb;
+ *   Tensor **batches = tensor_split(X, 64, 0, &nb);   // batches[0] is (64, 784) */
 Tensor **tensor_split(Tensor *x, int64_t split_size, int dim, int *n_out);
-/* chunks pieces along dim (like torch.chunk); *n_out gets the count. */
+/* Cuts x along dim into chunks pieces of equal size (the last may be
+ * smaller, and there may be fewer pieces), like torch.chunk(x, chunks, dim).
+ * Arguments: the tensor (>= 1 dim), chunks > 0, the dim (negative counts
+ * from the end), and n_out, which receives the number of pieces (may be
+ * NULL).
+ * Returns a new array (garbage collected) of the pieces, views sharing x's
+ * data recorded for autograd, followed by a NULL.
+ * Errors: ValueError for chunks <= 0; ShapeError for a 0-dim tensor;
+ * IndexError for a dim out of range.
+ * Example:
+ *   int n;
+ *   Tensor **half = tensor_chunk(h, 2, 1, &n);   // VAE: mu and logvar from (N, 2 * Z) */
 Tensor **tensor_chunk(Tensor *x, int chunks, int dim, int *n_out);
-/* Tiles x: tensor_repeat(x, 2, 1) like x.repeat(2, 1). */
+/* x tiled: tensor_repeat(x, 2, 1), like x.repeat(2, 1): copies side by side
+ * along each dim.
+ * Arguments: the tensor, then one repeat count (>= 0) per dim of x, or
+ * more (then new dims are added in front), 8 at most.
+ * Returns a new tensor (a copy) whose sizes are x's times the counts,
+ * recorded for autograd.
+ * Errors: ShapeError for fewer counts than x's dims or more than 8;
+ * ValueError for a negative count.
+ * Example:
+ *   Tensor *z = tensor_repeat(tensor_randn(1, 100), 16, 1);   // one noise, 16 rows */
 #define tensor_repeat(x, ...) tensor_repeat_(x, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_repeat_(Tensor *x, int n, const int64_t *reps);
 
 /* ---- indexing ----------------------------------------------------------------- */
 
-/* Entries of x at the int64 indices (1-D) along dim. */
+/* The entries of x at the given indices along dim, like
+ * torch.index_select(x, dim, index) (x[index] for dim 0).
+ * Arguments: the tensor, the dim (negative counts from the end), and a 1-D
+ * (or 0-dim) integer tensor of indices in [-size, size) on x's device
+ * (negative ones count from the end; repeats allowed).
+ * Returns a new tensor, x's shape with the size along dim the number of
+ * indices, recorded for autograd.
+ * Errors: ShapeError for an index of more than 1 dim; TypeError for a
+ * float index; IndexError for an index or a dim out of range; DeviceError
+ * when index is on another device.
+ * Example:
+ *   Tensor *perm = tensor_randperm(tensor_size(X, 0), NULL);
+ *   Tensor *Xb = tensor_index_select(X, 0, tensor_slice(perm, 0, 0, 64, 1)); */
 Tensor *tensor_index_select(Tensor *x, int dim, Tensor *index);
-/* out[i][j] = x[index[i][j]][j] (dim 0), like torch.gather. */
+/* Picks one entry of x along dim for each entry of index, like
+ * torch.gather(x, dim, index): out[i][j] = x[index[i][j]][j] for dim 0,
+ * out[i][j] = x[i][index[i][j]] for dim 1.
+ * Arguments: the tensor, the dim (negative counts from the end), and an
+ * integer index tensor with x's number of dims, no larger than x along the
+ * other dims, values in [-size, size) along dim, on x's device.
+ * Returns a new tensor of index's shape and x's dtype, recorded for
+ * autograd.
+ * Errors: ShapeError when index's dims do not fit x; TypeError for a float
+ * index; IndexError for an index or a dim out of range; DeviceError when
+ * index is on another device.
+ * Example:
+ *   Tensor *logp = tensor_log_softmax(logits, 1);   // (N, C)
+ *   Tensor *picked = tensor_gather(logp, 1, tensor_unsqueeze(y, 1));   // (N, 1) */
 Tensor *tensor_gather(Tensor *x, int dim, Tensor *index);
-/* A copy of x with src values written at index along dim (torch.scatter). */
+/* A copy of x with the values of src written at the positions index gives
+ * along dim, like torch.scatter(x, dim, index, src): out[index[i][j]][j] =
+ * src[i][j] for dim 0, out[i][index[i][j]] = src[i][j] for dim 1.
+ * Arguments: the tensor, the dim (negative counts from the end), an integer
+ * index tensor with x's number of dims (no larger than x and src, values in
+ * [-size, size) along dim), and src, same number of dims, converted to x's
+ * dtype; all on one device.
+ * Returns a new tensor of x's shape and dtype, recorded for autograd.
+ * Errors: ShapeError when index does not fit x or src; TypeError for a
+ * float index; IndexError for an index or a dim out of range; DeviceError
+ * for tensors on different devices.
+ * Example:
+ *   Tensor *Y = tensor_scatter(tensor_zeros(N, 10), 1, tensor_unsqueeze(y, 1),
+ *                              tensor_ones(N, 1));   // one-hot rows */
 Tensor *tensor_scatter(Tensor *x, int dim, Tensor *index, Tensor *src);
-/* A copy of x with src values added at index along dim (torch.scatter_add). */
+/* A copy of x with the values of src added at the positions index gives
+ * along dim, like torch.scatter_add(x, dim, index, src): out[index[i][j]][j]
+ * += src[i][j] for dim 0; repeated positions add up.
+ * Arguments: as tensor_scatter: the tensor, the dim, an integer index
+ * tensor and src, all with the same number of dims, on one device.
+ * Returns a new tensor of x's shape and dtype, recorded for autograd.
+ * Errors: ShapeError when index does not fit x or src; TypeError for a
+ * float index; IndexError for an index or a dim out of range; DeviceError
+ * for tensors on different devices.
+ * Example:
+ *   Tensor *counts = tensor_scatter_add(tensor_zeros(1, 10), 1,
+ *                                       tensor_unsqueeze(y, 0),
+ *                                       tensor_ones(1, tensor_size(y, 0))); */
 Tensor *tensor_scatter_add(Tensor *x, int dim, Tensor *index, Tensor *src);
-/* A copy of x with value written at index along dim. */
+/* A copy of x with value written at the positions index gives along dim,
+ * like torch.scatter(x, dim, index, value).
+ * Arguments: the tensor, the dim (negative counts from the end), an integer
+ * index tensor with x's number of dims (values in [-size, size) along
+ * dim), and the value (converted to x's dtype).
+ * Returns a new tensor of x's shape and dtype, recorded for autograd.
+ * Errors: ShapeError when index does not fit x; TypeError for a float
+ * index; IndexError for an index or a dim out of range; DeviceError when
+ * index is on another device.
+ * Example:
+ *   Tensor *Y = tensor_scatter_value(tensor_zeros(N, 10), 1,
+ *                                    tensor_unsqueeze(y, 1), 1.0);   // one-hot */
 Tensor *tensor_scatter_value(Tensor *x, int dim, Tensor *index, double value);
-/* A copy of x with src rows added at index along dim (torch.index_add). */
+/* A copy of x with the slices of src added at the indices along dim, like
+ * torch.index_add(x, dim, index, src): out[index[i]] += src[i] for dim 0;
+ * repeated indices add up.
+ * Arguments: the tensor, the dim (negative counts from the end), a 1-D
+ * integer tensor of indices in [-size, size), and src of x's shape except
+ * that its size along dim is the number of indices; on one device.
+ * Returns a new tensor of x's shape and the wider dtype of x and src,
+ * recorded for autograd.
+ * Errors: ShapeError for an index of more than 1 dim or a src that does
+ * not fit; TypeError for a float index; IndexError for an index or a dim
+ * out of range; DeviceError for tensors on different devices.
+ * Example:
+ *   Tensor *sums = tensor_index_add(tensor_zeros(10, 784), 0, y, X);   // per class */
 Tensor *tensor_index_add(Tensor *x, int dim, Tensor *index, Tensor *src);
-/* 1-D tensor of the elements of x where mask (bool, broadcastable) is true. */
+/* The elements of x where mask is true, in row-major order, like
+ * torch.masked_select(x, mask) (x[mask]).
+ * Arguments: the tensor and a bool mask whose shape broadcasts with x's
+ * (make it with a comparison such as tensor_gt_scalar).
+ * Returns a new 1-D tensor of x's dtype, recorded for autograd.
+ * Errors: TypeError for a mask that is not bool; ShapeError when the
+ * shapes do not broadcast.
+ * Example:
+ *   Tensor *wrong = tensor_masked_select(probs_max, tensor_ne(pred, y)); */
 Tensor *tensor_masked_select(Tensor *x, Tensor *mask);
-/* A copy of x with value where mask is true. */
+/* A copy of x with value where mask is true, like x.masked_fill(mask,
+ * value).
+ * Arguments: the tensor, a bool mask that broadcasts to x's shape, and the
+ * value (converted to x's dtype).
+ * Returns a new tensor of x's shape and dtype, recorded for autograd (no
+ * gradient reaches x where mask is true).
+ * Errors: TypeError for a mask that is not bool; ShapeError when the mask
+ * does not broadcast to x's shape.
+ * Example:
+ *   Tensor *safe = tensor_masked_fill(p, tensor_eq_scalar(p, 0), 1e-12); */
 Tensor *tensor_masked_fill(Tensor *x, Tensor *mask, double value);
-/* int64 indices (n x ndim) of the nonzero elements. */
+/* The positions of the nonzero (true) elements of x, like
+ * torch.nonzero(x).
+ * Arguments: the tensor (any dtype).
+ * Returns a new int64 tensor of shape (count, ndim), one row of indices
+ * per nonzero element in row-major order, on x's device; not
+ * differentiable.
+ * Errors: none.
+ * Example:
+ *   Tensor *bad = tensor_nonzero(tensor_ne(pred, y));   // (n_errors, 1)
+ *   printf("%lld errors\n", (long long)tensor_size(bad, 0)); */
 Tensor *tensor_nonzero(Tensor *x);
 
 /* ---- elementwise (NumPy broadcasting) ---------------------------------------- */
