@@ -899,7 +899,16 @@ Tensor *tensor_sub(Tensor *a, Tensor *b);
 Tensor *tensor_mul(Tensor *a, Tensor *b);
 Tensor *tensor_div(Tensor *a, Tensor *b);
 Tensor *tensor_pow(Tensor *a, Tensor *b);
-/* Elementwise max / min of a and b. */
+/* The larger / smaller of a and b, element by element, with NumPy
+ * broadcasting, like torch.maximum / torch.minimum (not a reduction:
+ * see tensor_max for that).
+ * Arguments: two tensors whose shapes broadcast, on the same device.
+ * Returns a new tensor of the broadcast shape and the wider dtype,
+ * recorded for autograd.
+ * Errors: ShapeError when the shapes do not broadcast; DeviceError for
+ * tensors on different devices.
+ * Example:
+ *   Tensor *hinge = tensor_maximum(tensor_rsub_scalar(margin, 1.0), tensor_zeros(1)); */
 Tensor *tensor_maximum(Tensor *a, Tensor *b);
 Tensor *tensor_minimum(Tensor *a, Tensor *b);
 /* A tensor and a number: a + s, a - s, s - a, a * s, a / s, s / a,
@@ -960,17 +969,65 @@ Tensor *tensor_round(Tensor *x);
  *   Tensor *p = tensor_sigmoid(tensor_add(tensor_matmul(h, W2), b2)); // P(class 1) */
 Tensor *tensor_sigmoid(Tensor *x);
 Tensor *tensor_relu(Tensor *x);
-/* x if x > 0 else slope * x (PyTorch default slope 0.01). */
+/* Leaky relu, elementwise: x if x > 0 else negative_slope * x, like
+ * F.leaky_relu(x, negative_slope) (PyTorch's default slope is 0.01; GANs
+ * often use 0.2).
+ * Arguments: the tensor and the slope for negative values.
+ * Returns a new tensor of x's shape, recorded for autograd (an integer or
+ * bool x gives the default float dtype).
+ * Errors: none.
+ * Example:
+ *   Tensor *h = tensor_leaky_relu(nn_forward(disc_fc1, imgs), 0.2);   // GAN critic */
 Tensor *tensor_leaky_relu(Tensor *x, double negative_slope);
-/* x if x > 0 else alpha * (exp(x) - 1) (default alpha 1). */
+/* ELU, elementwise: x if x > 0 else alpha * (exp(x) - 1), like
+ * F.elu(x, alpha) (PyTorch's default alpha is 1).
+ * Arguments: the tensor and alpha, the value approached for very negative x
+ * (as -alpha).
+ * Returns a new tensor of x's shape, recorded for autograd (an integer or
+ * bool x gives the default float dtype).
+ * Errors: none.
+ * Example:
+ *   Tensor *h = tensor_elu(tensor_add(tensor_matmul(X, W1), b1), 1.0); */
 Tensor *tensor_elu(Tensor *x, double alpha);
-/* x * Phi(x) (exact, erf form, like PyTorch's default). */
+/* GELU, elementwise: x * Phi(x), Phi the standard normal CDF, in the
+ * exact erf form of F.gelu(x) (PyTorch's default, not the tanh one).
+ * Arguments: the tensor.
+ * Returns a new tensor of x's shape, recorded for autograd (an integer or
+ * bool x gives the default float dtype).
+ * Errors: none.
+ * Example:
+ *   Tensor *h = tensor_gelu(nn_forward(fc1, X)); */
 Tensor *tensor_gelu(Tensor *x);
-/* log(1 + exp(x)) (linear above 20, like PyTorch). */
+/* Softplus, elementwise: log(1 + exp(x)), a smooth relu, like F.softplus(x)
+ * (x itself above 20, as PyTorch's default threshold).
+ * Arguments: the tensor.
+ * Returns a new tensor of x's shape with positive values, recorded for
+ * autograd (an integer or bool x gives the default float dtype).
+ * Errors: none.
+ * Example:
+ *   Tensor *sigma = tensor_softplus(nn_forward(head, h));   // a positive std */
 Tensor *tensor_softplus(Tensor *x);
-/* Limits values to [lo, hi]; use -INFINITY / INFINITY for one side. */
+/* Values limited to [lo, hi], like torch.clamp(x, lo, hi); use -INFINITY or
+ * INFINITY to leave one side open.
+ * Arguments: the tensor, lo and hi (lo <= hi); for an integer tensor the
+ * bounds are rounded inwards to whole numbers.
+ * Returns a new tensor of x's shape and dtype, recorded for autograd (the
+ * gradient is 0 where a value was clamped).
+ * Errors: ValueError when lo > hi.
+ * Example:
+ *   Tensor *p = tensor_clamp(tensor_sigmoid(z), 1e-7, 1 - 1e-7);   // before a log */
 Tensor *tensor_clamp(Tensor *x, double lo, double hi);
-/* cond ? a : b elementwise (cond is bool, all three broadcast). */
+/* cond ? a : b, element by element, like torch.where(cond, a, b).
+ * Arguments: the condition (bool, or any dtype: nonzero is true) and two
+ * tensors; the three shapes broadcast together; all on one device.
+ * Returns a new tensor of the broadcast shape and the wider dtype of a and
+ * b, recorded for autograd (gradients go to a where cond holds, to b
+ * elsewhere).
+ * Errors: ShapeError when the shapes do not broadcast; DeviceError for
+ * tensors on different devices.
+ * Example:
+ *   Tensor *l = tensor_where(tensor_gt_scalar(err, 1), tensor_abs(err),
+ *                            tensor_mul_scalar(tensor_square(err), 0.5));   // Huber */
 Tensor *tensor_where(Tensor *cond, Tensor *a, Tensor *b);
 /* Elementwise comparisons a == b, a != b, a < b, a <= b, a > b, a >= b,
  * like PyTorch's a == b... (tensor_eq, _ne, _lt, _le, _gt, _ge), and the
@@ -997,7 +1054,15 @@ Tensor *tensor_lt_scalar(Tensor *a, double s);
 Tensor *tensor_le_scalar(Tensor *a, double s);
 Tensor *tensor_gt_scalar(Tensor *a, double s);
 Tensor *tensor_ge_scalar(Tensor *a, double s);
-/* Logical and / or / not of bool (or nonzero) tensors. */
+/* Logical and / or / not, element by element, like torch.logical_and,
+ * torch.logical_or, torch.logical_not (a nonzero value is true).
+ * Arguments: two tensors whose shapes broadcast, on the same device (one
+ * for tensor_logical_not), of any dtype.
+ * Returns a new bool tensor (of the broadcast shape); not differentiable.
+ * Errors: ShapeError when the shapes do not broadcast; DeviceError for
+ * tensors on different devices.
+ * Example:
+ *   Tensor *in01 = tensor_logical_and(tensor_ge_scalar(t, 0), tensor_le_scalar(t, 1)); */
 Tensor *tensor_logical_and(Tensor *a, Tensor *b);
 Tensor *tensor_logical_or(Tensor *a, Tensor *b);
 Tensor *tensor_logical_not(Tensor *a);
@@ -1014,31 +1079,87 @@ Tensor *tensor_logical_not(Tensor *a);
  *   Tensor *s1 = nn_forward(net, X), *s2 = nn_forward(net, X);
  *   assert_true(tensor_allclose(s1, s2, 0, 0), "eval mode: dropout is off"); */
 bool tensor_allclose(Tensor *a, Tensor *b, double rtol, double atol);
-/* True when shapes and all values are equal. */
+/* Whether a and b have the same shape and the same values, like
+ * torch.equal(a, b).
+ * Arguments: the two tensors (any dtypes, any devices: values compared as
+ * float64).
+ * Returns true or false; different shapes or a NaN anywhere give false.
+ * Errors: none.
+ * Example:
+ *   assert_true(tensor_equal(tensor_argmax_dim(logits, 1, false), y), "all right"); */
 bool tensor_equal(Tensor *a, Tensor *b);
 
 /* ---- in-place (for optimizers; not recorded by autograd) ------------------- */
 
-/* a += b, a -= b, a *= b, a /= b (b broadcasts to a); a += alpha * b. */
+/* In place a += b, a -= b, a *= b, a /= b, and a += alpha * b
+ * (tensor_add_, _sub_, _mul_, _div_, _add_scaled_), like a.add_(b) and
+ * a.add_(b, alpha=alpha): the update of a hand-written optimizer.
+ * Arguments: a, the tensor changed; b, whose shape broadcasts to a's, on
+ * a's device; for tensor_add_scaled_ the factor alpha.
+ * Returns a itself (changed, dtype kept), not recorded for autograd.
+ * Errors: RuntimeError when a requires grad (do it inside no_grad { ... });
+ * ShapeError when b does not broadcast to a's shape; TypeError when an
+ * integer a would get a float result (a float b, or a division);
+ * DeviceError for tensors on different devices.
+ * Example:
+ *   no_grad {
+ *       tensor_add_scaled_(w, tensor_grad(w), -0.1);   // w -= lr * grad
+ *   } */
 Tensor *tensor_add_(Tensor *a, Tensor *b);
 Tensor *tensor_sub_(Tensor *a, Tensor *b);
 Tensor *tensor_mul_(Tensor *a, Tensor *b);
 Tensor *tensor_div_(Tensor *a, Tensor *b);
 Tensor *tensor_add_scaled_(Tensor *a, Tensor *b, double alpha);
-/* a += s, a *= s. */
+/* In place a += s and a *= s (tensor_add_scalar_, tensor_mul_scalar_),
+ * like a.add_(s), a.mul_(s).
+ * Arguments: the tensor changed and the number.
+ * Returns a itself (changed, dtype kept), not recorded for autograd.
+ * Errors: RuntimeError when a requires grad (do it inside no_grad { ... });
+ * TypeError for an integer or bool a with a number that is not whole.
+ * Example:
+ *   no_grad { tensor_mul_scalar_(w, 0.999); }   // weight decay by hand */
 Tensor *tensor_add_scalar_(Tensor *a, double s);
 Tensor *tensor_mul_scalar_(Tensor *a, double s);
-/* Sets every element to value / zero. */
+/* In place: every element set to value (tensor_fill_) or to 0
+ * (tensor_zero_), like a.fill_(value), a.zero_().
+ * Arguments: the tensor changed; for tensor_fill_ the value (converted to
+ * its dtype).
+ * Returns a itself, not recorded for autograd.
+ * Errors: RuntimeError when a requires grad (do it inside no_grad { ... }).
+ * Example:
+ *   Tensor *v = tensor_zeros_like(w);   // momentum buffer
+ *   tensor_zero_(v);                    // reset at a new run */
 Tensor *tensor_fill_(Tensor *a, double value);
 Tensor *tensor_zero_(Tensor *a);
-/* Copies src (broadcast, converted) into a. */
+/* In place: copies the values of src into a, like a.copy_(src).
+ * Arguments: a, the tensor changed; src, whose shape broadcasts to a's
+ * (any dtype: converted; any device: moved).
+ * Returns a itself, not recorded for autograd.
+ * Errors: ShapeError when src does not broadcast to a's shape;
+ * RuntimeError when a requires grad (do it inside no_grad { ... }).
+ * Example:
+ *   no_grad { tensor_copy_(w_target, w); }   // keep a copy of the weights */
 Tensor *tensor_copy_(Tensor *a, Tensor *src);
-/* Clamps a in place. */
+/* In place: values limited to [lo, hi], like a.clamp_(lo, hi); use
+ * -INFINITY or INFINITY to leave one side open.
+ * Arguments: the tensor changed, lo and hi (for an integer tensor rounded
+ * inwards to whole numbers).
+ * Returns a itself, not recorded for autograd.
+ * Errors: RuntimeError when a requires grad (do it inside no_grad { ... }).
+ * Example:
+ *   no_grad { tensor_clamp_(w, -0.01, 0.01); }   // WGAN weight clipping */
 Tensor *tensor_clamp_(Tensor *a, double lo, double hi);
 
 /* ---- reductions ------------------------------------------------------------ */
 
-/* Sum of all elements (0-dim). */
+/* The sum of all elements, like x.sum().
+ * Arguments: the tensor.
+ * Returns a new 0-dim tensor, recorded for autograd; integer and bool
+ * tensors sum to int64 (tensor_item gives the number).
+ * Errors: none.
+ * Example:
+ *   Tensor *sse = tensor_sum(tensor_square(tensor_sub(pred, y)));
+ *   int64_t n_ok = (int64_t)tensor_item(tensor_sum(tensor_eq(pred, y))); */
 Tensor *tensor_sum(Tensor *x);
 /* Sum over one dim, like x.sum(dim, keepdim).
  * Arguments: the tensor, the dim (negative counts from the end), and
@@ -1050,7 +1171,17 @@ Tensor *tensor_sum(Tensor *x);
  *   Tensor *row_sums = tensor_sum_dim(P, 1, true);   // (N, C) -> (N, 1)
  *   Tensor *Pn = tensor_div(P, row_sums); */
 Tensor *tensor_sum_dim(Tensor *x, int dim, bool keepdim);
-/* Sum over n dims. */
+/* Sum over several dims at once, like x.sum((d1, d2), keepdim).
+ * Arguments: the tensor, n and an array of n distinct dims (negative count
+ * from the end; n = 0 sums every dim), and keepdim (true keeps the summed
+ * dims with size 1).
+ * Returns a new tensor, recorded for autograd; integer and bool tensors
+ * sum to int64.
+ * Errors: IndexError for a dim out of range; ValueError for a dim given
+ * twice.
+ * Example:
+ *   Tensor *per_img = tensor_sum_dims(tensor_square(tensor_sub(rec, imgs)), 3,
+ *                                     (int[]){ 1, 2, 3 }, false);   // (N) */
 Tensor *tensor_sum_dims(Tensor *x, int n, const int *dims, bool keepdim);
 /* Mean of all elements (tensor_mean, 0-dim), over one dim
  * (tensor_mean_dim), or over n dims (tensor_mean_dims), like x.mean().
@@ -1075,10 +1206,26 @@ Tensor *tensor_mean_dims(Tensor *x, int n, const int *dims, bool keepdim);
  *   printf("range [%g, %g]\n", tensor_item(tensor_min(X)), tensor_item(tensor_max(X))); */
 Tensor *tensor_max(Tensor *x);
 Tensor *tensor_min(Tensor *x);
-/* Max / min over dim: the values; *indices (if not NULL) gets int64 positions. */
+/* Largest / smallest values over one dim and where they are, like
+ * torch.max(x, dim, keepdim) / torch.min.
+ * Arguments: the tensor, the dim (negative counts from the end), keepdim
+ * (true keeps the dim with size 1), and indices: if not NULL, *indices
+ * receives a new int64 tensor of the positions along dim.
+ * Returns a new tensor of the values (x's dtype), recorded for autograd
+ * (the gradient goes to the chosen positions).
+ * Errors: IndexError for a dim out of range; ValueError for an empty dim.
+ * Example:
+ *   Tensor *pred;
+ *   Tensor *conf = tensor_max_dim(tensor_softmax(logits, 1), 1, false, &pred); */
 Tensor *tensor_max_dim(Tensor *x, int dim, bool keepdim, Tensor **indices);
 Tensor *tensor_min_dim(Tensor *x, int dim, bool keepdim, Tensor **indices);
-/* Index of the max / min of the flattened tensor (0-dim int64). */
+/* Position of the largest / smallest element of the whole tensor, counted
+ * in row-major order, like x.argmax() / x.argmin().
+ * Arguments: the tensor.
+ * Returns a new 0-dim int64 tensor; not differentiable.
+ * Errors: ValueError for an empty tensor.
+ * Example:
+ *   int64_t best = (int64_t)tensor_item(tensor_argmax(val_acc));   // best epoch */
 Tensor *tensor_argmax(Tensor *x);
 Tensor *tensor_argmin(Tensor *x);
 /* Indices of the max / min over dim, like x.argmax(dim, keepdim): the
@@ -1105,12 +1252,41 @@ Tensor *tensor_var(Tensor *x);
 Tensor *tensor_var_dim(Tensor *x, int dim, bool keepdim);
 Tensor *tensor_std(Tensor *x);
 Tensor *tensor_std_dim(Tensor *x, int dim, bool keepdim);
-/* Variance over n dims with a given correction (1: unbiased, 0: biased). */
+/* Variance over several dims with a chosen correction, like
+ * torch.var(x, dims, correction=c, keepdim): the sum of squared deviations
+ * divided by count - correction.
+ * Arguments: a floating point tensor, n and an array of n distinct dims
+ * (n = 0: every dim), the correction (1: unbiased, 0: the biased variance
+ * of batch norm) and keepdim.
+ * Returns a new tensor, recorded for autograd (NaN where count <=
+ * correction).
+ * Errors: TypeError for an integer or bool tensor (use tensor_float);
+ * IndexError for a dim out of range; ValueError for a dim given twice.
+ * Example:
+ *   Tensor *v = tensor_var_dims(x, 3, (int[]){ 0, 2, 3 }, 0, true);   // per channel */
 Tensor *tensor_var_dims(Tensor *x, int n, const int *dims, int correction, bool keepdim);
-/* p-norm of all elements (p = 2: Euclidean) / over dim. */
+/* The p-norm (sum |x|^p)^(1/p) of all elements (tensor_norm) or over one
+ * dim (tensor_norm_dim), like torch.linalg.vector_norm; p = 2 is the
+ * Euclidean norm, INFINITY the largest |x|.
+ * Arguments: the tensor (an integer one is converted to the default float
+ * dtype), p > 0 or INFINITY; for _dim the dim and keepdim.
+ * Returns a new tensor (0-dim for all elements), recorded for autograd.
+ * Errors: ValueError for p <= 0; IndexError for a dim out of range.
+ * Example:
+ *   double gnorm = tensor_item(tensor_norm(tensor_grad(w), 2));
+ *   Tensor *len = tensor_norm_dim(X, 2, 1, true);   // each row's length (N, 1) */
 Tensor *tensor_norm(Tensor *x, double p);
 Tensor *tensor_norm_dim(Tensor *x, double p, int dim, bool keepdim);
-/* log(sum(exp(x))) over dim, computed stably. */
+/* log(sum(exp(x))) over dim, computed without overflow, like
+ * torch.logsumexp(x, dim, keepdim).
+ * Arguments: the tensor (an integer one is converted to the default float
+ * dtype), the dim (negative counts from the end) and keepdim.
+ * Returns a new tensor, recorded for autograd (-inf where every value of
+ * the slice is -inf).
+ * Errors: IndexError for a dim out of range; ValueError for an empty dim.
+ * Example:
+ *   Tensor *lse = tensor_logsumexp(logits, 1, true);   // (N, 1)
+ *   Tensor *logp = tensor_sub(logits, lse); */
 Tensor *tensor_logsumexp(Tensor *x, int dim, bool keepdim);
 /* Softmax over dim, exp(x) / sum(exp(x)), like torch.softmax(x, dim), and
  * its log, computed stably (tensor_log_softmax, F.log_softmax).
@@ -1126,9 +1302,21 @@ Tensor *tensor_logsumexp(Tensor *x, int dim, bool keepdim);
  *   Tensor *conf = tensor_max_dim(probs, 1, false, NULL);    // confidence of each */
 Tensor *tensor_softmax(Tensor *x, int dim);
 Tensor *tensor_log_softmax(Tensor *x, int dim);
-/* Product of all elements. */
+/* The product of all elements, like x.prod().
+ * Arguments: the tensor.
+ * Returns a new 0-dim tensor, recorded for autograd; integer and bool
+ * tensors give int64.
+ * Errors: none.
+ * Example:
+ *   int64_t n_in = (int64_t)tensor_item(tensor_prod(tensor_of(1, 28, 28)));   // 784 */
 Tensor *tensor_prod(Tensor *x);
-/* True (1) if any / all elements are nonzero. */
+/* Whether any / all elements are nonzero (true), like x.any() / x.all().
+ * Arguments: the tensor (any dtype, any device).
+ * Returns true or false (for an empty tensor: any false, all true).
+ * Errors: none.
+ * Example:
+ *   if (tensor_any(tensor_gt_scalar(tensor_abs(W), 1e3))) printf("W exploded\n");
+ *   bool all_ok = tensor_all(tensor_eq(pred, y)); */
 bool tensor_any(Tensor *x);
 bool tensor_all(Tensor *x);
 
