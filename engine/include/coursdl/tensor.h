@@ -1331,15 +1331,54 @@ bool tensor_all(Tensor *x);
  * Example:
  *   Tensor *y = tensor_matmul(X, W);    // (200, 2) x (2, 16) -> (200, 16) */
 Tensor *tensor_matmul(Tensor *a, Tensor *b);
-/* (n, m) @ (m, p). */
+/* The product of two matrices, (n, m) @ (m, p), like torch.mm(a, b)
+ * (tensor_matmul also takes vectors and batches).
+ * Arguments: two 2-D tensors on the same device, a's columns as many as
+ * b's rows.
+ * Returns a new (n, p) tensor of the wider dtype (integers in int64),
+ * recorded for autograd.
+ * Errors: ShapeError for tensors that are not 2-D or whose inner sizes
+ * differ; DeviceError for tensors on different devices.
+ * Example:
+ *   Tensor *h = tensor_mm(X, W1);   // (200, 2) x (2, 16) -> (200, 16) */
 Tensor *tensor_mm(Tensor *a, Tensor *b);
-/* (n, m) @ (m). */
+/* The product of a matrix and a vector, (n, m) @ (m) -> (n), like
+ * torch.mv(a, v).
+ * Arguments: a 2-D tensor and a 1-D one of its number of columns, on the
+ * same device.
+ * Returns a new 1-D tensor of n values, recorded for autograd.
+ * Errors: ShapeError for other shapes or when the sizes differ;
+ * DeviceError for tensors on different devices.
+ * Example:
+ *   Tensor *scores = tensor_mv(X, w);   // perceptron: (N, 2) x (2) -> (N) */
 Tensor *tensor_mv(Tensor *a, Tensor *v);
-/* Dot product of two 1-D tensors (0-dim result). */
+/* The dot product sum(a * b) of two vectors, like torch.dot(a, b).
+ * Arguments: two 1-D tensors of the same size, on the same device.
+ * Returns a new 0-dim tensor, recorded for autograd.
+ * Errors: ShapeError when a or b is not 1-D or their sizes differ;
+ * DeviceError for tensors on different devices.
+ * Example:
+ *   double s = tensor_item(tensor_dot(w, x)) + bias;   // one neuron */
 Tensor *tensor_dot(Tensor *a, Tensor *b);
-/* Outer product of two 1-D tensors. */
+/* The outer product a b^T of two vectors, (n) and (m) -> (n, m), like
+ * torch.outer(a, b).
+ * Arguments: two 1-D tensors on the same device.
+ * Returns a new (n, m) tensor, out[i][j] = a[i] * b[j], recorded for
+ * autograd.
+ * Errors: ShapeError when a or b is not 1-D; DeviceError for tensors on
+ * different devices.
+ * Example:
+ *   Tensor *dW = tensor_outer(delta, x);   // backprop by hand: one sample */
 Tensor *tensor_outer(Tensor *a, Tensor *b);
-/* Batched (b, n, m) @ (b, m, p). */
+/* b matrix products at once, (b, n, m) @ (b, m, p) -> (b, n, p), like
+ * torch.bmm(a, b).
+ * Arguments: two 3-D tensors with the same first size, a's last size equal
+ * to b's middle one, on the same device.
+ * Returns a new (b, n, p) tensor, recorded for autograd.
+ * Errors: ShapeError for other shapes or inner sizes that differ;
+ * DeviceError for tensors on different devices.
+ * Example:
+ *   Tensor *att = tensor_bmm(Q, tensor_transpose(K, 1, 2));   // (N, L, L) */
 Tensor *tensor_bmm(Tensor *a, Tensor *b);
 
 /* ---- autograd state of a tensor (see autograd.h for the rest) ---------------- */
@@ -1355,7 +1394,15 @@ Tensor *tensor_bmm(Tensor *a, Tensor *b);
  *   Tensor *w = tensor_requires_grad_(tensor_randn(3), true);
  *   tensor_backward(tensor_sum(tensor_square(w)));   // tensor_grad(w) is 2 w */
 Tensor *tensor_requires_grad_(Tensor *x, bool requires_grad);
-/* Whether x is tracked by autograd. */
+/* Whether autograd tracks x, like x.requires_grad: true for a leaf marked
+ * by tensor_requires_grad_ (a layer's parameters) and for the result of an
+ * op on such a tensor outside no_grad.
+ * Arguments: the tensor.
+ * Returns true or false.
+ * Errors: none.
+ * Example:
+ *   Tensor *z = tensor_mul_scalar(w, 2);
+ *   printf("%d\n", tensor_requires_grad(z));   // 1 when w requires grad */
 bool tensor_requires_grad(const Tensor *x);
 /* The gradient accumulated by tensor_backward (x.grad).
  * Arguments: the tensor, normally a leaf that requires grad.
@@ -1367,13 +1414,41 @@ bool tensor_requires_grad(const Tensor *x);
  *   Tensor *gw = tensor_grad(w);
  *   if (gw) printf("|dw| = %g\n", tensor_item(tensor_norm(gw, 2))); */
 Tensor *tensor_grad(const Tensor *x);
-/* Replaces the stored gradient (NULL clears it). */
+/* Replaces the gradient stored in x (what tensor_grad returns), like
+ * x.grad = g; NULL clears it.
+ * Arguments: the tensor and the new gradient, of x's shape, or NULL.
+ * Returns nothing; x keeps the pointer (no copy).
+ * Errors: ShapeError when grad's shape is not x's.
+ * Example:
+ *   tensor_set_grad(w, tensor_clamp(tensor_grad(w), -1, 1));   // clip by hand */
 void tensor_set_grad(Tensor *x, Tensor *grad);
-/* Clears the gradient (x.grad = None). */
+/* Clears the gradient of x, like x.grad = None: the next backward starts
+ * from nothing instead of adding to it.
+ * Arguments: the tensor.
+ * Returns nothing; tensor_grad(x) is NULL afterwards.
+ * Errors: none.
+ * Example:
+ *   tensor_zero_grad(w);   // before each backward of a hand-written loop
+ *   tensor_zero_grad(b); */
 void tensor_zero_grad(Tensor *x);
-/* True for tensors created by the user (not by a tracked op). */
+/* Whether x is a leaf of the autograd graph, like x.is_leaf: true for
+ * tensors made directly (tensor_randn, a layer's parameters...), false for
+ * the result of an op recorded for autograd.
+ * Arguments: the tensor.
+ * Returns true or false.
+ * Errors: none.
+ * Example:
+ *   bool leaf = tensor_is_leaf(tensor_mul(w, x));   // false when w requires grad */
 bool tensor_is_leaf(const Tensor *x);
-/* Name of the op that made x, e.g. "MulBackward0", or NULL. */
+/* The name of the backward node of the op that made x, like
+ * x.grad_fn.name(): "MulBackward0", "MmBackward0"...
+ * Arguments: the tensor.
+ * Returns a constant string, or NULL for a leaf or a tensor made without
+ * autograd recording.
+ * Errors: none.
+ * Example:
+ *   Tensor *loss = nn_mse(nn_forward(net, X), y);
+ *   printf("%s\n", tensor_grad_fn_name(loss)); */
 const char *tensor_grad_fn_name(const Tensor *x);
 /* A tensor sharing x's data, cut from the autograd graph, like x.detach().
  * Arguments: the tensor.
@@ -1386,22 +1461,61 @@ Tensor *tensor_detach(Tensor *x);
 
 /* ---- printing ---------------------------------------------------------------------- */
 
-/* The PyTorch-style text of t: "tensor([1., 2.])" (a new GC string). */
+/* The text PyTorch's repr gives: "tensor([1., 2.])", with dtype=,
+ * device=, grad_fn= or requires_grad=True where PyTorch shows them; more
+ * than 1000 elements are summarized with "...".
+ * Arguments: the tensor; NULL gives "None", a freed tensor
+ * "<tensor freed by tensor_free>".
+ * Returns a new string (garbage collected: do not free it).
+ * Errors: none.
+ * Example:
+ *   char *s = tensor_to_string(tensor_argmax_dim(logits, 1, false));
+ *   printf("predictions: %s\n", s); */
 char *tensor_to_string(const Tensor *t);
-/* Prints t like PyTorch's print(t), then a newline. */
+/* Prints t to the standard output as PyTorch's print(t) does
+ * (tensor_to_string's text), then a newline.
+ * Arguments: the tensor.
+ * Returns nothing.
+ * Errors: none.
+ * Example:
+ *   tensor_print(tensor_softmax(nn_forward(net, X_test), 1)); */
 void tensor_print(const Tensor *t);
-/* Out[n] for a Tensor * (used by display_out). */
+/* Shows t as the cell's result Out[n], what display_out(t) does for a
+ * Tensor *: PyTorch's repr as text/plain, and for a tensor on a GPU also
+ * HTML with the device's description.
+ * Arguments: the tensor; NULL shows None.
+ * Returns nothing.
+ * Errors: none.
+ * Example:
+ *   tensor_display_out(tensor_eye(3)); */
 void tensor_display_out(Tensor *t);
 
 /* ---- labels, flips and resizing ------------------------------------------------- */
 
-/* PyTorch's F.one_hot: class indices (any shape, any dtype holding whole
- * numbers) -> int64 tensor of shape (..., num_classes) with a 1 at each
- * index; num_classes <= 0 means max + 1: tensor_one_hot(y, 10). */
+/* One-hot rows of class indices, like PyTorch's F.one_hot(y, 10):
+ * tensor_one_hot(y, 10).
+ * Arguments: the labels (any shape, any dtype holding whole numbers >= 0)
+ * and num_classes (<= 0: the largest label + 1).
+ * Returns a new int64 tensor of shape (..., num_classes) on the labels'
+ * device, 1 at each label and 0 elsewhere; not differentiable.
+ * Errors: ValueError for a label that is negative or not a whole number,
+ * a label >= num_classes, or no labels with num_classes <= 0; ShapeError
+ * for labels with 8 dims.
+ * Example:
+ *   Tensor *Y = tensor_float(tensor_one_hot(y_train, 10));   // (60000, 10) */
 Tensor *tensor_one_hot(Tensor *labels, int64_t num_classes);
-/* Keras's to_categorical: the same as float32 rows (what
- * "categorical_crossentropy" expects); (N, 1) labels give (N, num_classes):
- * Tensor *y_train_cat = tensor_to_categorical(y_train, 10). */
+/* Keras's to_categorical: one-hot float32 rows of class indices (what
+ * "categorical_crossentropy" expects).
+ * Arguments: the labels (any shape, any dtype holding whole numbers >= 0;
+ * (N, 1) labels give (N, num_classes)) and num_classes (<= 0: the largest
+ * label + 1).
+ * Returns a new float32 tensor of shape (..., num_classes) on the labels'
+ * device, 1 at each label and 0 elsewhere.
+ * Errors: ValueError for a label that is negative or not a whole number,
+ * a label >= num_classes, or no labels with num_classes <= 0; ShapeError
+ * for labels with 8 dims.
+ * Example:
+ *   Tensor *y_train_cat = tensor_to_categorical(y_train, 10); */
 Tensor *tensor_to_categorical(Tensor *labels, int64_t num_classes);
 
 /* Options of tensor_bincount; zero means default. */
@@ -1409,15 +1523,33 @@ typedef struct BincountOptions {
     Tensor *weights;    /* one weight per value: sums of weights instead of counts (float result) */
     int64_t minlength;  /* at least this many bins */
 } BincountOptions;
-/* torch.bincount: how many times each value 0..max occurs in a 1-D tensor of
- * class indices (int64): tensor_bincount(y_train) gives the count of each
- * class; tensor_bincount(y, .minlength = 10, .weights = w). */
+/* How many times each value 0..max occurs in a 1-D tensor of class
+ * indices, like torch.bincount: tensor_bincount(y_train) gives the count
+ * of each class; tensor_bincount(y, .minlength = 10, .weights = w).
+ * Arguments: the 1-D labels (any dtype holding whole numbers >= 0), then
+ * options: .minlength (at least this many bins, >= 0; default 0) and
+ * .weights (a 1-D tensor, one weight per label; default NULL: counts).
+ * Returns a new 1-D tensor of max(largest label + 1, minlength) bins on
+ * x's device: int64 counts, or the sums of the weights (the weights' float
+ * dtype, float64 for integer weights).
+ * Errors: ShapeError for labels or weights that are not 1-D, or weights of
+ * another length; ValueError for a negative or fractional label or a
+ * negative minlength.
+ * Example:
+ *   Tensor *per_class = tensor_bincount(y_train, .minlength = 10);   // (10) */
 #define tensor_bincount(x, ...) tensor_bincount_((x), &(BincountOptions){ __VA_ARGS__ })
 Tensor *tensor_bincount_(Tensor *x, const BincountOptions *options);
 
-/* torch.flip: a copy with the elements reversed along the given dims
- * (differentiable): tensor_flip(images, -1) mirrors (N, C, H, W) images
- * left-right, tensor_flip(images, -2, -1) turns them upside down. */
+/* A copy with the elements reversed along the given dims, like
+ * torch.flip: tensor_flip(images, -1) mirrors (N, C, H, W) images
+ * left-right, tensor_flip(images, -2, -1) turns them upside down.
+ * Arguments: the tensor, then one or more distinct dims (negative count
+ * from the end).
+ * Returns a new tensor of x's shape and dtype, recorded for autograd.
+ * Errors: ValueError when no dim is given or a dim is given twice;
+ * IndexError for a dim out of range or more dims than x has.
+ * Example:
+ *   Tensor *aug = tensor_flip(batch, -1);   // data augmentation: mirrored digits */
 #define tensor_flip(x, ...) tensor_flip_(x, CDL_SHAPE(__VA_ARGS__))
 Tensor *tensor_flip_(Tensor *x, int n, const int64_t *dims);
 
@@ -1429,14 +1561,34 @@ typedef struct InterpolateOptions {
     bool align_corners;   /* bilinear: the corner pixels' centres are aligned (default false) */
     bool antialias;       /* bilinear: a shrunk image averages the pixels each output covers (like PIL) */
 } InterpolateOptions;
-/* F.interpolate on images (..., H, W) (e.g. (N, C, H, W)), floating,
- * differentiable: tensor_interpolate(x, .size = {14, 14}, .mode = "bilinear"),
- * tensor_interpolate(x, .scale_factor = 2). */
+/* Resizes floating images (..., H, W) (e.g. (N, C, H, W)), like
+ * F.interpolate: tensor_interpolate(x, .size = {14, 14}, .mode = "bilinear"),
+ * tensor_interpolate(x, .scale_factor = 2).
+ * Arguments: the images (>= 2 dims, float32 or float64, not empty), then
+ * options: either .size = {height, width} (each >= 1) or .scale_factor
+ * (> 0); .mode "nearest" (default) or "bilinear"; .align_corners (bilinear
+ * only, default false); .antialias (bilinear shrinking, default false).
+ * Returns a new tensor (..., height, width) of x's dtype and device,
+ * recorded for autograd.
+ * Errors: ShapeError for fewer than 2 dims or empty images; TypeError for
+ * an integer or bool tensor (use tensor_resize or tensor_float); ValueError
+ * for an unknown mode, align_corners with "nearest", both or neither of
+ * size and scale_factor, a size < 1, a scale_factor <= 0, or a scale that
+ * leaves no pixel.
+ * Example:
+ *   Tensor *big = tensor_interpolate(z, .scale_factor = 2, .mode = "bilinear"); */
 #define tensor_interpolate(x, ...) tensor_interpolate_((x), &(InterpolateOptions){ __VA_ARGS__ })
 Tensor *tensor_interpolate_(Tensor *x, const InterpolateOptions *options);
-/* torchvision's resize: images (..., H, W) of any dtype to height x width,
- * bilinear with antialiasing, dtype kept (integers rounded, uint8 kept in
- * 0..255): tensor_resize(photo, 20, 20). */
+/* Resizes images (..., H, W) of any dtype but bool to height x width,
+ * like torchvision's resize: bilinear with antialiasing, the dtype kept
+ * (integers rounded, uint8 kept in 0..255): tensor_resize(photo, 20, 20).
+ * Arguments: the images (>= 2 dims), height and width (each >= 1).
+ * Returns a new tensor (..., height, width) of x's dtype and device
+ * (recorded for autograd for a float x).
+ * Errors: TypeError for a bool tensor; ValueError for a height or width
+ * < 1; ShapeError for fewer than 2 dims or empty images.
+ * Example:
+ *   Tensor *small = tensor_resize(photo, 28, 28);   // a photo as an MNIST digit */
 Tensor *tensor_resize(Tensor *x, int64_t height, int64_t width);
 
 #endif
