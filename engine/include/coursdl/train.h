@@ -190,9 +190,9 @@ int history_epochs(const History *h);
 /* The per-epoch values of a quantity ("loss", "accuracy", "val_loss",
  * "val_accuracy", "mae"...), history_epochs(h) doubles; NULL if absent.
  * Keras's history.history["loss"].
- * Arguments: the History and the quantity's name: "loss", the .metrics
- * ("accuracy", "mae", "mse"), and the same with "val_" when nn_fit had
- * validation data.
+ * Arguments: the History and the quantity's name: "loss", "accuracy" (with
+ * a classification loss or that metric), "mae", "mse" (with those metrics),
+ * and the same with "val_" when nn_fit had validation data.
  * Returns a read-only array of history_epochs(h) doubles, index 0 for the
  * first epoch, owned by the History; NULL when it has no such quantity.
  * Errors: ValueError for a NULL name.
