@@ -41,19 +41,57 @@ typedef Tensor *(*ModuleForward)(Module *self, Tensor *x, void *ctx);
 
 /* ---- modules: core ------------------------------------------------------- */
 
-/* A new user module named type ("MLP", "Generator"...) whose forward is
- * forward(self, x, ctx). Register its parameters and sub-modules with
- * nn_register_parameter / nn_register_module. */
+/* A new user module, like subclassing torch.nn.Module: type names it ("MLP",
+ * "Generator"...) and forward(self, x, ctx) is what nn_forward runs. Register
+ * its parameters and sub-modules with nn_register_parameter / nn_register_module.
+ * Arguments: the type name (NULL gives "Module"), the forward function, and
+ * ctx, the pointer handed back to forward (usually a struct from nn_alloc that
+ * holds the sub-modules; may be NULL).
+ * Returns a new Module in training mode, without parameters yet.
+ * Errors: none when made; nn_forward raises ValueError when forward is NULL.
+ * Example:
+ *   Net *n = nn_alloc(sizeof(Net));
+ *   Module *m = nn_module("Net", net_forward, n); */
 Module *nn_module(const char *type, ModuleForward forward, void *ctx);
-/* Zeroed GC memory for a user module's context struct (holds pointers). */
+/* Zeroed memory for a user module's context struct, managed by the collector
+ * (never free it); the Module * and Tensor * pointers it holds keep those
+ * objects alive.
+ * Arguments: the size in bytes, e.g. sizeof(Net) (0 gives a 1-byte block).
+ * Returns the zeroed block, kept as long as something points to it.
+ * Errors: MemoryError when memory runs out.
+ * Example:
+ *   typedef struct { Module *enc, *dec; } AE;
+ *   AE *ae = nn_alloc(sizeof(AE)); */
 void *nn_alloc(size_t size);
-/* Registers t as a learnable parameter of m under name (it is marked
- * requires_grad). Returns t. */
+/* Registers t as a learnable parameter of m under name, like an nn.Parameter
+ * set in __init__: it is marked requires_grad and listed by nn_parameters (so
+ * the optimizer updates it), nn_summary and nn_state.
+ * Arguments: the module, a name without '.' ("W", "bias"...; registering a
+ * name again replaces the old tensor) and a floating leaf tensor.
+ * Returns t itself (keep it in your ctx struct to use it in forward).
+ * Errors: ValueError for an empty name or one with '.', or for a tensor
+ * computed by an op (pass tensor_detach(t)); TypeError for an integer tensor.
+ * Example:
+ *   n->W = nn_register_parameter(m, "W", tensor_randn(16, 2)); */
 Tensor *nn_register_parameter(Module *m, const char *name, Tensor *t);
-/* Registers t as a non-learnable state tensor (buffer) of m, saved with the
- * model (like BatchNorm's running_mean). Returns t. */
+/* Registers t as a state tensor (buffer) of m: saved with the model and moved
+ * by nn_to, but not learned, like register_buffer (BatchNorm's running_mean).
+ * Arguments: the module, a name without '.' (registering a name again
+ * replaces the old tensor) and the tensor, of any dtype.
+ * Returns t itself.
+ * Errors: ValueError for an empty name or one with '.'.
+ * Example:
+ *   n->mean = nn_register_buffer(m, "mean", tensor_zeros(784)); */
 Tensor *nn_register_buffer(Module *m, const char *name, Tensor *t);
-/* Registers child as a sub-module of m under name. Returns child. */
+/* Registers child as a sub-module of m under name, like self.fc1 = nn.Linear
+ * in __init__: its parameters become m's ("fc1.weight"...), and nn_train,
+ * nn_to and nn_summary reach it.
+ * Arguments: the module, a name without '.' (registering a name again
+ * replaces the old sub-module) and the sub-module.
+ * Returns child itself.
+ * Errors: ValueError for an empty name or one with '.', or when child is m.
+ * Example:
+ *   n->fc1 = nn_register_module(m, "fc1", nn_linear(2, 16)); */
 Module *nn_register_module(Module *m, const char *name, Module *child);
 /* Runs the module: y = m(x), as calling a model does in PyTorch.
  * Arguments: the module (a layer, an nn_sequential, your own nn_module) and
@@ -84,7 +122,15 @@ Tensor *nn_get_parameter(Module *m, const char *name);
  *   Module *first = nn_get_module(net, "0");
  *   printf("%s\n", nn_type(first));   // Linear */
 Module *nn_get_module(Module *m, const char *name);
-/* The ctx pointer given to nn_module (NULL for built-in layers). */
+/* The ctx pointer given to nn_module, to reach a user module's fields from
+ * outside its forward.
+ * Arguments: the module.
+ * Returns the pointer as given (NULL for the built-in layers); assign it to a
+ * pointer to your struct.
+ * Errors: none.
+ * Example:
+ *   Net *n = nn_ctx(model);
+ *   Tensor *W1 = nn_get_parameter(n->fc1, "weight"); */
 void *nn_ctx(Module *m);
 /* The type name of a module, like type(m).__name__.
  * Arguments: the module.
@@ -106,12 +152,35 @@ const char *nn_type(const Module *m);
  *   for (int i = 0; i < ps->n; i++)
  *       printf("%s %s\n", ps->names[i], tensor_shape_str(ps->tensors[i])); */
 ParamList *nn_parameters(Module *m);
-/* The same with dotted names ("0.weight", "encoder.fc1.bias"). */
+/* Every learnable parameter, recursively, with its dotted name ("0.weight",
+ * "encoder.fc1.bias"), like model.named_parameters(); the same list as
+ * nn_parameters.
+ * Arguments: the module.
+ * Returns a new ParamList of the live parameters (a tensor shared by two
+ * modules is listed once).
+ * Errors: ValueError for modules nested more than 64 deep.
+ * Example:
+ *   ParamList *ps = nn_named_parameters(net);
+ *   for (int i = 0; i < ps->n; i++) printf("%s\n", ps->names[i]); */
 ParamList *nn_named_parameters(Module *m);
-/* All buffers (running statistics...), recursively, with dotted names. */
+/* Every buffer (BatchNorm's running_mean, running_var, num_batches_tracked...),
+ * recursively, with dotted names, like model.named_buffers().
+ * Arguments: the module.
+ * Returns a new ParamList of the live buffers (n is 0 for a model without).
+ * Errors: ValueError for modules nested more than 64 deep.
+ * Example:
+ *   ParamList *bs = nn_named_buffers(cnn);   // "1.running_mean", ... */
 ParamList *nn_named_buffers(Module *m);
-/* Everything to save/load a model: parameters then buffers, with dotted
- * names (like PyTorch's state_dict, but the live tensors). */
+/* Everything that defines a trained model: its parameters, then its buffers,
+ * with dotted names, like PyTorch's state_dict() but the live tensors (not
+ * copies); what saving and loading a model go through.
+ * Arguments: the module.
+ * Returns a new ParamList: the parameters (as nn_parameters), then the
+ * buffers (as nn_named_buffers).
+ * Errors: ValueError for modules nested more than 64 deep.
+ * Example:
+ *   ParamList *st = nn_state(net);
+ *   printf("%d tensors to save\n", st->n); */
 ParamList *nn_state(Module *m);
 /* Number of sub-modules directly registered in m (len(list(m.children()))).
  * Arguments: the module.
@@ -130,13 +199,39 @@ int nn_num_children(const Module *m);
  * Example:
  *   Module *last = nn_child(net, -1);   // the output layer */
 Module *nn_child(Module *m, int i);
-/* The name of the i-th direct sub-module. */
+/* The name of the i-th direct sub-module: "0", "1"... in a Sequential, "fc1"
+ * after nn_register_module(m, "fc1", ...).
+ * Arguments: the module and an index in [0, nn_num_children(m)) (no negative
+ * index, unlike nn_child).
+ * Returns the name, a string owned by the module.
+ * Errors: IndexError for an index out of range.
+ * Example:
+ *   for (int i = 0; i < nn_num_children(net); i++)
+ *       printf("%s: %s\n", nn_child_name(net, i), nn_type(nn_child(net, i))); */
 const char *nn_child_name(const Module *m, int i);
-/* Calls fn(module, ctx) on m and every sub-module (children first, like
- * PyTorch's apply), e.g. for a custom initialisation. */
+/* Calls fn(module, ctx) on every sub-module, recursively, then on m itself
+ * (children first), like model.apply(fn): e.g. a custom initialisation of
+ * every layer of one type.
+ * Arguments: the module, the function, and a pointer handed to it (may be
+ * NULL).
+ * Returns nothing.
+ * Errors: ValueError for a NULL fn or modules nested more than 64 deep.
+ * Example:
+ *   void init_w(Module *l, void *ctx) {
+ *       if (!strcmp(nn_type(l), "Linear"))
+ *           nn_init_xavier_uniform(nn_get_parameter(l, "weight"));
+ *   }
+ *   nn_apply(net, init_w, NULL); */
 void nn_apply(Module *m, void (*fn)(Module *m, void *ctx), void *ctx);
-/* Sets training mode (true) or evaluation mode (false) on m and its
- * sub-modules (Dropout, BatchNorm behave differently). Returns m. */
+/* Sets training mode (true, like model.train()) or evaluation mode (false,
+ * like model.eval()) on m and all its sub-modules: Dropout drops only in
+ * training; BatchNorm uses the batch's statistics in training, its running
+ * ones in evaluation.
+ * Arguments: the module and the mode.
+ * Returns m itself.
+ * Errors: none.
+ * Example:
+ *   nn_train(net, true);   // back to training after nn_eval(net) */
 Module *nn_train(Module *m, bool training);
 /* Evaluation mode for m and its sub-modules, like model.eval(): Dropout
  * passes its input through, BatchNorm uses its running statistics. Undo
@@ -149,18 +244,46 @@ Module *nn_train(Module *m, bool training);
  *   Tensor *pred = tensor_argmax_dim(nn_forward(net, X_test), 1, false);
  *   nn_train(net, true); */
 Module *nn_eval(Module *m);
-/* Whether m is in training mode (the default for new modules). */
+/* Whether m is in training mode, like model.training (new modules are).
+ * Arguments: the module.
+ * Returns true in training mode, false after nn_eval or nn_train(m, false).
+ * Errors: none.
+ * Example:
+ *   printf("%s\n", nn_is_training(net) ? "train" : "eval"); */
 bool nn_is_training(const Module *m);
-/* Clears the gradients of every parameter (sets them to NULL). */
+/* Clears the gradient of every parameter of m, recursively (sets it to NULL,
+ * like model.zero_grad()): call it before each backward, or the gradients of
+ * successive batches add up.
+ * Arguments: the module.
+ * Returns nothing.
+ * Errors: none.
+ * Example:
+ *   nn_zero_grad(net);
+ *   tensor_backward(nn_cross_entropy(nn_forward(net, X), y)); */
 void nn_zero_grad(Module *m);
-/* Moves every parameter and buffer to device (in place: optimizers made
- * before keep working): nn_to(model, "cuda") or nn_to(model, DEVICE_CPU). */
+/* Moves every parameter and buffer of m to device in place, like
+ * model.to("cuda"): the tensors stay the same objects, so optimizers made
+ * before keep working; gradients left on the old device are dropped.
+ * Arguments: the module and the device, a name ("cpu", "cuda", "cuda:1") or
+ * a Device (DEVICE_CPU...): nn_to picks nn_to_name or nn_to_device.
+ * Returns m itself.
+ * Errors: DeviceError for an unknown device name or a device that is not
+ * available (no GPU); ValueError for a NULL name.
+ * Example:
+ *   nn_to(net, "cuda");
+ *   Tensor *logits = nn_forward(net, tensor_to(X, "cuda")); */
 #define nn_to(m, device) _Generic((device), char *: nn_to_name, \
     const char *: nn_to_name, default: nn_to_device)(m, device)
 Module *nn_to_device(Module *m, Device device);
 Module *nn_to_name(Module *m, const char *device);
-/* Converts every floating parameter and buffer to dtype in place (e.g.
- * DT_FLOAT64 for gradcheck). Returns m. */
+/* Converts every floating parameter and buffer of m to dtype in place, like
+ * model.double(): DT_FLOAT64 for gradcheck, DT_FLOAT32 back. Integer buffers
+ * (num_batches_tracked) are kept; gradients of the old dtype are dropped.
+ * Arguments: the module and a floating dtype.
+ * Returns m itself.
+ * Errors: TypeError for a dtype that is not floating.
+ * Example:
+ *   nn_to_dtype(net, DT_FLOAT64); */
 Module *nn_to_dtype(Module *m, DType dtype);
 /* Number of parameter elements (the "Total params" of a summary).
  * Arguments: the module, and trainable_only: true counts only the
@@ -171,34 +294,84 @@ Module *nn_to_dtype(Module *m, DType dtype);
  *   Module *net = nn_sequential(nn_linear(2, 16), nn_relu(), nn_linear(16, 2));
  *   int64_t n = nn_num_parameters(net, false);   // 2*16 + 16 + 16*2 + 2 = 82 */
 int64_t nn_num_parameters(Module *m, bool trainable_only);
-/* Freezes (false) or unfreezes (true) every parameter of m. */
+/* Freezes (false) or unfreezes (true) every parameter of m, recursively, like
+ * model.requires_grad_(False): frozen parameters get no gradient (a
+ * pretrained feature extractor, the discriminator during G's step in a GAN).
+ * Arguments: the module and the flag.
+ * Returns nothing.
+ * Errors: none.
+ * Example:
+ *   nn_requires_grad_(D, false);   // train G through a frozen D */
 void nn_requires_grad_(Module *m, bool requires_grad);
 
 /* Whether some parameter of m still waits for its size: a lazy layer
- * (nn_linear(0, 128), nn_conv2d(0, 32, 3)) before its first forward. */
+ * (nn_linear(0, 128), nn_conv2d(0, 32, 3)) before its first forward, like
+ * PyTorch's has_uninitialized_params().
+ * Arguments: the module.
+ * Returns true while a parameter of m or of a sub-module has no elements yet.
+ * Errors: none.
+ * Example:
+ *   if (nn_has_uninitialized_params(net)) nn_build(net, 1, 28, 28); */
 bool nn_has_uninitialized_params(Module *m);
-/* Gives every lazy layer its size now, by a forward on zeros of shape
- * (2, dims...) in eval mode without grad: nn_build(model, 1, 28, 28)
- * (like Keras's model.build). A Sequential that starts with nn_input is
- * built when it is made. */
+/* Gives every lazy layer its size now, like Keras's model.build: a forward on
+ * zeros of shape (2, dims...) in eval mode without grad, each module's mode
+ * restored after. A Sequential that starts with nn_input is built when made.
+ * Arguments: the module and the shape of one sample without the batch dim
+ * (1 to 7 sizes): nn_build(model, 1, 28, 28).
+ * Returns nothing (the lazy parameters now have their sizes and values).
+ * Errors: ValueError for no size or more than 7; the forward's errors
+ * (ShapeError when the model does not fit that shape).
+ * Example:
+ *   Module *net = nn_sequential(nn_flatten(), nn_linear(0, 128), nn_relu(),
+ *                               nn_linear(128, 10));
+ *   nn_build(net, 1, 28, 28);   // the first weight becomes (128, 784) */
 #define nn_build(m, ...) nn_build_shape(m, CDL_SHAPE(__VA_ARGS__))
 void nn_build_shape(Module *m, int ndim, const int64_t *dims);
 
 /* ---- summary and display ------------------------------------------------- */
 
-/* Prints a Keras/torchsummary-style table (layer, output shape, parameter
- * count, totals, trainable vs not) by running a forward pass on zeros of
- * shape (2, dims...) in eval mode without grad; dims exclude the batch:
- * nn_summary(model, 1, 28, 28). With no dims, shapes seen by the last
- * forward are shown (or "?"). */
+/* Prints a Keras/torchsummary-style table of the model, like Keras's
+ * model.summary(): each layer with its output shape and parameter count, then
+ * the total, trainable and non-trainable counts and the size in MB.
+ * Arguments: the module and the shape of one sample without the batch dim:
+ * nn_summary(model, 1, 28, 28) runs a forward on zeros of shape (2, 1, 28, 28)
+ * in eval mode without grad to find the shapes. With no dims, a model that
+ * starts with nn_input uses its shape; otherwise the shapes seen by the last
+ * forward are shown ("?" for a layer that never ran).
+ * Returns nothing (prints to the cell's output).
+ * Errors: ShapeError for more than 7 dims; the forward's errors (ShapeError
+ * when the model does not fit that shape).
+ * Example:
+ *   nn_summary(cnn, 1, 28, 28); */
 #define nn_summary(m, ...) nn_summary_shape(m, CDL_SHAPE(__VA_ARGS__))
 void nn_summary_shape(Module *m, int ndim, const int64_t *dims);
-/* The same table as a GC string (no printing). */
+/* The table nn_summary prints, as a string instead (to save or compare it).
+ * Arguments: as nn_summary: the module and the shape of one sample (or no
+ * dims).
+ * Returns a new string managed by the collector (no free).
+ * Errors: ShapeError for more than 7 dims; the forward's errors (ShapeError
+ * when the model does not fit that shape).
+ * Example:
+ *   char *s = nn_summary_string(net, 2);
+ *   printf("%s", s); */
 #define nn_summary_string(m, ...) nn_summary_string_shape(m, CDL_SHAPE(__VA_ARGS__))
 char *nn_summary_string_shape(Module *m, int ndim, const int64_t *dims);
-/* One-line-per-layer structure like print(model) in PyTorch (a GC string). */
+/* The model's structure, one line per layer with its settings, sub-modules
+ * indented, like print(model) in PyTorch.
+ * Arguments: the module.
+ * Returns a new string managed by the collector (no free).
+ * Errors: none.
+ * Example:
+ *   printf("%s", nn_repr(net)); */
 char *nn_repr(Module *m);
-/* Out[n] for a Module *: its summary table as text/plain. */
+/* What the notebook shows as Out[n] for a cell that ends with a Module *: its
+ * summary table (nn_summary_string without dims) as text/plain. The kernel
+ * calls it; call it by hand to show a model from inside a loop.
+ * Arguments: the module (NULL shows "NULL").
+ * Returns nothing (sends the display to the notebook).
+ * Errors: none.
+ * Example:
+ *   nn_display_out(net);   // what a cell ending with `net` shows */
 void nn_display_out(Module *m);
 
 /* ---- containers ----------------------------------------------------------- */
@@ -229,28 +402,66 @@ Module *nn_sequential_(Module **layers);
  *   for (int i = 0; i < depth; i++)
  *       nn_sequential_add(nn_sequential_add(net, nn_relu()), nn_linear(32, 32)); */
 Module *nn_sequential_add(Module *seq, Module *layer);
-/* A layer that returns its input. */
+/* A layer that returns its input unchanged, like torch.nn.Identity(); no
+ * parameters (e.g. an optional layer switched off).
+ * Arguments: none.
+ * Returns a new Identity module.
+ * Errors: none.
+ * Example:
+ *   Module *norm = use_bn ? nn_batch_norm1d(128) : nn_identity(); */
 Module *nn_identity(void);
 /* Keras's Input: declares the shape of one sample (without the batch dim)
  * and checks it at every forward: nn_sequential(nn_input(28, 28),
  * nn_flatten(), nn_linear(0, 128), ...). A Sequential that starts with it
- * gets its lazy layers' sizes at once, and nn_summary(model) needs no shape. */
+ * gets its lazy layers' sizes at once, and nn_summary(model) needs no shape.
+ * Arguments: the sizes of one sample (1 to 7 of them), each >= 1.
+ * Returns a new Input module (no parameters; its forward returns x).
+ * Errors: ValueError for no size, more than 7, or a size < 1; its forward
+ * raises ShapeError for a batch whose samples have another shape.
+ * Example:
+ *   Module *net = nn_sequential(nn_input(1, 28, 28), nn_flatten(),
+ *                               nn_linear(0, 128), nn_relu(), nn_linear(128, 10)); */
 #define nn_input(...) nn_input_shape(CDL_SHAPE(__VA_ARGS__))
 Module *nn_input_shape(int ndim, const int64_t *dims);
 
-/* PyTorch's ModuleList: modules kept in a list and registered (their
- * parameters are the owner's, named "layers.0.weight"... when the list is
- * registered as "layers"); not callable: run its modules in your forward:
- *     n->layers = nn_register_module(m, "layers", nn_module_list(nn_linear(4, 8), nn_linear(8, 8)));
- *     for (int i = 0; i < nn_module_list_len(n->layers); i++) x = nn_forward(nn_module_list_get(n->layers, i), x);
- * An empty one: nn_module_list_(NULL), then nn_module_list_append. */
+/* PyTorch's ModuleList: modules kept in a list and registered, so that their
+ * parameters are the owner's ("layers.0.weight"... when the list is
+ * registered as "layers"); not callable: run its modules in your forward. An
+ * empty one: nn_module_list_(NULL), then nn_module_list_append.
+ * Arguments: the modules, in order (named "0", "1", ...).
+ * Returns a new ModuleList module.
+ * Errors: none when made (a NULL module ends the list there); nn_forward on
+ * the list itself raises TypeError.
+ * Example:
+ *   n->layers = nn_register_module(m, "layers",
+ *                                  nn_module_list(nn_linear(4, 8), nn_linear(8, 8)));
+ *   for (int i = 0; i < nn_module_list_len(n->layers); i++)
+ *       x = nn_forward(nn_module_list_get(n->layers, i), x); */
 #define nn_module_list(...) nn_module_list_((Module *[]){ __VA_ARGS__, NULL })
 Module *nn_module_list_(Module **modules);
-/* Appends a module (named by its position). Returns list. */
+/* Appends a module to a ModuleList, like list.append(module); it is named by
+ * its position ("0", "1", ...).
+ * Arguments: a ModuleList (from nn_module_list) and the module.
+ * Returns list itself.
+ * Errors: TypeError when list is not a ModuleList.
+ * Example:
+ *   for (int i = 0; i < depth; i++)
+ *       nn_module_list_append(n->layers, nn_linear(32, 32)); */
 Module *nn_module_list_append(Module *list, Module *module);
-/* The i-th module (negative counts from the end). */
+/* The i-th module of a ModuleList, like list[i].
+ * Arguments: a ModuleList and the index (negative counts from the end).
+ * Returns the live module.
+ * Errors: TypeError when list is not a ModuleList; IndexError for an index
+ * out of range.
+ * Example:
+ *   Tensor *h = nn_forward(nn_module_list_get(n->layers, 0), x); */
 Module *nn_module_list_get(Module *list, int i);
-/* Number of modules in the list. */
+/* Number of modules in a ModuleList, like len(list).
+ * Arguments: a ModuleList.
+ * Returns the count (0 for an empty one).
+ * Errors: TypeError when list is not a ModuleList.
+ * Example:
+ *   int depth = nn_module_list_len(n->layers); */
 int nn_module_list_len(Module *list);
 
 /* ---- layers --------------------------------------------------------------- */
