@@ -500,21 +500,65 @@ typedef struct ConvOptions {
      * kernel_size / stride / padding / dilation: .kernel_hw = {3, 5}, .stride_hw = {1, 2}. */
     int kernel_hw[2], stride_hw[2], padding_hw[2], dilation_hw[2];
 } ConvOptions;
-/* 2-D convolution on (N, C, H, W) (or (C, H, W)): nn_conv2d(1, 32, 3, .padding = 1), or a 3x5 kernel with
- * nn_conv2d(1, 32, 3, .kernel_hw = {3, 5}). Output size per dim:
- * (H + 2 padding - dilation (k - 1) - 1) / stride + 1. in_channels 0: lazy
- * (PyTorch's LazyConv2d, Keras's Conv2D(32, (3, 3))), sized at the first
- * forward: nn_conv2d(0, 32, 3). Conv1d and ConvTranspose2d take 0 too. */
+/* 2-D convolution, like torch.nn.Conv2d (Keras's Conv2D): out_channels
+ * filters of kernel_size x kernel_size slide over (N, C, H, W) images (or one
+ * (C, H, W) image). Output size per dim:
+ * (H + 2 padding - dilation (k - 1) - 1) / stride + 1, rounded down.
+ * in_channels 0: lazy (PyTorch's LazyConv2d, Keras's Conv2D(32, (3, 3))),
+ * sized and initialised at the first forward: nn_conv2d(0, 32, 3).
+ * Arguments: in_channels (>= 1, or 0 for lazy), out_channels (>= 1) and
+ * kernel_size (>= 1); options: .stride (1), .padding (0; NN_PADDING_SAME
+ * keeps H and W, stride 1 only), .dilation (1), .groups (1; divides both
+ * channel counts), .no_bias (false), and (height, width) pairs for a
+ * non-square kernel: .kernel_hw = {3, 5}, .stride_hw, .padding_hw, .dilation_hw.
+ * Returns a new Module; "weight" (out, in / groups, kh, kw) and "bias" (out),
+ * both U(-1/sqrt(fan_in), 1/sqrt(fan_in)) like PyTorch.
+ * Errors: ValueError for a size or option out of range, groups that do not
+ * divide the channels, or NN_PADDING_SAME with a stride; its forward raises
+ * ShapeError for an input that is not (N, C, H, W) / (C, H, W), has other than
+ * in_channels channels, or is smaller than the kernel, TypeError for an input
+ * that is not of the weights' float dtype, DeviceError for one on another
+ * device.
+ * Example:
+ *   Module *cnn = nn_sequential(nn_conv2d(1, 32, 3, .padding = 1), nn_relu(),
+ *                               nn_max_pool2d(2), nn_flatten(),
+ *                               nn_linear(32 * 14 * 14, 10)); */
 #define nn_conv2d(in_channels, out_channels, kernel_size, ...) \
     nn_conv2d_(in_channels, out_channels, kernel_size, &(ConvOptions){ __VA_ARGS__ })
 Module *nn_conv2d_(int64_t in_channels, int64_t out_channels, int kernel_size, const ConvOptions *options);
-/* 1-D convolution on (N, C, L) (or (C, L)): nn_conv1d(3, 8, 5, .stride = 2). */
+/* 1-D convolution, like torch.nn.Conv1d (Keras's Conv1D): filters of length
+ * kernel_size slide along (N, C, L) sequences (or one (C, L)). Output length:
+ * (L + 2 padding - dilation (k - 1) - 1) / stride + 1. in_channels 0: lazy.
+ * Arguments: in_channels (>= 1, or 0 for lazy), out_channels (>= 1) and
+ * kernel_size (>= 1); options .stride, .padding, .dilation, .groups and
+ * .no_bias as nn_conv2d (the _hw pairs are for 2-D layers only).
+ * Returns a new Module; "weight" (out, in / groups, k) and "bias" (out).
+ * Errors: ValueError for a size or option out of range, or a _hw pair; its
+ * forward raises ShapeError for an input that is not (N, C, L) / (C, L) or
+ * has other than in_channels channels, TypeError for an input that is not of
+ * the weights' float dtype.
+ * Example:
+ *   Module *c1 = nn_conv1d(3, 8, 5, .stride = 2);   // (N, 3, 100) -> (N, 8, 48) */
 #define nn_conv1d(in_channels, out_channels, kernel_size, ...) \
     nn_conv1d_(in_channels, out_channels, kernel_size, &(ConvOptions){ __VA_ARGS__ })
 Module *nn_conv1d_(int64_t in_channels, int64_t out_channels, int kernel_size, const ConvOptions *options);
-/* Transposed 2-D convolution (the gradient of conv2d; upsamples):
- * nn_conv_transpose2d(64, 32, 4, .stride = 2, .padding = 1). Output size:
- * (H - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1. */
+/* Transposed 2-D convolution, like torch.nn.ConvTranspose2d (Keras's
+ * Conv2DTranspose): the gradient of a conv2d, which upsamples (decoders,
+ * DCGAN generators). Output size per dim:
+ * (H - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1.
+ * in_channels 0: lazy.
+ * Arguments: in_channels (>= 1, or 0 for lazy), out_channels (>= 1) and
+ * kernel_size (>= 1); options as nn_conv2d (but no NN_PADDING_SAME), plus
+ * .output_padding (0), smaller than the stride or the dilation.
+ * Returns a new Module; "weight" (in, out / groups, kh, kw) and "bias" (out).
+ * Errors: ValueError for a size or option out of range; its forward raises
+ * ShapeError for an input that is not (N, C, H, W) / (C, H, W), has other
+ * than in_channels channels, or would give an empty output, ValueError for
+ * an output_padding too large, TypeError for an input that is not of the
+ * weights' float dtype.
+ * Example:
+ *   Module *up = nn_conv_transpose2d(64, 32, 4, .stride = 2, .padding = 1);
+ *   Tensor *h = nn_forward(up, z);   // (N, 64, 7, 7) -> (N, 32, 14, 14) */
 #define nn_conv_transpose2d(in_channels, out_channels, kernel_size, ...) \
     nn_conv_transpose2d_(in_channels, out_channels, kernel_size, &(ConvOptions){ __VA_ARGS__ })
 Module *nn_conv_transpose2d_(int64_t in_channels, int64_t out_channels, int kernel_size, const ConvOptions *options);
@@ -527,14 +571,46 @@ typedef struct PoolOptions {
     /* (height, width) pairs that override kernel_size / stride / padding: .kernel_hw = {2, 1} */
     int kernel_hw[2], stride_hw[2], padding_hw[2];
 } PoolOptions;
-/* Max over k x k windows of (N, C, H, W): nn_max_pool2d(2). Output size per dim:
- * (H + 2 padding - k) / stride + 1, rounded down (up with .ceil_mode = true). */
+/* Max pooling, like torch.nn.MaxPool2d (Keras's MaxPooling2D): the largest
+ * value of each k x k window of (N, C, H, W) (or (C, H, W)), channel by
+ * channel. Output size per dim: (H + 2 padding - k) / stride + 1, rounded
+ * down (up with .ceil_mode = true): nn_max_pool2d(2) halves H and W.
+ * Arguments: kernel_size (>= 1); options: .stride (default: the kernel size),
+ * .padding (0; at most half the kernel, padded with -inf), .ceil_mode
+ * (false), and (height, width) pairs .kernel_hw, .stride_hw, .padding_hw.
+ * Returns a new MaxPool2d module (no parameters).
+ * Errors: ValueError for a kernel_size < 1 or a negative stride or padding;
+ * its forward raises ShapeError for an input that is not (N, C, H, W) /
+ * (C, H, W) or is smaller than the window, ValueError for a padding over half
+ * the kernel, TypeError for an integer input.
+ * Example:
+ *   Module *block = nn_sequential(nn_conv2d(1, 32, 3, .padding = 1), nn_relu(),
+ *                                 nn_max_pool2d(2));   // 28x28 -> 14x14 */
 #define nn_max_pool2d(kernel_size, ...) nn_max_pool2d_(kernel_size, &(PoolOptions){ __VA_ARGS__ })
 Module *nn_max_pool2d_(int kernel_size, const PoolOptions *options);
-/* Mean over k x k windows: nn_avg_pool2d(2). */
+/* Average pooling, like torch.nn.AvgPool2d (Keras's AveragePooling2D): the
+ * mean of each k x k window of (N, C, H, W) (or (C, H, W)); output size as
+ * nn_max_pool2d.
+ * Arguments: kernel_size (>= 1); options as nn_max_pool2d (.padding pads
+ * with zeros, which count in the mean).
+ * Returns a new AvgPool2d module (no parameters).
+ * Errors: ValueError for a kernel_size < 1 or a negative stride or padding;
+ * its forward raises ShapeError for an input that is not (N, C, H, W) /
+ * (C, H, W) or is smaller than the window, ValueError for a padding over half
+ * the kernel, TypeError for an integer input.
+ * Example:
+ *   Module *pool = nn_avg_pool2d(2);   // LeNet: (N, 6, 28, 28) -> (N, 6, 14, 14) */
 #define nn_avg_pool2d(kernel_size, ...) nn_avg_pool2d_(kernel_size, &(PoolOptions){ __VA_ARGS__ })
 Module *nn_avg_pool2d_(int kernel_size, const PoolOptions *options);
-/* Mean pooling to a fixed (out_h, out_w) output, whatever the input size. */
+/* Average pooling to a fixed (out_h, out_w) output whatever the input's size,
+ * like torch.nn.AdaptiveAvgPool2d: (1, 1) is global average pooling.
+ * Arguments: the output height and width (>= 1).
+ * Returns a new AdaptiveAvgPool2d module (no parameters).
+ * Errors: ValueError for a size < 1; its forward raises ShapeError for an
+ * input that is not (N, C, H, W) or (C, H, W).
+ * Example:
+ *   Module *head = nn_sequential(nn_adaptive_avg_pool2d(1, 1), nn_flatten(),
+ *                                nn_linear(64, 10)); */
 Module *nn_adaptive_avg_pool2d(int64_t out_h, int64_t out_w);
 
 /* Options of nn_upsample; zero means default. */
@@ -542,14 +618,45 @@ typedef struct UpsampleOptions {
     bool bilinear;       /* false: nearest (default); true: bilinear */
     bool align_corners;  /* bilinear only (default false, like PyTorch) */
 } UpsampleOptions;
-/* Upsamples (N, C, H, W) by an integer factor: nn_upsample(2). */
+/* Upsamples (N, C, H, W) (or (C, H, W)) images by an integer factor s, like
+ * torch.nn.Upsample(scale_factor=s) (Keras's UpSampling2D): (H, W) becomes
+ * (s H, s W).
+ * Arguments: scale_factor (>= 1); options: .bilinear (false: nearest, each
+ * pixel repeated s x s), .align_corners (false; bilinear only).
+ * Returns a new Upsample module (no parameters).
+ * Errors: ValueError for a scale_factor < 1; its forward raises ShapeError
+ * for an input that is not (N, C, H, W) / (C, H, W), TypeError for an
+ * integer input.
+ * Example:
+ *   Module *dec = nn_sequential(nn_upsample(2), nn_conv2d(32, 16, 3, .padding = 1)); */
 #define nn_upsample(scale_factor, ...) nn_upsample_(scale_factor, &(UpsampleOptions){ __VA_ARGS__ })
 Module *nn_upsample_(int scale_factor, const UpsampleOptions *options);
 
-/* Zeros each element with probability p in training (scaling the rest by
- * 1/(1-p)); identity in eval mode. */
+/* Dropout, like torch.nn.Dropout(p) (Keras's Dropout): in training mode each
+ * element is zeroed with probability p and the others scaled by 1/(1-p), so
+ * the expected value is unchanged; in eval mode (nn_eval) it passes its input
+ * through. A regulariser against overfitting.
+ * Arguments: p, the probability of dropping, in [0, 1] (0: no effect; 1: all
+ * zeros).
+ * Returns a new Dropout module (no parameters).
+ * Errors: ValueError for p outside [0, 1]; its forward raises TypeError for
+ * an integer input in training mode.
+ * Example:
+ *   Module *net = nn_sequential(nn_linear(784, 256), nn_relu(), nn_dropout(0.5),
+ *                               nn_linear(256, 10)); */
 Module *nn_dropout(double p);
-/* Zeros whole channels of (N, C, ...) with probability p in training. */
+/* Channel dropout, like torch.nn.Dropout2d (Keras's SpatialDropout2D): in
+ * training mode each whole channel of (N, C, H, W) (or (C, H, W)) is zeroed
+ * with probability p and the others scaled by 1/(1-p); eval mode passes the
+ * input through.
+ * Arguments: p, the probability of dropping a channel, in [0, 1].
+ * Returns a new Dropout2d module (no parameters).
+ * Errors: ValueError for p outside [0, 1]; in training mode its forward
+ * raises ShapeError for an input with fewer than 2 dims, TypeError for an
+ * integer input.
+ * Example:
+ *   Module *block = nn_sequential(nn_conv2d(32, 64, 3), nn_relu(),
+ *                                 nn_dropout2d(0.25)); */
 Module *nn_dropout2d(double p);
 
 /* Options of the normalisation layers; zero means default. */
@@ -559,17 +666,59 @@ typedef struct NormOptions {
     bool no_affine;               /* true: no learnable weight/bias */
     bool no_track_running_stats;  /* true: batch statistics in eval mode too */
 } NormOptions;
-/* Batch normalisation over (N, C) or (N, C, L): nn_batch_norm1d(128).
+/* Batch normalisation over (N, C) or (N, C, L), like torch.nn.BatchNorm1d
+ * (Keras's BatchNormalization after a Dense): each feature is normalised by
+ * its mean and variance, then scaled by weight and shifted by bias.
  * Training: batch statistics (biased variance to normalise, unbiased to
- * update running_var); eval: the running statistics. */
+ * update running_var); eval: the running statistics.
+ * Arguments: num_features, C (>= 1); options: .eps (1e-5), .momentum (0.1,
+ * the running statistics' update factor), .no_affine (false: learn weight and
+ * bias), .no_track_running_stats (false; true: batch statistics in eval too).
+ * Returns a new Module; parameters "weight" (ones) and "bias" (zeros), buffers
+ * "running_mean", "running_var" and "num_batches_tracked".
+ * Errors: ValueError for num_features < 1; its forward raises ShapeError for
+ * an input that is not (N, C) / (N, C, L) with C features, ValueError in
+ * training for one value per feature (a batch of 1: use 2 or more, or nn_eval).
+ * Example:
+ *   Module *net = nn_sequential(nn_linear(784, 128), nn_batch_norm1d(128),
+ *                               nn_relu(), nn_linear(128, 10)); */
 #define nn_batch_norm1d(num_features, ...) nn_batch_norm1d_(num_features, &(NormOptions){ __VA_ARGS__ })
 Module *nn_batch_norm1d_(int64_t num_features, const NormOptions *options);
-/* Batch normalisation over (N, C, H, W): nn_batch_norm2d(32). */
+/* Batch normalisation over (N, C, H, W), like torch.nn.BatchNorm2d (Keras's
+ * BatchNormalization after a Conv2D): statistics per channel over N, H and
+ * W; training and eval modes as nn_batch_norm1d.
+ * Arguments: num_features, the channels C (>= 1); options as nn_batch_norm1d.
+ * Returns a new Module; parameters "weight" and "bias" (C), buffers
+ * "running_mean", "running_var" and "num_batches_tracked".
+ * Errors: ValueError for num_features < 1; its forward raises ShapeError for
+ * an input that is not (N, C, H, W) with C channels, ValueError in training
+ * for one value per channel.
+ * Example:
+ *   Module *block = nn_sequential(nn_conv2d(1, 32, 3, .padding = 1),
+ *                                 nn_batch_norm2d(32), nn_relu()); */
 #define nn_batch_norm2d(num_features, ...) nn_batch_norm2d_(num_features, &(NormOptions){ __VA_ARGS__ })
 Module *nn_batch_norm2d_(int64_t num_features, const NormOptions *options);
-/* Layer normalisation over the last dim (size n): nn_layer_norm(64). */
+/* Layer normalisation over the last dim (size n), like torch.nn.LayerNorm(n)
+ * (Keras's LayerNormalization): each sample's n values are normalised by
+ * their own mean and variance (no batch statistics: the same in training and
+ * eval), then scaled by weight and shifted by bias.
+ * Arguments: n (>= 1); options: .eps (1e-5), .no_affine (false).
+ * Returns a new LayerNorm module; "weight" (ones) and "bias" (zeros) of size n.
+ * Errors: ValueError for n < 1; its forward raises ShapeError when the
+ * input's last dim is not n.
+ * Example:
+ *   Module *block = nn_sequential(nn_linear(64, 64), nn_layer_norm(64), nn_gelu()); */
 #define nn_layer_norm(n, ...) nn_layer_norm_shape(1, (int64_t[]){ n }, &(NormOptions){ __VA_ARGS__ })
-/* Layer normalisation over the last ndim dims of the given sizes. */
+/* Layer normalisation over the last ndim dims, like
+ * torch.nn.LayerNorm([C, H, W]).
+ * Arguments: ndim (1 to 8), the sizes of those dims (each >= 1) and the
+ * options (NULL for the defaults, or &(NormOptions){ .eps = 1e-6 }).
+ * Returns a new LayerNorm module; "weight" (ones) and "bias" (zeros) of that
+ * shape, unless .no_affine.
+ * Errors: ValueError for ndim outside [1, 8] or a size < 1; its forward
+ * raises ShapeError when the input's last dims differ.
+ * Example:
+ *   Module *ln = nn_layer_norm_shape(3, (int64_t[]){ 16, 7, 7 }, NULL); */
 Module *nn_layer_norm_shape(int ndim, const int64_t *shape, const NormOptions *options);
 
 /* A layer that flattens dims 1..-1, keeping the batch dim: (N, C, H, W)
@@ -581,9 +730,26 @@ Module *nn_layer_norm_shape(int ndim, const int64_t *shape, const NormOptions *o
  *   Module *net = nn_sequential(nn_flatten(), nn_linear(784, 128), nn_relu(),
  *                               nn_linear(128, 10));   // on (N, 1, 28, 28) images */
 Module *nn_flatten(void);
-/* Flattens dims start_dim..end_dim. */
+/* Flattens dims start_dim..end_dim into one, like torch.nn.Flatten(start_dim,
+ * end_dim); nn_flatten() is nn_flatten_dims(1, -1).
+ * Arguments: the first and last dims to merge (negative counts from the end).
+ * Returns a new Flatten module (no parameters).
+ * Errors: none when made; its forward raises IndexError for a dim out of
+ * range, ValueError when start_dim comes after end_dim.
+ * Example:
+ *   Module *f = nn_flatten_dims(2, 3);   // (N, C, H, W) -> (N, C, H*W) */
 Module *nn_flatten_dims(int start_dim, int end_dim);
-/* Splits dim into the given sizes: nn_unflatten(1, 1, 28, 28). */
+/* Splits one dim into several, like torch.nn.Unflatten(dim, sizes): the
+ * inverse of nn_flatten, e.g. a decoder's (N, 784) into (N, 1, 28, 28).
+ * Arguments: the dim (negative counts from the end) and the new sizes, whose
+ * product is that dim's size (one of them may be -1, inferred).
+ * Returns a new Unflatten module (no parameters).
+ * Errors: ValueError for no size or more than 8; its forward raises
+ * IndexError for a dim out of range, ShapeError when the sizes do not
+ * multiply to that dim's size or the result would have more than 8 dims.
+ * Example:
+ *   Module *dec = nn_sequential(nn_linear(32, 784), nn_sigmoid(),
+ *                               nn_unflatten(1, 1, 28, 28)); */
 #define nn_unflatten(dim, ...) nn_unflatten_shape(dim, CDL_SHAPE(__VA_ARGS__))
 Module *nn_unflatten_shape(int dim, int ndim, const int64_t *sizes);
 /* Options of nn_embedding; zero means default. */
@@ -591,9 +757,20 @@ typedef struct EmbeddingOptions {
     bool use_padding_idx;  /* true: row padding_idx is zero and gets no gradient */
     int64_t padding_idx;   /* negative counts from the end */
 } EmbeddingOptions;
-/* A lookup table: int64 indices (any shape) -> rows of a (num, dim) weight
- * initialised N(0, 1): nn_embedding(1000, 64), or with a padding row:
- * nn_embedding(1000, 64, .use_padding_idx = true, .padding_idx = 0). */
+/* A lookup table, like torch.nn.Embedding (Keras's Embedding): each int64
+ * index picks a row of a (num_embeddings, embedding_dim) weight initialised
+ * N(0, 1); indices of any shape (...) give (..., embedding_dim).
+ * Arguments: num_embeddings and embedding_dim (>= 1); options:
+ * .use_padding_idx with .padding_idx (negative counts from the end): that row
+ * is zero and gets no gradient.
+ * Returns a new Embedding module; parameter "weight".
+ * Errors: ValueError for a size < 1; IndexError for a padding_idx out of
+ * range; its forward raises TypeError for indices that are not int64
+ * (tensor_long), IndexError for an index outside [-num_embeddings,
+ * num_embeddings) (negative ones count from the end).
+ * Example:
+ *   Module *emb = nn_embedding(1000, 64);
+ *   Tensor *v = nn_forward(emb, tokens);   // (N, T) int64 -> (N, T, 64) */
 #define nn_embedding(num_embeddings, embedding_dim, ...) \
     nn_embedding_(num_embeddings, embedding_dim, &(EmbeddingOptions){ __VA_ARGS__ })
 Module *nn_embedding_(int64_t num_embeddings, int64_t embedding_dim, const EmbeddingOptions *options);
@@ -608,16 +785,51 @@ Module *nn_embedding_(int64_t num_embeddings, int64_t embedding_dim, const Embed
  * Example:
  *   Module *net = nn_sequential(nn_linear(2, 16), nn_relu(), nn_linear(16, 2)); */
 Module *nn_relu(void);
-/* x if x > 0 else negative_slope * x (PyTorch default 0.01 when 0 is given). */
+/* A layer applying x if x > 0 else negative_slope * x, like
+ * torch.nn.LeakyReLU (Keras's LeakyReLU): a small slope keeps a gradient for
+ * negative inputs (GAN discriminators).
+ * Arguments: negative_slope (0 means PyTorch's default 0.01).
+ * Returns a new LeakyReLU module (no parameters).
+ * Errors: none.
+ * Example:
+ *   Module *D = nn_sequential(nn_linear(784, 256), nn_leaky_relu(0.2),
+ *                             nn_linear(256, 1)); */
 Module *nn_leaky_relu(double negative_slope);
-/* Leaky ReLU with a learnable slope: num_parameters slopes (1, or one per
- * channel), initialised to init (0 means PyTorch's 0.25). */
+/* Leaky ReLU with a learnable slope a, like torch.nn.PReLU:
+ * max(0, x) + a min(0, x).
+ * Arguments: num_parameters, the number of slopes: 1 (shared; 0 or less
+ * also gives 1) or the channel count (one per channel of dim 1); init, the
+ * initial slope (0 means PyTorch's 0.25).
+ * Returns a new PReLU module; parameter "weight" (num_parameters).
+ * Errors: none when made; its forward raises ShapeError when a per-channel
+ * layer's input does not have num_parameters channels in dim 1.
+ * Example:
+ *   Module *block = nn_sequential(nn_conv2d(1, 32, 3), nn_prelu(32, 0)); */
 Module *nn_prelu(int64_t num_parameters, double init);
-/* x if x > 0 else alpha (exp(x) - 1) (alpha 0 means 1). */
+/* A layer applying x if x > 0 else alpha (exp(x) - 1), like torch.nn.ELU
+ * (Keras's "elu"): smooth, with negative values down to -alpha.
+ * Arguments: alpha (0 means the default 1).
+ * Returns a new ELU module (no parameters).
+ * Errors: none.
+ * Example:
+ *   Module *net = nn_sequential(nn_linear(2, 32), nn_elu(0), nn_linear(32, 2)); */
 Module *nn_elu(double alpha);
-/* x Phi(x) (exact erf form). */
+/* A layer applying GELU, x Phi(x) with Phi the standard normal CDF (exact erf
+ * form), like torch.nn.GELU(): the activation of transformers.
+ * Arguments: none.
+ * Returns a new GELU module (tensor_gelu is the function form).
+ * Errors: none.
+ * Example:
+ *   Module *mlp = nn_sequential(nn_linear(64, 256), nn_gelu(), nn_linear(256, 64)); */
 Module *nn_gelu(void);
-/* 1 / (1 + exp(-x)). */
+/* A layer applying 1 / (1 + exp(-x)) elementwise (values in (0, 1)), like
+ * torch.nn.Sigmoid(): the output of a binary classifier (with nn_bce) or of
+ * a decoder of [0, 1] pixels.
+ * Arguments: none.
+ * Returns a new Sigmoid module (tensor_sigmoid is the function form).
+ * Errors: none.
+ * Example:
+ *   Module *dec = nn_sequential(nn_linear(32, 784), nn_sigmoid()); */
 Module *nn_sigmoid(void);
 /* A layer applying tanh(x) elementwise (values in (-1, 1)), like
  * torch.nn.Tanh(); no parameters.
@@ -627,7 +839,13 @@ Module *nn_sigmoid(void);
  * Example:
  *   Module *net = nn_sequential(nn_linear(1, 32), nn_tanh(), nn_linear(32, 1)); */
 Module *nn_tanh(void);
-/* log(1 + exp(x)). */
+/* A layer applying log(1 + exp(x)) elementwise, a smooth ReLU with positive
+ * values, like torch.nn.Softplus().
+ * Arguments: none.
+ * Returns a new Softplus module (tensor_softplus is the function form).
+ * Errors: none.
+ * Example:
+ *   Module *sigma = nn_sequential(nn_linear(16, 1), nn_softplus());   // > 0 */
 Module *nn_softplus(void);
 /* A layer applying softmax over dim (each slice along dim becomes
  * positive and sums to 1), like torch.nn.Softmax(dim); no parameters.
@@ -640,7 +858,15 @@ Module *nn_softplus(void);
  *   Module *probs = nn_sequential(net, nn_softmax(1));
  *   Tensor *p = nn_forward(probs, X);   // rows sum to 1 */
 Module *nn_softmax(int dim);
-/* Log-softmax over dim. */
+/* A layer applying log-softmax over dim (the log of softmax, computed
+ * stably), like torch.nn.LogSoftmax(dim): the output to pair with nn_nll.
+ * Arguments: the dim: 1 (or -1) for (N, classes) scores.
+ * Returns a new LogSoftmax module.
+ * Errors: none when made; its forward raises IndexError when dim is out of
+ * range for the input.
+ * Example:
+ *   Module *net = nn_sequential(nn_linear(784, 10), nn_log_softmax(1));
+ *   Tensor *loss = nn_nll(nn_forward(net, X), y); */
 Module *nn_log_softmax(int dim);
 
 /* ---- losses ----------------------------------------------------------------- */
