@@ -902,14 +902,48 @@ typedef struct LossOptions {
  *   tensor_backward(loss); */
 #define nn_mse(input, target, ...) nn_mse_(input, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_mse_(Tensor *input, Tensor *target, const LossOptions *options);
-/* Mean absolute error: mean(|input - target|). */
+/* Mean absolute error, mean(|input - target|), like F.l1_loss (Keras's
+ * "mae"): a regression loss less sensitive to outliers than nn_mse.
+ * Arguments: the prediction and the target, of the same shape (the target is
+ * converted to the prediction's float dtype); options: .reduction
+ * (REDUCTION_MEAN by default, _SUM, _NONE for per-element losses).
+ * Returns a 0-dim tensor (or input's shape with REDUCTION_NONE), recorded
+ * for autograd.
+ * Errors: ShapeError when the shapes differ (a (N, 1) output against a (N)
+ * target: tensor_reshape(y, -1, 1)); DeviceError for tensors on different
+ * devices.
+ * Example:
+ *   Tensor *loss = nn_l1(nn_forward(net, X), tensor_reshape(y, -1, 1)); */
 #define nn_l1(input, target, ...) nn_l1_(input, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_l1_(Tensor *input, Tensor *target, const LossOptions *options);
-/* Huber-like: 0.5 d^2 / beta if |d| < beta else |d| - 0.5 beta. */
+/* Smooth L1 loss, like F.smooth_l1_loss: 0.5 d^2 / beta where |d| < beta,
+ * |d| - 0.5 beta elsewhere (d = input - target): quadratic near 0, linear
+ * for large errors.
+ * Arguments: the prediction and the target, of the same shape (the target is
+ * converted to the prediction's float dtype); options: .beta (0 means 1.0),
+ * .reduction (REDUCTION_MEAN by default).
+ * Returns a 0-dim tensor (or input's shape with REDUCTION_NONE), recorded
+ * for autograd.
+ * Errors: ShapeError when the shapes differ; DeviceError for tensors on
+ * different devices.
+ * Example:
+ *   Tensor *loss = nn_smooth_l1(nn_forward(net, X), t, .beta = 0.5); */
 #define nn_smooth_l1(input, target, ...) nn_smooth_l1_(input, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_smooth_l1_(Tensor *input, Tensor *target, const LossOptions *options);
-/* Binary cross-entropy on probabilities in (0, 1) (logs clamped at -100
- * like PyTorch): nn_bce(tensor_sigmoid(z), y). */
+/* Binary cross-entropy of probabilities, like F.binary_cross_entropy:
+ * -(y log p + (1 - y) log(1 - p)), logs clamped at -100 like PyTorch (so
+ * p = 0 or 1 gives a finite loss). p comes from a sigmoid:
+ * nn_bce(tensor_sigmoid(z), y); nn_bce_with_logits is the stabler form.
+ * Arguments: probabilities in [0, 1] (outside, the loss is NaN) and 0/1 (or
+ * soft) targets of the same shape; options: .reduction (mean by default),
+ * .weight (per element, broadcast).
+ * Returns a 0-dim tensor (or input's shape with REDUCTION_NONE), recorded
+ * for autograd.
+ * Errors: ShapeError when the shapes differ or the weight does not
+ * broadcast; DeviceError for tensors on different devices.
+ * Example:
+ *   Tensor *p = nn_forward(D, X_real);   // (N, 1), D ends with nn_sigmoid()
+ *   Tensor *loss = nn_bce(p, tensor_ones_like(p)); */
 #define nn_bce(input, target, ...) nn_bce_(input, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_bce_(Tensor *input, Tensor *target, const LossOptions *options);
 /* Binary cross-entropy on logits, sigmoid inside (numerically stable),
@@ -960,7 +994,17 @@ Tensor *nn_cross_entropy_(Tensor *logits, Tensor *target, const LossOptions *opt
 Tensor *nn_nll_(Tensor *log_probs, Tensor *target, const LossOptions *options);
 
 /* Huber loss (PyTorch's HuberLoss, Keras's "huber"): 0.5 d^2 if |d| <= delta
- * else delta (|d| - 0.5 delta), d = input - target, delta default 1. */
+ * else delta (|d| - 0.5 delta), d = input - target, delta default 1.
+ * Arguments: the prediction and the target, of the same shape (a target with
+ * the same number of elements but other dims, a (N) one for a (N, 1) output,
+ * is reshaped); options: .delta (0 means 1.0), .reduction (mean by default).
+ * Returns a 0-dim tensor (or input's shape with REDUCTION_NONE), recorded
+ * for autograd.
+ * Errors: ShapeError when the shapes differ otherwise; ValueError for a
+ * negative delta; TypeError for an integer input; DeviceError for tensors on
+ * different devices.
+ * Example:
+ *   Tensor *loss = nn_huber(nn_forward(net, X), y, .delta = 2.0); */
 #define nn_huber(input, target, ...) nn_huber_(input, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_huber_(Tensor *input, Tensor *target, const LossOptions *options);
 
@@ -969,17 +1013,48 @@ Tensor *nn_huber_(Tensor *input, Tensor *target, const LossOptions *options);
  * to 1 and clipped to [1e-7, 1 - 1e-7] like Keras. The class dim is dim 1.
  * Categorical cross-entropy of probabilities (N, C) with one-hot or
  * probability targets of the same shape (tensor_to_categorical(y, C)):
- * mean over samples of -sum_c t_c log p_c (.label_smoothing as Keras). */
+ * mean over samples of -sum_c t_c log p_c (.label_smoothing as Keras).
+ * Arguments: the probabilities (N, C) (or logits with .from_logits) and the
+ * targets, of the same shape; options: .from_logits, .label_smoothing in
+ * [0, 1] (0 by default), .reduction (mean by default).
+ * Returns a 0-dim tensor (or (N) with REDUCTION_NONE), recorded for autograd.
+ * Errors: ShapeError when the targets' shape differs (for class indices use
+ * nn_sparse_categorical_crossentropy); ValueError for a label_smoothing
+ * outside [0, 1]; TypeError for an integer input; DeviceError for tensors on
+ * different devices.
+ * Example:
+ *   Tensor *p = nn_forward(net, X);   // net ends with nn_softmax(1)
+ *   Tensor *loss = nn_categorical_crossentropy(p, tensor_to_categorical(y, 10)); */
 #define nn_categorical_crossentropy(probs, target, ...) \
     nn_categorical_crossentropy_(probs, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_categorical_crossentropy_(Tensor *probs, Tensor *target, const LossOptions *options);
 /* The same with class indices as targets (N) or (N, 1), of any integer dtype
- * (or whole floats): nn_sparse_categorical_crossentropy(probs, y). */
+ * (or whole floats): nn_sparse_categorical_crossentropy(probs, y), Keras's
+ * loss for MNIST with a final softmax.
+ * Arguments: the probabilities (N, C) (or (N, C, d...), or logits with
+ * .from_logits) and the class indices, in [0, C); options: .from_logits,
+ * .reduction (mean by default).
+ * Returns a 0-dim tensor (or (N) with REDUCTION_NONE), recorded for autograd.
+ * Errors: ShapeError for targets of another shape; IndexError for a class
+ * index outside [0, C); ValueError for targets with fractions; TypeError for
+ * an integer input; DeviceError for tensors on different devices.
+ * Example:
+ *   Tensor *loss = nn_sparse_categorical_crossentropy(nn_forward(net, X), y); */
 #define nn_sparse_categorical_crossentropy(probs, target, ...) \
     nn_sparse_categorical_crossentropy_(probs, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_sparse_categorical_crossentropy_(Tensor *probs, Tensor *target, const LossOptions *options);
 /* Keras's binary cross-entropy: probabilities clipped to [1e-7, 1 - 1e-7]
- * (or logits with .from_logits = true), targets 0/1 of the same shape. */
+ * (or logits with .from_logits = true), targets 0/1 of the same shape.
+ * Arguments: the probabilities (from a sigmoid) and the targets, of the same
+ * shape or the same number of elements ((N) labels for an (N, 1) output);
+ * options: .from_logits, .label_smoothing (pulls the targets towards 0.5),
+ * .reduction (mean by default).
+ * Returns a 0-dim tensor (or input's shape with REDUCTION_NONE), recorded
+ * for autograd.
+ * Errors: ShapeError when the shapes differ otherwise; TypeError for an
+ * integer input; DeviceError for tensors on different devices.
+ * Example:
+ *   Tensor *loss = nn_binary_crossentropy(nn_forward(net, X), y);   // moons */
 #define nn_binary_crossentropy(probs, target, ...) \
     nn_binary_crossentropy_(probs, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_binary_crossentropy_(Tensor *probs, Tensor *target, const LossOptions *options);
@@ -992,7 +1067,17 @@ Tensor *nn_binary_crossentropy_(Tensor *probs, Tensor *target, const LossOptions
  * ("SparseCategoricalCrossentropy"...). PyTorch names: "cross_entropy" (logits),
  * "nll" (log-probabilities), "bce" (probabilities), "bce_with_logits", "l1",
  * "smooth_l1", "huber_loss", "mse_loss", and class names ("CrossEntropyLoss"...).
- * An unknown name is a ValueError listing every accepted name. */
+ * An unknown name is a ValueError listing every accepted name.
+ * Arguments: the name, the model's output and the targets, adapted as the
+ * loss needs ("cross_entropy" and "nll" convert class labels of another
+ * dtype to int64, the regression and binary losses reshape a target with the
+ * input's number of elements); options as the loss (.from_logits for the
+ * Keras cross-entropies and "bce").
+ * Returns the loss, a 0-dim tensor by default, recorded for autograd.
+ * Errors: ValueError for an unknown name or for .from_logits with "nll" or a
+ * regression loss; then that loss's own errors.
+ * Example:
+ *   Tensor *loss = nn_loss("cross_entropy", nn_forward(net, X), y); */
 #define nn_loss(name, input, target, ...) nn_loss_(name, input, target, &(LossOptions){ __VA_ARGS__ })
 Tensor *nn_loss_(const char *name, Tensor *input, Tensor *target, const LossOptions *options);
 
@@ -1011,9 +1096,25 @@ typedef struct LossInfo {
     bool binary;          /* a binary cross-entropy (one probability / logit per output) */
     bool index_targets;   /* sparse: class indices as targets */
 } LossInfo;
-/* The facts of a loss name (ValueError listing the accepted names if unknown). */
+/* The facts of a loss name, for code that adapts to the loss (nn_fit
+ * uses it): the canonical name, what the loss expects from the model
+ * (logits, probabilities, log-probabilities or any values), whether it is a
+ * classification / binary loss and whether its targets are class indices.
+ * Arguments: a name as nn_loss takes it, and from_logits (which changes
+ * .input for the Keras cross-entropies and "bce").
+ * Returns a pointer to a LossInfo owned by the engine (do not free it).
+ * Errors: ValueError for an empty or unknown name, listing the accepted ones.
+ * Example:
+ *   const LossInfo *li = nn_loss_info("binary_crossentropy", false);
+ *   if (li->input == LOSS_INPUT_PROBS) printf("end the model with nn_sigmoid()\n"); */
 const LossInfo *nn_loss_info(const char *name, bool from_logits);
-/* Every accepted loss name, comma-separated (a static string). */
+/* Every loss name nn_loss and nn_loss_info accept, each in double quotes,
+ * separated by ", " (for help and error messages).
+ * Arguments: none.
+ * Returns a static string owned by the engine (do not free or change it).
+ * Errors: none.
+ * Example:
+ *   printf("losses: %s\n", nn_loss_names()); */
 const char *nn_loss_names(void);
 
 /* ---- initialisation (in place, without autograd; each returns t) ------------ */
@@ -1026,35 +1127,119 @@ typedef struct InitOptions {
     const char *nonlinearity;  /* kaiming: "leaky_relu" (default), "relu", "tanh", "sigmoid", "linear" */
     Generator *generator;      /* NULL: the default generator */
 } InitOptions;
-/* U(-b, b), b = gain sqrt(6 / (fan_in + fan_out)). */
+/* Xavier/Glorot uniform initialisation, like torch.nn.init.xavier_uniform_
+ * (Keras's default "glorot_uniform"): fills t in place with U(-b, b),
+ * b = gain sqrt(6 / (fan_in + fan_out)), with fan_in = size(1) * receptive
+ * field and fan_out = size(0) * receptive field; suits tanh and sigmoid.
+ * Arguments: a floating tensor of at least 2 dims (a Linear or Conv weight);
+ * options: .gain (0 means 1; e.g. nn_init_calculate_gain("tanh", 0)),
+ * .generator (NULL: the default one).
+ * Returns t itself, filled without autograd recording (a parameter may
+ * require grad).
+ * Errors: TypeError for an integer tensor; ShapeError for fewer than 2 dims.
+ * Example:
+ *   nn_init_xavier_uniform(nn_get_parameter(net, "0.weight")); */
 #define nn_init_xavier_uniform(t, ...) nn_init_xavier_uniform_(t, &(InitOptions){ __VA_ARGS__ })
 Tensor *nn_init_xavier_uniform_(Tensor *t, const InitOptions *options);
-/* N(0, std^2), std = gain sqrt(2 / (fan_in + fan_out)). */
+/* Xavier/Glorot normal initialisation, like torch.nn.init.xavier_normal_
+ * (Keras's "glorot_normal"): fills t in place with N(0, std^2),
+ * std = gain sqrt(2 / (fan_in + fan_out)), fans as nn_init_xavier_uniform.
+ * Arguments: a floating tensor of at least 2 dims; options: .gain (0 means
+ * 1), .generator (NULL: the default one).
+ * Returns t itself, filled without autograd recording.
+ * Errors: TypeError for an integer tensor; ShapeError for fewer than 2 dims.
+ * Example:
+ *   nn_init_xavier_normal(W, .gain = nn_init_calculate_gain("tanh", 0)); */
 #define nn_init_xavier_normal(t, ...) nn_init_xavier_normal_(t, &(InitOptions){ __VA_ARGS__ })
 Tensor *nn_init_xavier_normal_(Tensor *t, const InitOptions *options);
-/* U(-b, b), b = gain(nonlinearity, a) sqrt(3 / fan). */
+/* Kaiming/He uniform initialisation, like torch.nn.init.kaiming_uniform_
+ * (Keras's "he_uniform"): fills t in place with U(-b, b),
+ * b = gain(nonlinearity, a) sqrt(3 / fan); suits ReLU layers.
+ * Arguments: a floating tensor of at least 2 dims; options: .nonlinearity
+ * ("leaky_relu" by default, or a name nn_init_calculate_gain takes), .a (the
+ * leaky_relu slope, 0 by default), .fan_out (false: fan = fan_in),
+ * .generator (NULL: the default one).
+ * Returns t itself, filled without autograd recording.
+ * Errors: TypeError for an integer tensor; ShapeError for fewer than 2 dims;
+ * ValueError for a tensor without elements or an unknown nonlinearity.
+ * Example:
+ *   Tensor *W = nn_get_parameter(cnn, "0.weight");
+ *   nn_init_kaiming_uniform(W, .nonlinearity = "relu"); */
 #define nn_init_kaiming_uniform(t, ...) nn_init_kaiming_uniform_(t, &(InitOptions){ __VA_ARGS__ })
 Tensor *nn_init_kaiming_uniform_(Tensor *t, const InitOptions *options);
-/* N(0, std^2), std = gain(nonlinearity, a) / sqrt(fan). */
+/* Kaiming/He normal initialisation, like torch.nn.init.kaiming_normal_
+ * (Keras's "he_normal"): fills t in place with N(0, std^2),
+ * std = gain(nonlinearity, a) / sqrt(fan); suits ReLU layers.
+ * Arguments: a floating tensor of at least 2 dims; options as
+ * nn_init_kaiming_uniform (.nonlinearity, .a, .fan_out, .generator).
+ * Returns t itself, filled without autograd recording.
+ * Errors: TypeError for an integer tensor; ShapeError for fewer than 2 dims;
+ * ValueError for a tensor without elements or an unknown nonlinearity.
+ * Example:
+ *   Tensor *W = nn_get_parameter(net, "0.weight");
+ *   nn_init_kaiming_normal(W, .nonlinearity = "relu"); */
 #define nn_init_kaiming_normal(t, ...) nn_init_kaiming_normal_(t, &(InitOptions){ __VA_ARGS__ })
 Tensor *nn_init_kaiming_normal_(Tensor *t, const InitOptions *options);
-/* U(lo, hi). */
+/* Fills t in place with values drawn uniformly between lo and hi, like
+ * torch.nn.init.uniform_.
+ * Arguments: a floating tensor and the bounds.
+ * Returns t itself, filled without autograd recording.
+ * Errors: TypeError for an integer tensor.
+ * Example:
+ *   nn_init_uniform(nn_get_parameter(net, "0.bias"), -0.1, 0.1); */
 Tensor *nn_init_uniform(Tensor *t, double lo, double hi);
-/* N(mean, std^2). */
+/* Fills t in place with values drawn from N(mean, std^2), like
+ * torch.nn.init.normal_ (DCGAN's weights: mean 0, std 0.02).
+ * Arguments: a floating tensor, the mean and the standard deviation.
+ * Returns t itself, filled without autograd recording.
+ * Errors: TypeError for an integer tensor.
+ * Example:
+ *   nn_init_normal(nn_get_parameter(G, "0.weight"), 0, 0.02); */
 Tensor *nn_init_normal(Tensor *t, double mean, double std);
-/* All value / zeros / ones. */
+/* Fills t in place with value, zeros or ones, like torch.nn.init.constant_,
+ * zeros_ and ones_ (nn_init_constant, nn_init_zeros, nn_init_ones).
+ * Arguments: a floating tensor (and the value, for nn_init_constant).
+ * Returns t itself, filled without autograd recording.
+ * Errors: TypeError for an integer tensor.
+ * Example:
+ *   nn_init_zeros(nn_get_parameter(net, "0.bias")); */
 Tensor *nn_init_constant(Tensor *t, double value);
 Tensor *nn_init_zeros(Tensor *t);
 Tensor *nn_init_ones(Tensor *t);
-/* PyTorch's calculate_gain: "linear", "sigmoid", "tanh", "relu", "leaky_relu" (param = slope). */
+/* The recommended gain of a nonlinearity, like torch.nn.init.calculate_gain:
+ * 1 for "linear", "sigmoid" and the "conv..." names, 5/3 for "tanh",
+ * sqrt(2) for "relu", sqrt(2 / (1 + param^2)) for "leaky_relu" (param: its
+ * slope), 3/4 for "selu".
+ * Arguments: the name (NULL means "linear") and param (used by "leaky_relu"
+ * only).
+ * Returns the gain.
+ * Errors: ValueError for an unknown name.
+ * Example:
+ *   double g = nn_init_calculate_gain("tanh", 0);   // 5/3 */
 double nn_init_calculate_gain(const char *nonlinearity, double param);
 
 /* ---- gradient clipping --------------------------------------------------------- */
 
-/* Scales all gradients so that their global norm is at most max_norm;
- * returns the norm before clipping. norm_type 0 means 2 (INFINITY: max). */
+/* Scales all gradients together so that their global norm is at most
+ * max_norm, like torch.nn.utils.clip_grad_norm_: against exploding gradients
+ * (RNNs, PINNs). Call it between tensor_backward and optim_step.
+ * Arguments: the parameters (nn_parameters(model); those without a gradient
+ * are skipped), max_norm, and norm_type, the p of the norm (0 means 2;
+ * INFINITY: the largest absolute value).
+ * Returns the global norm before clipping (worth logging).
+ * Errors: none.
+ * Example:
+ *   double gn = nn_clip_grad_norm(nn_parameters(net), 1.0, 0); */
 double nn_clip_grad_norm(ParamList *params, double max_norm, double norm_type);
-/* Clamps every gradient element to [-clip_value, clip_value]. */
+/* Clamps every gradient element to [-clip_value, clip_value] in place, like
+ * torch.nn.utils.clip_grad_value_; call it between tensor_backward and
+ * optim_step.
+ * Arguments: the parameters (nn_parameters(model); those without a gradient
+ * are skipped) and clip_value (>= 0).
+ * Returns nothing.
+ * Errors: ValueError for a negative clip_value.
+ * Example:
+ *   nn_clip_grad_value(nn_parameters(net), 0.5); */
 void nn_clip_grad_value(ParamList *params, double clip_value);
 
 #endif
