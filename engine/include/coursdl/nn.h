@@ -1227,7 +1227,7 @@ double nn_init_calculate_gain(const char *nonlinearity, double param);
  * are skipped), max_norm, and norm_type, the p of the norm (0 means 2;
  * INFINITY: the largest absolute value).
  * Returns the global norm before clipping (worth logging).
- * Errors: none.
+ * Errors: ValueError for a negative max_norm.
  * Example:
  *   double gn = nn_clip_grad_norm(nn_parameters(net), 1.0, 0); */
 double nn_clip_grad_norm(ParamList *params, double max_norm, double norm_type);

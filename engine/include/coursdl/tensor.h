@@ -1145,7 +1145,8 @@ Tensor *tensor_copy_(Tensor *a, Tensor *src);
  * Arguments: the tensor changed, lo and hi (for an integer tensor rounded
  * inwards to whole numbers).
  * Returns a itself, not recorded for autograd.
- * Errors: RuntimeError when a requires grad (do it inside no_grad { ... }).
+ * Errors: ValueError when lo > hi; RuntimeError when a requires grad (do it
+ * inside no_grad { ... }).
  * Example:
  *   no_grad { tensor_clamp_(w, -0.01, 0.01); }   // WGAN weight clipping */
 Tensor *tensor_clamp_(Tensor *a, double lo, double hi);
