@@ -160,21 +160,34 @@ Axes *plt_gca(void)
     return f->current;
 }
 
+/* The open figure holding ax, or NULL: a shown or closed figure's axes are
+ * freed, so a kept Axes * is compared, never read. */
+static Figure *open_figure_of(const Axes *ax)
+{
+    for (Figure *f = g_open; f; f = f->next_open)
+        for (int i = 0; i < f->naxes; i++)
+            if (f->axes[i] == ax)
+                return f;
+    return NULL;
+}
+
+static const char STALE_AXES[] = "the axes belong to a figure already shown or closed (draw in a new figure)";
+
 Axes *plt_axes_for(Axes *ax)
 {
+    if (ax && !open_figure_of(ax))
+        error_raise(ERR_VALUE, ".ax: %s", STALE_AXES);
     return ax ? ax : plt_gca();
 }
 
 void plt_sca(Axes *ax)
 {
     CDL_ARG(ax);
-    for (Figure *f = g_open; f; f = f->next_open)
-        if (f == ax->fig) {
-            g_current = f;
-            f->current = ax;
-            return;
-        }
-    error_raise(ERR_VALUE, "plt_sca: the axes belong to a figure already shown or closed (draw in a new figure)");
+    Figure *f = open_figure_of(ax);
+    if (!f)
+        error_raise(ERR_VALUE, "plt_sca: %s", STALE_AXES);
+    g_current = f;
+    f->current = ax;
 }
 
 Artist *plt_add_artist(Axes *ax, ArtistKind kind)
@@ -209,6 +222,11 @@ void plt_close_all(void)
 unsigned char *plt_render_png(Figure *fig, size_t *size)
 {
     CDL_ARG(fig);
+    Figure *f = g_open;
+    while (f && f != fig)
+        f = f->next_open;
+    if (!f)
+        error_raise(ERR_VALUE, "plt_render_png: the figure was already shown or closed (its pointer is stale)");
     unsigned char *png = NULL;
     plt_render(fig, FMT_PNG, NULL, fig->dpi, &png, size);
     return png;

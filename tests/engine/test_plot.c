@@ -456,6 +456,15 @@ static void test_errors(void)
     EXPECT_ERROR(plt_imshow(ok, 1, 3, .cmap = "nope"), ERR_VALUE, "plt_imshow: unknown colormap");
     EXPECT_ERROR(plt_savefig("figure.jpg"), ERR_VALUE, "end the name with .png, .svg or .pdf");
     plt_close_all();
+    /* Axes and figures kept after their figure was closed: named errors, never read after free. */
+    Axes *stale_ax = plt_gca();
+    Figure *stale_fig = plt_gcf();
+    plt_close_all();
+    size_t stale_size = 0;
+    EXPECT_ERROR(plt_sca(stale_ax), ERR_VALUE, "plt_sca: the axes belong to a figure already shown or closed");
+    EXPECT_ERROR(plt_plot(NULL, ok, 3, .ax = stale_ax), ERR_VALUE, ".ax: the axes belong to a figure already");
+    EXPECT_ERROR(plt_render_png(stale_fig, &stale_size), ERR_VALUE, "plt_render_png: the figure was already shown");
+    plt_close_all();
     plt_plot(NULL, neg, 3);
     plt_yscale("log");
     EXPECT_ERROR(plt_savefig("/tmp/never.png"), ERR_VALUE, "log scale needs values > 0");
