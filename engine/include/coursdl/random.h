@@ -7,7 +7,8 @@
 #include "tensor.h"
 
 /* Seeds the default generator, like torch.manual_seed: the same seed gives the
- * same weights, shuffles, dropout masks and tensor_randn values on every run.
+ * same initial weights, dropout masks, nn_fit shuffles and tensor_randn values
+ * on every run (a data_loader has its own generator: its .seed option).
  * Arguments: seed, any 64-bit value.
  * Returns nothing. (Without any call, the default generator starts from a fixed
  * seed, so a fresh process repeats its numbers too.)
@@ -17,8 +18,8 @@
  *   Module *net = nn_sequential(nn_linear(2, 16), nn_relu(), nn_linear(16, 2)); */
 void manual_seed(uint64_t seed);
 /* A new generator, independent of the default one, like
- * torch.Generator().manual_seed(seed): its own reproducible stream (for a data
- * loader's shuffling, say) that other random draws do not disturb.
+ * torch.Generator().manual_seed(seed): its own reproducible stream (a GAN's
+ * fixed latent noise, say) that other random draws do not disturb.
  * Arguments: seed, any 64-bit value.
  * Returns a new Generator (garbage collected: never free it).
  * Errors: none.
