@@ -335,6 +335,11 @@ $(BUILD)/bench/sgemm_peak: bench/sgemm_peak.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 $(WARN) -D_GNU_SOURCE -O2 $< -o $@ -lopenblas
 
+# TinyCC's raw compile time (bench/cell_bench.py): libtcc and the engine.
+$(BUILD)/bench/tcc_compile: bench/tcc_compile.c $(BUILD)/libcoursdl.so
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $< -o $@ -L$(BUILD) -lcoursdl -Wl,-rpath,'$$ORIGIN/..' $(ENGINE_LIBS) -ltcc -ldl
+
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libcoursdl.so
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $< -o $@ -L$(BUILD) -lcoursdl -Wl,-rpath,'$$ORIGIN/..' $(ENGINE_LIBS)

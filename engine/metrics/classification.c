@@ -143,6 +143,9 @@ static double averaged(Tensor *y_true, Tensor *y_pred, const ClassOptions *o, in
     }
     if (!strcmp(avg, "binary")) {
         int64_t c = o->pos_label ? o->pos_label : 1;
+        if (c < 0)
+            error_raise(ERR_VALUE, "%s: pos_label %lld is negative; it is a class index (1 by default)",
+                        fn, (long long)c);
         if (s.k > 2 || c >= s.k)
             error_raise(ERR_VALUE, "%s: average \"binary\" needs labels 0/1 (found %lld classes); use .average = \"macro\"",
                         fn, (long long)s.k);

@@ -10,6 +10,9 @@ double nn_clip_grad_norm(ParamList *ps, double max_norm, double norm_type)
     CDL_ARG_NAMED("nn_clip_grad_norm", ps, "params");
     if (!ps)
         error_raise(ERR_VALUE, "nn_clip_grad_norm: params is NULL; pass nn_parameters(model)");
+    if (!(max_norm >= 0))
+        error_raise(ERR_VALUE, "nn_clip_grad_norm: max_norm = %g; it must be >= 0 (a negative one would "
+                    "flip the gradients)", max_norm);
     double p = norm_type == 0 ? 2 : norm_type;
     double total = 0;
     no_grad_enter();

@@ -134,6 +134,8 @@ Tensor *tensor_from_data(const void *data, DType dtype, int ndim, const int64_t 
 
 Tensor *tensor_from_f64_as(const double *data, DType dtype, int ndim, const int64_t *dims)
 {
+    if ((unsigned)dtype > DT_BOOL)
+        error_raise(ERR_TYPE, "tensor_from_f64_as: invalid dtype %d", (int)dtype);
     Tensor *t = tensor_from_data(data, DT_FLOAT64, ndim, dims);
     return t_convert(t, dtype);
 }

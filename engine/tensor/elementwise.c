@@ -346,6 +346,8 @@ Tensor *tensor_mul_scalar_(Tensor *a, double s) { CDL_ARG(a); return inplace_una
 Tensor *tensor_clamp_(Tensor *a, double lo, double hi)
 {
     CDL_ARG(a);
+    if (lo > hi)
+        error_raise(ERR_VALUE, "tensor_clamp_: lo = %g is above hi = %g", lo, hi);
     if (!dtype_is_float(a->dtype)) {
         lo = lo < -9e18 ? -9e18 : ceil(lo);
         hi = hi > 9e18 ? 9e18 : floor(hi);

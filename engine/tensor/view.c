@@ -455,9 +455,8 @@ Tensor *tensor_repeat_(Tensor *x, int n, const int64_t *reps)
     for (int i = 0; i < n; i++) {
         if (reps[i] == 1)
             continue;
-        if (reps[i] == 0) {
-            shape[i] = 0;
-            for (int k = 0; k < n; k++) shape[k] = k == i ? 0 : y->shape[k];
+        if (reps[i] == 0) {  /* empty: every dim still takes its repeat count */
+            for (int k = 0; k < n; k++) shape[k] = k < i ? y->shape[k] : y->shape[k] * reps[k];
             return tensor_zeros_like(t_new(y->dtype, n, shape, y->device));
         }
         Tensor **copies = cdl_alloc(sizeof(Tensor *) * reps[i]);

@@ -24,7 +24,10 @@ void nn_compile_(Module *model, const CompileOptions *o)
     c->from_logits = o->from_logits;
     c->metrics = train_strdup(o->metrics);
     /* Unknown loss or metric names fail here; a loss that does not fit the last layer warns now (once). */
-    FitOptions given = { .loss = o->loss ? o->loss : "mse", .loss_fn = o->loss_fn, .from_logits = o->from_logits,
+    /* Without a loss, "mse" only stands in for the one nn_fit will choose from y:
+     * .from_logits is checked against that one then, not against the stand-in. */
+    FitOptions given = { .loss = o->loss ? o->loss : "mse", .loss_fn = o->loss_fn,
+                         .from_logits = o->loss && o->from_logits,
                          .metrics = o->metrics };
     train_setup(model, &given, o->loss ? c : NULL, NULL, "nn_compile");
     nn_set_compiled_state(model, c);

@@ -261,6 +261,7 @@ Evaluation *nn_evaluate_(Module *model, const FitOptions *o)
     const char *fn = "nn_evaluate";
     check_verbose(o->verbose, fn);
     int64_t bs = o->batch_size ? o->batch_size : 32;
+    if (bs < 0) error_raise(ERR_VALUE, "nn_evaluate: batch_size (%lld) must be positive", (long long)bs);
     DataLoader *dl = o->loader;
     if (!dl) {
         check_xy(o->x, o->y, fn);
@@ -300,6 +301,7 @@ Tensor *nn_predict_(Module *model, Tensor *x, const PredictOptions *o)
     if (!model || !x) error_raise(ERR_VALUE, "nn_predict: the model and x must not be NULL");
     if (tensor_ndim(x) < 1) error_raise(ERR_SHAPE, "nn_predict: x is 0-dim; samples must lie along dim 0");
     int64_t bs = o->batch_size ? o->batch_size : 32, n = tensor_size(x, 0);
+    if (bs < 0) error_raise(ERR_VALUE, "nn_predict: batch_size (%lld) must be positive", (long long)bs);
     ParamList *ps = nn_parameters(model);
     Setup s = { .fn = "nn_predict" };
     s.device = ps->n ? tensor_device(ps->tensors[0]) : DEVICE_CPU;

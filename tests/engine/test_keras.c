@@ -218,6 +218,10 @@ static void keras_port(void)
     nn_compile(logits, .loss = "sparse_categorical_crossentropy", .from_logits = true, .metrics = "accuracy");
     capture(do_fit, &l, out, sizeof out, err, sizeof err);
     CHECK(count(err, "UserWarning") == 0 && history_last(l.h, "val_accuracy") > 0.85);
+    /* .from_logits without a loss: nn_fit chooses the loss from y, and from_logits applies to that one. */
+    nn_compile(logits, .from_logits = true, .metrics = "accuracy");
+    capture(do_fit, &l, out, sizeof out, err, sizeof err);
+    CHECK(count(err, "UserWarning") == 0 && history_last(l.h, "val_accuracy") > 0.85);
 
     /* One-hot targets with no loss: categorical cross-entropy (of probabilities after a softmax), not mse. */
     manual_seed(0);

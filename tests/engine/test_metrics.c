@@ -29,6 +29,7 @@ int main(void)
     Tensor *t2 = tensor_from_i64(((int64_t[]){ 0, 0, 0, 1 }), 4), *p2 = tensor_from_i64(((int64_t[]){ 0, 1, 0, 1 }), 4);
     CHECK_CLOSE(metrics_recall(t2, p2, .average = "weighted"), (3 * (2.0 / 3) + 1 * 1) / 4, 1e-12);
     CHECK_CLOSE(metrics_precision(t2, p2), 0.5, 1e-12);  /* binary: class 1 */
+    CHECK_RAISES(ERR_VALUE, "pos_label -1 is negative", metrics_precision(t2, p2, .pos_label = -1));
     CHECK_CLOSE(metrics_precision(t2, p2, .average = "macro"), (1 + 0.5) / 2, 1e-12);
 
     /* Scores: argmax; binary probabilities: threshold 0.5. */

@@ -316,6 +316,7 @@ static void test_clip(void)
     CHECK_CLOSE(tensor_get(tensor_grad(a), 1), 4 * 3 / (6 + 1e-6), 1e-5);
     CHECK_CLOSE(tensor_get(tensor_grad(b), 0), 4 * 3 / (6 + 1e-6), 1e-5);
     CHECK_CLOSE(nn_clip_grad_norm(l, 100, INFINITY), 2, 1e-5);
+    CHECK_RAISES(ERR_VALUE, "max_norm = -1", nn_clip_grad_norm(l, -1, 0));
     nn_clip_grad_value(l, 1.5);
     CHECK_CLOSE(tensor_get(tensor_grad(a), 1), 1.5, 1e-6);
     CHECK_CLOSE(tensor_get(tensor_grad(a), 0), 1.0, 1e-5);

@@ -149,6 +149,10 @@ int main(void)
     CHECK(n == 3 && VALUES_ARE(parts[1], 2, 3));
     CHECK(VALUES_ARE(tensor_repeat(tensor_of(1, 2), 2, 2), 1, 2, 1, 2, 1, 2, 1, 2) && SHAPE_IS(tensor_repeat(tensor_of(1, 2), 2, 2), 2, 4));
     CHECK(SHAPE_IS(tensor_repeat(tensor_zeros(2, 3), 1, 3, 1), 1, 6, 3));
+    /* A zero count empties that dim; the later counts still apply (like torch's repeat). */
+    CHECK(SHAPE_IS(tensor_repeat(tensor_ones(2, 2), 0, 3), 0, 6) && SHAPE_IS(tensor_repeat(tensor_ones(2, 2), 2, 0), 4, 0));
+    CHECK_RAISES(ERR_VALUE, "lo = 3 is above hi = 1", tensor_clamp_(tensor_of(0.5, 2, 5), 3, 1));
+    CHECK_RAISES(ERR_TYPE, "invalid dtype 9", tensor_from_f64_as((double[]){ 1 }, (DType)9, 1, (int64_t[]){ 1 }));
     CHECK(tensor_is_contiguous(tensor_transpose(tensor_transpose(x, 0, 1), 0, 1)));
 
     /* indexing */

@@ -122,6 +122,8 @@ int main(void)
 
     CHECK_RAISES(ERR_SHAPE, "same number of samples", nn_fit(m, .x = X, .y = s->y_test, .verbose = -1));
     CHECK_RAISES(ERR_VALUE, "unknown loss", nn_fit(m, .x = X, .y = y, .loss = "hinge", .verbose = -1));
+    CHECK_RAISES(ERR_VALUE, "batch_size (-5) must be positive", nn_predict(m, X, .batch_size = -5));
+    CHECK_RAISES(ERR_VALUE, "batch_size (-5) must be positive", nn_evaluate(m, .x = X, .y = y, .batch_size = -5, .verbose = -1));
     CHECK_RAISES(ERR_VALUE, "no validation data", nn_fit(m, .x = X, .y = y, .verbose = -1,
                                                           .callbacks = CALLBACKS(callbacks_early_stopping(.monitor = "val_loss"))));
     char cmd[700];
