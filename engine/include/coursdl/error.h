@@ -105,9 +105,10 @@ void error_reset_state(void);
  * Errors: interrupt_check raises KeyboardInterrupt ("interrupted by the user")
  * when an interrupt is pending, and lowers the flag; the others raise none.
  * Example:
- *   for (int step = 0; step < 100000; step++) {
+ *   double x = 3.0;
+ *   for (long step = 0; step < 100000000; step++) {
  *       interrupt_check();   // a long loop of plain C that stops on request
- *       x = x - lr * grad_f(x);
+ *       x -= 0.01 * 2 * x;   // gradient descent on x^2, by hand
  *   } */
 void interrupt_request(void);
 void interrupt_clear(void);

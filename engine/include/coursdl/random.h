@@ -59,7 +59,8 @@ double random_uniform(Generator *gen);
  * Returns a double.
  * Errors: none.
  * Example:
- *   double y = sin(x) + 0.1 * random_normal(NULL);   // a noisy sample */
+ *   double xi = -3 + 6 * random_uniform(NULL);
+ *   double yi = sin(xi) + 0.1 * random_normal(NULL);   // a noisy sample of sin */
 double random_normal(Generator *gen);
 /* One random integer in [low, high), each equally likely, like
  * random.randrange(low, high) in Python.
