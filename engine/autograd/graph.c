@@ -340,6 +340,12 @@ Tensor **autograd_grad_list(int n_out, Tensor **outputs, Tensor **grad_outputs,
     const char *fn = "autograd_grad";
     if (n_out <= 0 || n_in <= 0)
         error_raise(ERR_VALUE, "%s: needs at least one output and one input", fn);
+    CDL_ARG_NAMED(fn, outputs, "outputs");
+    CDL_ARG_NAMED(fn, inputs, "inputs");
+    for (int i = 0; i < n_out; i++)
+        CDL_ARG_NAMED(fn, outputs[i], "an entry of outputs");
+    for (int k = 0; k < n_in; k++)
+        CDL_ARG_NAMED(fn, inputs[k], "an entry of inputs");
     Tensor **gs = cdl_alloc(sizeof(Tensor *) * n_out);
     for (int i = 0; i < n_out; i++)
         gs[i] = root_grad(outputs[i], grad_outputs ? grad_outputs[i] : NULL, fn);

@@ -1,6 +1,7 @@
 /* NumPy .npy files (format 1.0 written; 1.0, 2.0 and 3.0 read): magic,
  * version, a Python-dict header padded to 64 bytes, raw C-order data. */
 #include "internal.h"
+#include "../tensor/internal.h"  /* t_new: loaded tensors are made on the CPU */
 #include "../core/args.h"
 
 #include <gc.h>
@@ -71,6 +72,7 @@ Tensor *io_npy_parse(const unsigned char *b, size_t size, const char *path)
         error_raise(ERR_IO, "tensor_load: %s is not a .npy file (no \\x93NUMPY magic); save it with np.save or tensor_save", path);
     size_t hl, off;
     if (b[6] == 1) { hl = b[8] | (size_t)b[9] << 8; off = 10; }
+    else if (size < 12) error_raise(ERR_IO, "tensor_load: %s is truncated (header)", path);
     else { hl = b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24; off = 12; }
     if (off + hl > size) error_raise(ERR_IO, "tensor_load: %s is truncated (header)", path);
     char *h = GC_MALLOC_ATOMIC(hl + 1);
@@ -122,7 +124,9 @@ Tensor *io_npy_parse(const unsigned char *b, size_t size, const char *path)
     /* Fortran order: the data is the C-order array of the reversed shape, transposed back below. */
     int64_t fd[TENSOR_MAX_DIMS];
     for (int i = 0; i < nd; i++) fd[i] = fortran ? dims[nd - 1 - i] : dims[i];
-    Tensor *t = tensor_empty_shape_dtype(dt, nd, fd);
+    /* On the CPU whatever the default device: the bytes are copied in here. */
+    t_check_shape(nd, fd, "tensor_load");
+    Tensor *t = t_new(dt, nd, fd, DEVICE_CPU);
     unsigned char *dst = tensor_data_ptr(t);
     bool swap = order == '>' && width > 1;
     for (int64_t i = 0; i < n; i++) {

@@ -2,6 +2,7 @@
  * {name: {dtype, shape, data_offsets}, "__metadata__": {...}} padded with
  * spaces to 8 bytes, then the raw little-endian tensor bytes, packed. */
 #include "internal.h"
+#include "../tensor/internal.h"  /* t_new: loaded tensors are made on the CPU */
 #include "json.h"
 #include "../core/args.h"
 
@@ -168,7 +169,8 @@ ParamList *safetensors_load(const char *path)
         if (b1 < b0 || b1 > dsize || b1 - b0 != bytes)
             error_raise(ERR_IO, "%s: tensor \"%s\" of %s has data_offsets [%llu, %llu] that do not fit its shape or the file "
                         "(truncated?)", fn, h->keys[i], path, (unsigned long long)b0, (unsigned long long)b1);
-        Tensor *t = tensor_empty_shape_dtype(d, sh->n, dims);
+        t_check_shape(sh->n, dims, fn);
+        Tensor *t = t_new(d, sh->n, dims, DEVICE_CPU);  /* the CPU whatever the default device: bytes copied in */
         if (numel) memcpy(tensor_data_ptr(t), data + b0, (size_t)(b1 - b0));
         spans[2 * pl->n] = b0;
         spans[2 * pl->n + 1] = b1;

@@ -97,11 +97,11 @@ int64_t random_int(Generator *g, int64_t low, int64_t high)
     if (high <= low)
         error_raise(ERR_VALUE, "random_int: empty range [%lld, %lld) (high must be > low)",
                     (long long)low, (long long)high);
-    uint64_t span = (uint64_t)(high - low);
+    uint64_t span = (uint64_t)high - (uint64_t)low;  /* in uint64: high - low may not fit an int64 */
     /* Rejection keeps the distribution exactly uniform. */
     uint64_t limit = UINT64_MAX - UINT64_MAX % span, v;
     do v = cdl_rand_u64(g); while (v >= limit);
-    return low + (int64_t)(v % span);
+    return (int64_t)((uint64_t)low + v % span);
 }
 
 /* Fills x (any device, any strides) through the backend op random_fill. */
@@ -118,6 +118,8 @@ Tensor *tensor_uniform_(Tensor *x, double lo, double hi, Generator *gen)
     CDL_ARG(x);
     CDL_ARG_OPT(gen);
     interrupt_check();
+    if (!(lo <= hi))
+        error_raise(ERR_VALUE, "tensor_uniform_: lo = %g is above hi = %g", lo, hi);
     t_begin_inplace(x, "tensor_uniform_");
     return fill(x, RAND_UNIFORM, lo, hi, gen, "tensor_uniform_");
 }
@@ -127,6 +129,8 @@ Tensor *tensor_normal_(Tensor *x, double mean, double std, Generator *gen)
     CDL_ARG(x);
     CDL_ARG_OPT(gen);
     interrupt_check();
+    if (!(std >= 0))
+        error_raise(ERR_VALUE, "tensor_normal_: std = %g; it must be >= 0", std);
     t_begin_inplace(x, "tensor_normal_");
     return fill(x, RAND_NORMAL, mean, std, gen, "tensor_normal_");
 }

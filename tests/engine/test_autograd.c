@@ -87,6 +87,9 @@ int main(void)
     Tensor *gh = autograd_grad(tensor_sum(tensor_mul(h, h)), h);  /* non-leaf input */
     CHECK(tensor_allclose(gh, tensor_mul_scalar(h, 2), 1e-12, 0));
     Tensor **gl = autograd_grad_list(1, (Tensor *[]){ tensor_sum(tensor_mul(t, h)) }, NULL, 2, (Tensor *[]){ t, h }, NULL);
+    CHECK_RAISES(ERR_VALUE, "an entry of inputs", autograd_grad_list(1, (Tensor *[]){ tensor_sum(h) }, NULL, 2,
+                                                                     (Tensor *[]){ t, NULL }, NULL));
+    CHECK_RAISES(ERR_VALUE, "outputs", autograd_grad_list(1, NULL, NULL, 1, (Tensor *[]){ t }, NULL));
     /* Like PyTorch: the gradient for t is the total one (also through h). */
     CHECK(tensor_allclose(gl[0], tensor_add(h, tensor_mul(t, h)), 1e-12, 0) && tensor_allclose(gl[1], t, 1e-12, 0));
     /* backward through create_graph gradients into leaves (a PINN loss) */

@@ -96,6 +96,11 @@ int main(void)
     fputs("hello", junk);
     fclose(junk);
     CHECK_RAISES(ERR_IO, "not a .npy", tensor_load(at("junk.npy")));
+    /* A version-2 header cut at 11 bytes: its 4-byte length is not all there. */
+    FILE *cut = fopen(at("cut.npy"), "wb");
+    fwrite("\x93NUMPY\x02\x00\x10\x00\x00", 1, 11, cut);
+    fclose(cut);
+    CHECK_RAISES(ERR_IO, "truncated (header)", tensor_load(at("cut.npy")));
 
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) printf("note: could not remove %s\n", dir);

@@ -105,6 +105,11 @@ int main(void)
     CHECK(tensor_item(tensor_sum(perm)) == 45);
     CHECK(SHAPE_IS(tensor_randn_like(z), 2, 3));
     CHECK(tensor_normal_(tensor_zeros(3), 5, 0, NULL) && tensor_get(tensor_normal_(tensor_zeros(3), 5, 0, NULL), 1) == 5);
+    CHECK_RAISES(ERR_VALUE, "std = -1", tensor_normal_(tensor_zeros(3), 0, -1, NULL));
+    CHECK_RAISES(ERR_VALUE, "lo = 2 is above hi = 1", tensor_uniform_(tensor_zeros(3), 2, 1, NULL));
+    /* The widest range: no int64 overflow (UBSan watches this test). */
+    int64_t wide = random_int(NULL, INT64_MIN, INT64_MAX);
+    CHECK(wide >= INT64_MIN && wide < INT64_MAX);
 
     /* views share storage */
     Tensor *x = tensor_reshape(tensor_arange(0, 12, 1), 3, 4);
