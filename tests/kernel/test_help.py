@@ -150,6 +150,19 @@ def test_struct_members_after_dot_and_arrow(kc):
     ("plt_suptitle", 'plt_suptitle("MLP vs CNN")'), ("plt_xlabel", 'plt_xlabel("epoch")'),
     ("plt_ylabel", 'plt_ylabel("accuracy (%)")'), ("plt_legend", "plt_legend()"),
     ("plt_tight_layout", "plt_tight_layout()"), ("plt_show", "plt_show()"),
+    ("nn_predict", "nn_predict(net, x_test"), ("plt_images", "plt_images("), ("history_get", 'history_get(h, "loss")'),
+    ("data_y", "data_y(mnist_train"), ("data_x", "data_x(mnist_train"), ("nn_conv2d", "nn_conv2d(1, 32, 3"),
+    ("data_loader", "data_loader(mnist_train"), ("history_last", 'history_last(h, "val_acc'),
+    ("nn_summary", "nn_summary(cnn, 1, 28,"), ("datasets_mnist", "datasets_mnist(NULL, true)"),
+    ("nn_input", "nn_input(1, 28, 28)"), ("history_epochs", "history_epochs(h)"), ("data_next", "data_next(train_dl)"),
+    ("plt_scatter", "plt_scatter(x1, x2, n"), ("tensor_softmax", "tensor_softmax(nn_forward("),
+    ("nn_max_pool2d", "nn_max_pool2d(2)"), ("nn_dropout", "nn_dropout(0.5)"),
+    ("data_tensor_dataset", "data_tensor_dataset(X_train, y_"), ("tensor_empty", "tensor_empty(G * G, 2)"),
+    ("plt_bar", "plt_bar(NULL, accur"), ("plt_axhline", "plt_axhline(0.5, .color"),
+    ("nn_evaluate", "nn_evaluate(net, .x = x"), ("nn_compile", "nn_compile(net, .optim"),
+    ("metrics_accuracy", "metrics_accuracy(y_test, nn_"), ("data_len", "data_len(mnist_train"),
+    ("tensor_relu", "tensor_relu(tensor_add("), ("tensor_gt_scalar", "tensor_gt_scalar(tensor_sigm"),
+    ("tensor_allclose", "tensor_allclose(s1, s2, 0, "), ("plt_yscale", 'plt_yscale("log")'),
 ])
 def test_help_of_the_most_used_functions_is_complete(kc, name, example):
     md = page_of(kc, f"?{name}")["text/markdown"]
