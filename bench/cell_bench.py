@@ -28,15 +28,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from kernel_bench import QUIET, wait_idle, wait_reply  # noqa: E402  (sets JUPYTER_PATH)
-
-from jupyter_client.manager import KernelManager  # noqa: E402
+from kernel_bench import timed_executes  # noqa: E402  (sets JUPYTER_PATH)
 
 LINES = 200
 TRIVIAL = "int x = 1;"
@@ -134,32 +131,9 @@ def cell_source() -> tuple[str, dict[str, str]]:
                   "bare": minimal_prelude() + code}
 
 
-def kernel_round_trips(cell: str, bounds: bool, n: int, warmup: int) -> tuple[list[float], list[float]]:
+def kernel_round_trips(cell: str, bounds: bool, n: int, warmup: int) -> list[list[float]]:
     """Round trips of the cell, and of a one-line cell in the same kernel."""
-    km = KernelManager(kernel_name="coursdl")
-    km.start_kernel(**QUIET)
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        if not bounds:
-            wait_reply(kc, kc.execute("%bounds off"), 30)
-        times = {cell: [], TRIVIAL: []}
-        for i in range(warmup + n):
-            for code in times:
-                t0 = time.perf_counter()
-                msg_id = kc.execute(code)
-                wait_idle(kc, msg_id, 60)
-                dt = time.perf_counter() - t0
-                reply = wait_reply(kc, msg_id, 30)
-                if reply["content"]["status"] != "ok":
-                    raise RuntimeError(f"{code[:40]!r}... failed: {reply['content']}")
-                if i >= warmup:
-                    times[code].append(dt)
-        return times[cell], times[TRIVIAL]
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+    return timed_executes("coursdl", [cell, TRIVIAL], n, warmup, setup=None if bounds else "%bounds off")
 
 
 def raw_compile(raw: str, reps: int) -> float:

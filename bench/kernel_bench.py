@@ -89,27 +89,36 @@ def measure_start(kernel_name):
         stop(km, kc)
 
 
-def measure_executes(kernel_name, code, n, warmup):
+def timed_executes(kernel_name, codes, n, warmup, setup=None):
+    """Round trips (execute_request to IOPub idle) of each code, in turn, n
+    times after warmup, in one fresh kernel; setup runs first, untimed."""
     km = KernelManager(kernel_name=kernel_name)
     km.start_kernel(**QUIET)
     kc = km.client()
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
-        times = []
+        if setup:
+            wait_reply(kc, kc.execute(setup), 30)
+        times = {code: [] for code in codes}
         for i in range(warmup + n):
-            t0 = time.perf_counter()
-            msg_id = kc.execute(code)
-            wait_idle(kc, msg_id, 30)
-            dt = time.perf_counter() - t0
-            reply = wait_reply(kc, msg_id, 30)
-            if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"{kernel_name}: {code!r} failed: {reply['content']}")
-            if i >= warmup:
-                times.append(dt)
-        return times
+            for code in codes:
+                t0 = time.perf_counter()
+                msg_id = kc.execute(code)
+                wait_idle(kc, msg_id, 60)
+                dt = time.perf_counter() - t0
+                reply = wait_reply(kc, msg_id, 30)
+                if reply["content"]["status"] != "ok":
+                    raise RuntimeError(f"{kernel_name}: {code[:60]!r} failed: {reply['content']}")
+                if i >= warmup:
+                    times[code].append(dt)
+        return [times[code] for code in codes]
     finally:
         stop(km, kc)
+
+
+def measure_executes(kernel_name, code, n, warmup):
+    return timed_executes(kernel_name, [code], n, warmup)[0]
 
 
 def fmt(seconds):
