@@ -171,6 +171,15 @@ static Figure *open_figure_of(const Axes *ax)
     return NULL;
 }
 
+/* Whether fig is still open: a stale pointer is compared, never read. */
+static bool is_open(const Figure *fig)
+{
+    for (const Figure *f = g_open; f; f = f->next_open)
+        if (f == fig)
+            return true;
+    return false;
+}
+
 static const char STALE_AXES[] = "the axes belong to a figure already shown or closed (draw in a new figure)";
 
 Axes *plt_axes_for(Axes *ax)
@@ -222,10 +231,7 @@ void plt_close_all(void)
 unsigned char *plt_render_png(Figure *fig, size_t *size)
 {
     CDL_ARG(fig);
-    Figure *f = g_open;
-    while (f && f != fig)
-        f = f->next_open;
-    if (!f)
+    if (!is_open(fig))
         error_raise(ERR_VALUE, "plt_render_png: the figure was already shown or closed (its pointer is stale)");
     unsigned char *png = NULL;
     plt_render(fig, FMT_PNG, NULL, fig->dpi, &png, size);
@@ -260,10 +266,8 @@ void plt_display_out(Figure *fig)
     CDL_ARG_OPT(fig);
     /* The pointer may be stale (the figure shown and freed already): only
      * figures still open are rendered. */
-    Figure *f = g_open;
-    while (f && f != fig)
-        f = f->next_open;
-    if (!f) {
+    Figure *f = fig;
+    if (!is_open(f)) {
         static const char closed[] = "<Figure (already shown or closed)>";
         DisplayItem item = { "text/plain", closed, sizeof closed - 1 };
         display_result(&item, 1);
