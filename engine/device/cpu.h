@@ -21,6 +21,16 @@ void cpu_foreach(int nops, const Tensor *const *ts, RowFn fn, const void *ctx);
 void cpu_gemm(DType dtype, bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha,
               const void *A, int64_t lda, const void *B, int64_t ldb, double beta, void *C, int64_t ldc);
 
+/* float32 C = alpha op(A) op(B) + beta C on the calling thread without
+ * OpenBLAS, for products where its packing and beta passes cost as much
+ * as the arithmetic; false (nothing done) when the product is too big:
+ * op(B) padded to 16 columns over CPU_SMALL_GEMM_PACKED floats, or more
+ * than CPU_SMALL_GEMM_FLOPS multiply-adds. */
+#define CPU_SMALL_GEMM_PACKED 8192
+#define CPU_SMALL_GEMM_FLOPS (1 << 20)
+bool cpu_small_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
+                     const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+
 /* The kernels, one per op of the table (device/ops.h). */
 #define CPU_KERNEL_(ID, name, Args, nout, dts, kind) void cpu_##name(Args *a);
 BACKEND_OPS(CPU_KERNEL_)

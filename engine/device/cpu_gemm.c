@@ -33,6 +33,9 @@ static void gemm_part(int64_t b, int64_t e, void *arg)
     }
     if (M == 0 || N == 0)
         return;
+    if (J->dtype == DT_FLOAT32 && cpu_small_sgemm(J->ta, J->tb, M, N, J->K, (float)J->alpha, (const float *)A, J->lda,
+                                                  (const float *)B, J->ldb, (float)J->beta, (float *)C, J->ldc))
+        return;
     if (J->dtype == DT_FLOAT32)
         cblas_sgemm(CblasRowMajor, J->ta ? CblasTrans : CblasNoTrans, J->tb ? CblasTrans : CblasNoTrans,
                     (int)M, (int)N, (int)J->K, (float)J->alpha, (const float *)A, (int)J->lda,

@@ -12,9 +12,15 @@
 
 #include <cblas.h>
 
+/* OpenBLAS's own server threads (started when the library loads) would
+ * spin in sched_yield for about 0.1 s waiting for work that never comes,
+ * taking a core from the engine's pool: they are stopped. OpenBLAS then
+ * runs every call on the calling thread. */
+int blas_thread_shutdown_(void);
 __attribute__((constructor)) static void blas_single_thread(void)
 {
     openblas_set_num_threads(1);
+    blas_thread_shutdown_();
 }
 
 typedef struct Operand {
@@ -72,6 +78,9 @@ static void gemm_rows(const MMJob *J, int64_t bi, int64_t r0, int64_t r1)
         return;
     if (J->dtype == DT_FLOAT32) {
         if (K == 0) { memset(c, 0, M * N * es); return; }
+        if (cpu_small_sgemm(J->a.trans, J->b.trans, M, N, K, 1.0f, (const float *)a, J->a.ld, (const float *)b,
+                            J->b.ld, 0.0f, (float *)c, N))
+            return;
         cblas_sgemm(CblasRowMajor, J->a.trans ? CblasTrans : CblasNoTrans, J->b.trans ? CblasTrans : CblasNoTrans,
                     (int)M, (int)N, (int)K, 1.0f, (const float *)a, (int)J->a.ld, (const float *)b, (int)J->b.ld,
                     0.0f, (float *)c, (int)N);
