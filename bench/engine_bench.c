@@ -7,9 +7,10 @@
  *                   (figure: s/epoch, check: final loss)
  *   pinn STEPS [SEED]    1-32-32-32-1 tanh MLP, u'' by autograd_grad with
  *                   create_graph on 30 points, Adam (check: final loss)
- * Only raw tensor ops are used (no nn/optim modules): the Adam step is
- * written out with in-place ops, as bench/engine_bench.py's PyTorch side
- * uses torch.optim.Adam. Build: make build/bench/engine_bench. */
+ * moons and pinn use the engine's layers, loss and Adam (nn_sequential,
+ * nn_linear, nn_cross_entropy, optim_adam), the counterparts of the
+ * torch.nn and torch.optim code of bench/engine_bench.py's PyTorch side.
+ * Build: make build/bench/engine_bench. */
 #include <coursdl.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,55 +24,6 @@ static double now(void)
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
-
-/* ---- a hand-written Adam over a list of parameters ---- */
-/* The state lives in the struct (a GC root when the struct is on the stack
- * or static): malloc'ed memory is not scanned by the collector. */
-#define ADAM_MAX 16
-typedef struct Adam {
-    int n;
-    Tensor *p[ADAM_MAX], *m[ADAM_MAX], *v[ADAM_MAX];
-    double lr, b1, b2, eps;
-    int t;
-} Adam;
-
-static void adam_init(Adam *a, int n, Tensor **params, double lr)
-{
-    *a = (Adam){ .n = n, .lr = lr, .b1 = 0.9, .b2 = 0.999, .eps = 1e-8 };
-    for (int i = 0; i < n; i++) {
-        a->p[i] = params[i];
-        a->m[i] = tensor_zeros_like(params[i]);
-        a->v[i] = tensor_zeros_like(params[i]);
-    }
-}
-
-static void adam_step(Adam *a)
-{
-    a->t++;
-    double bc1 = 1 - pow(a->b1, a->t), bc2 = 1 - pow(a->b2, a->t);
-    double step = a->lr / bc1, sq = sqrt(bc2);
-    no_grad_enter();
-    for (int i = 0; i < a->n; i++) {
-        Tensor *g = tensor_grad(a->p[i]);
-        tensor_add_scaled_(tensor_mul_scalar_(a->m[i], a->b1), g, 1 - a->b1);
-        tensor_add_scaled_(tensor_mul_scalar_(a->v[i], a->b2), tensor_mul(g, g), 1 - a->b2);
-        Tensor *denom = tensor_add_scalar_(tensor_div_scalar(tensor_sqrt(a->v[i]), sq), a->eps);
-        tensor_add_scaled_(a->p[i], tensor_div(a->m[i], denom), -step);
-        tensor_zero_grad(a->p[i]);
-    }
-    no_grad_exit();
-}
-
-/* A linear layer's parameters, initialised like torch.nn.Linear
- * (uniform in +-1/sqrt(fan_in)); W is stored (in, out) so y = x @ W + b. */
-static void linear_init(Tensor **W, Tensor **b, int in, int out)
-{
-    double k = 1 / sqrt(in);
-    *W = tensor_requires_grad_(tensor_uniform_(tensor_empty(in, out), -k, k, NULL), true);
-    *b = tensor_requires_grad_(tensor_uniform_(tensor_empty(out), -k, k, NULL), true);
-}
-
-static Tensor *linear(Tensor *x, Tensor *W, Tensor *b) { return tensor_add(tensor_matmul(x, W), b); }
 
 /* ---- workloads ---- */
 
@@ -122,22 +74,16 @@ static void bench_moons(int epochs)
 {
     Tensor *X, *y;
     make_moons(200, &X, &y);
-    Tensor *P[6];
-    linear_init(&P[0], &P[1], 2, 32);
-    linear_init(&P[2], &P[3], 32, 32);
-    linear_init(&P[4], &P[5], 32, 2);
-    static Adam opt;
-    adam_init(&opt, 6, P, 0.01);
+    y = tensor_reshape(y, 200);
+    Module *model = nn_sequential(nn_linear(2, 32), nn_relu(), nn_linear(32, 32), nn_relu(), nn_linear(32, 2));
+    Optimizer *opt = optim_adam(nn_parameters(model), .lr = 0.01);
     double loss_v = 0;
     double t0 = now();
     for (int e = 0; e < epochs; e++) {
-        Tensor *h = tensor_relu(linear(X, P[0], P[1]));
-        h = tensor_relu(linear(h, P[2], P[3]));
-        Tensor *logits = linear(h, P[4], P[5]);
-        /* cross-entropy: -mean(log_softmax(logits)[i, y_i]) */
-        Tensor *loss = tensor_neg(tensor_mean(tensor_gather(tensor_log_softmax(logits, 1), 1, y)));
+        optim_zero_grad(opt);
+        Tensor *loss = nn_cross_entropy(nn_forward(model, X), y);
         tensor_backward(loss);
-        adam_step(&opt);
+        optim_step(opt);
         if (e == epochs - 1)
             loss_v = tensor_item(loss);
     }
@@ -151,37 +97,26 @@ static void bench_pinn(int steps)
     const double mu = 4, k = 400;
     Tensor *t = tensor_requires_grad_(tensor_reshape(tensor_linspace(0, 1, 30), 30, 1), true);
     Tensor *t0v = tensor_requires_grad_(tensor_zeros(1, 1), true);
-    Tensor *P[8];
-    linear_init(&P[0], &P[1], 1, 32);
-    linear_init(&P[2], &P[3], 32, 32);
-    linear_init(&P[4], &P[5], 32, 32);
-    linear_init(&P[6], &P[7], 32, 1);
-    static Adam opt;
-    adam_init(&opt, 8, P, 1e-3);
+    Module *net = nn_sequential(nn_linear(1, 32), nn_tanh(), nn_linear(32, 32), nn_tanh(),
+                                nn_linear(32, 32), nn_tanh(), nn_linear(32, 1));
+    Optimizer *opt = optim_adam(nn_parameters(net), .lr = 1e-3);
     Tensor *ones30 = tensor_ones(30, 1), *ones1 = tensor_ones(1, 1);
     double loss_v = 0;
     double t0 = now();
     for (int s = 0; s < steps; s++) {
-        Tensor *u = t;
-        u = tensor_tanh(linear(u, P[0], P[1]));
-        u = tensor_tanh(linear(u, P[2], P[3]));
-        u = tensor_tanh(linear(u, P[4], P[5]));
-        u = linear(u, P[6], P[7]);
+        optim_zero_grad(opt);
+        Tensor *u = nn_forward(net, t);
         Tensor *du = autograd_grad(u, t, .grad_output = ones30, .create_graph = true);
         Tensor *d2u = autograd_grad(du, t, .grad_output = ones30, .create_graph = true);
         Tensor *res = tensor_add(tensor_add(d2u, tensor_mul_scalar(du, mu)), tensor_mul_scalar(u, k));
         /* boundary: u(0) = 1, u'(0) = 0 */
-        Tensor *b = t0v;
-        b = tensor_tanh(linear(b, P[0], P[1]));
-        b = tensor_tanh(linear(b, P[2], P[3]));
-        b = tensor_tanh(linear(b, P[4], P[5]));
-        b = linear(b, P[6], P[7]);
+        Tensor *b = nn_forward(net, t0v);
         Tensor *db = autograd_grad(b, t0v, .grad_output = ones1, .create_graph = true);
         Tensor *loss = tensor_add(tensor_mul_scalar(tensor_mean(tensor_square(res)), 1e-4),
                                   tensor_add(tensor_mean(tensor_square(tensor_sub_scalar(b, 1))),
                                              tensor_mean(tensor_square(db))));
         tensor_backward(loss);
-        adam_step(&opt);
+        optim_step(opt);
         if (s == steps - 1)
             loss_v = tensor_item(loss);
     }
