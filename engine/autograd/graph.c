@@ -99,6 +99,15 @@ static Tensor *accumulate(Tensor *acc, Tensor *g)
     return acc ? tensor_add(acc, g) : g;
 }
 
+/* Marks t as held elsewhere (a result of autograd_grad, a gradient the
+ * caller gave, one tensor handed to two inputs, an adopted leaf gradient):
+ * it is then never freed as scratch nor adopted (see free_scratch). */
+static void protect(Tensor *t)
+{
+    if (t && t->storage)
+        t->storage->refs++;
+}
+
 static void deliver(const Pass *P, Tensor *t, Tensor *g)
 {
     if (g->ndim != t->ndim || memcmp(g->shape, t->shape, sizeof(int64_t) * t->ndim))
@@ -112,9 +121,19 @@ static void deliver(const Pass *P, Tensor *t, Tensor *g)
     } else if (k >= 0) {
         P->results[k] = accumulate(P->results[k], g);
     } else if (P->n_targets == 0) {
-        /* Leaf: .grad owns a contiguous copy; later passes add into it. */
+        /* Leaf: .grad owns a contiguous tensor; later passes add into it.
+         * A gradient nothing else holds (scratch of this pass: one tensor
+         * on its storage, not the caller's, see protect()) is adopted; any
+         * other is copied. */
         if (!t->grad) {
-            t->grad = P->create_graph ? g : tensor_clone(tensor_detach(g));
+            if (P->create_graph)
+                t->grad = g;
+            else if (g->storage && g->storage->refs == 1 && g->contiguous && g->offset == 0 && !g->requires_grad &&
+                     !g->grad_fn && !g->grad) {
+                t->grad = g;
+                protect(g);  /* never scratch again */
+            } else
+                t->grad = tensor_clone(tensor_detach(g));
         } else if (P->create_graph || t->grad->requires_grad) {
             t->grad = tensor_add(t->grad, g);
         } else {
@@ -182,12 +201,6 @@ static Node **collect(int n_roots, Tensor **roots, int *count)
  * of autograd_grad, a gradient the caller gave, one tensor handed to two
  * inputs). Otherwise it is freed now, so that its memory serves the next
  * op at once instead of waiting for a collection. */
-static void protect(Tensor *t)
-{
-    if (t && t->storage)
-        t->storage->refs++;
-}
-
 static void free_scratch(Tensor *g, Tensor **gis, int n_inputs)
 {
     if (!g->storage || g->storage->refs != 1 || g->requires_grad || g->grad)
@@ -324,6 +337,8 @@ void tensor_backward_(Tensor *t, const BackwardOptions *o)
         /* A leaf: its own gradient. */
         int saved = cdl_grad_off;
         cdl_grad_off = o->create_graph ? 0 : 1;
+        if (!o->create_graph)
+            protect(g);  /* the caller's .gradient: copied, never adopted */
         deliver(&P, t, g);
         cdl_grad_off = saved;
         return;

@@ -167,5 +167,29 @@ int main(void)
     Tensor *lg2 = autograd_grad(tensor_sum(tensor_mul(tensor_log_softmax(lsx, 1), lw)), lsx, .create_graph = true);
     CHECK(tensor_allclose(lg1, lg2, 1e-5, 1e-6));
     CHECK_STR(tensor_grad_fn_name(tensor_log_softmax(lsx, 1)), "LogSoftmaxBackward0");
+    /* A leaf's first gradient adopts the pass's own scratch tensor instead
+     * of copying it, but never a tensor held elsewhere: the caller's
+     * .gradient, one tensor handed to two leaves, a view. */
+    Tensor *la = tensor_requires_grad_(tensor_of(1, 2, 3), true), *lb = tensor_requires_grad_(tensor_of(4, 5, 6), true);
+    Tensor *G = tensor_of(1, 1, 1);
+    tensor_backward(la, .gradient = G);
+    CHECK(tensor_grad(la) != G);
+    tensor_fill_(G, 7);  /* the caller's tensor changes: the gradient does not */
+    CHECK(tensor_allclose(tensor_grad(la), tensor_of(1, 1, 1), 0, 0));
+    tensor_zero_grad(la);
+    for (int pass = 1; pass <= 2; pass++) {  /* add hands one gradient to both leaves */
+        tensor_backward(tensor_sum(tensor_add(la, lb)));
+        CHECK(tensor_grad(la) != tensor_grad(lb));
+        CHECK(tensor_allclose(tensor_grad(la), tensor_full_like(la, pass), 0, 0));
+        CHECK(tensor_allclose(tensor_grad(lb), tensor_full_like(lb, pass), 0, 0));
+    }
+    tensor_zero_grad(la);
+    Tensor *lm = tensor_requires_grad_(tensor_of(1, 2, 3, 4), true);
+    for (int pass = 1; pass <= 2; pass++) {  /* the adopted gradient accumulates in place */
+        Tensor *y = tensor_mul_scalar(tensor_reshape(lm, 2, 2), 3);
+        tensor_backward(tensor_sum(y));
+        CHECK(tensor_is_contiguous(tensor_grad(lm)) && tensor_ndim(tensor_grad(lm)) == 1);
+        CHECK(tensor_allclose(tensor_grad(lm), tensor_full_like(lm, 3 * pass), 0, 0));
+    }
     return CHECK_DONE();
 }
