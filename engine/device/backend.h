@@ -116,6 +116,13 @@ static inline const Backend *backend_for(Device d)
     return be ? be : backend_of(d);  /* not registered yet: through the loader, or a DeviceError */
 }
 
+/* Mid-size tensor data (more than CPU_CARVE_MIN, at most CPU_CARVE_MAX
+ * bytes with its Storage) is carved from shared collector blocks
+ * (engine/device/cpu_carve.c). */
+#define CPU_CARVE_MIN 2048
+#define CPU_CARVE_MAX 32768
+void *cpu_carve(size_t nbytes);
+
 /* Storage from the device's backend (the CPU's called directly: every op
  * allocates its output through here). */
 static inline Storage *cpu_alloc(Device device, size_t nbytes, size_t head, void **headp)
@@ -128,8 +135,11 @@ static inline Storage *cpu_alloc(Device device, size_t nbytes, size_t head, void
         char *block = cdl_alloc(head + 64 + nbytes);  /* zeroed */
         s = (Storage *)(block + head);
         *headp = block;
+        s->carved = false;
     } else {
-        s = cdl_alloc_atomic(64 + nbytes);
+        bool carve = 64 + nbytes > CPU_CARVE_MIN && 64 + nbytes <= CPU_CARVE_MAX;
+        s = carve ? cpu_carve(64 + nbytes) : cdl_alloc_atomic(64 + nbytes);
+        s->carved = carve;
         s->version = 0;
         s->backend_ctx = NULL;
         if (headp)

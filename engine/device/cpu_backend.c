@@ -202,7 +202,11 @@ void cpu_copy(CopyArgs *a)
 
 static int cpu_device_count(void) { return 1; }
 
-static void cpu_release(Storage *s) { cdl_free(s); }
+static void cpu_release(Storage *s)
+{
+    if (!s->carved)  /* a carved piece goes with its block */
+        cdl_free(s);
+}
 
 static void cpu_memcpy(Device device, void *dst, const void *src, size_t n)
 {

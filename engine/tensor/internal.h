@@ -15,6 +15,7 @@ typedef struct Storage {
     size_t nbytes;
     Device device;
     int refs;          /* tensors made on this storage (for tensor_free) */
+    bool carved;       /* a piece of a shared block (cpu_carve): never freed alone */
     uint64_t version;  /* bumped by every in-place write (autograd checks it) */
     void *backend_ctx; /* the backend's own handle (its allocator's block...) */
 } Storage;
