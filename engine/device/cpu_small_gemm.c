@@ -169,7 +169,9 @@ bool cpu_small_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float al
                 C[i * ldc + j] = beta == 0 ? alpha * T[j * M + i] : alpha * T[j * M + i] + beta * C[i * ldc + j];
         return true;
     }
-    if (K * ((N + 7) / 8 * 8) > CPU_SMALL_GEMM_PACKED)
+    /* Transposing a long B into P costs more than OpenBLAS's packing (the
+     * Winograd weight gradients, 64 x 32 x 144-256, were 20 % slower). */
+    if (K * ((N + 7) / 8 * 8) > CPU_SMALL_GEMM_PACKED || (tb && K > 64))
         return false;
     small_sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, P);
     return true;
